@@ -1,0 +1,124 @@
+"""Who may call the API.
+
+Callers are API keys (`X-API-Key: <key>` or `Authorization: Bearer <key>`) or
+signed-in users (Django sessions from the admin or the Microsoft sign-in, with
+CSRF on unsafe methods). Reads need either, unless ESINV_ANONYMOUS_READ is on;
+writes need a write key or a staff user.
+"""
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import authentication, exceptions, permissions
+
+from esinv.models import APIKey, hash_key
+
+
+@dataclass(frozen=True)
+class APIKeyPrincipal:
+    """Stands in for `request.user` when a request is made with an API key."""
+
+    key: APIKey
+    is_authenticated: bool = True
+    is_anonymous: bool = False
+    is_staff: bool = False
+    is_superuser: bool = False
+    pk = None
+    id = None
+
+    @property
+    def username(self) -> str:
+        return f"apikey:{self.key.name}"
+
+    def __str__(self):
+        return self.username
+
+    def has_perm(self, *args, **kwargs):
+        return False
+
+    def get_username(self):
+        return self.username
+
+
+def _raw_key_from(request) -> str | None:
+    header = request.headers.get("X-API-Key")
+    if header:
+        return header.strip()
+    auth = request.headers.get("Authorization", "")
+    if auth[:7].lower() == "bearer ":
+        return auth[7:].strip()
+    return None
+
+
+class APIKeyAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        raw = _raw_key_from(request)
+        if not raw:
+            return None
+        key = APIKey.objects.active().filter(key_hash=hash_key(raw)).first()
+        if key is None:
+            raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
+        now = timezone.now()
+        # Touch at most once a minute: a dashboard polling every few seconds
+        # should not turn every read into a write.
+        if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
+            APIKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        return APIKeyPrincipal(key), key
+
+    def authenticate_header(self, request):
+        return 'Bearer realm="api"'
+
+
+def is_api_key(request) -> bool:
+    return isinstance(getattr(request, "auth", None), APIKey)
+
+
+def actor_label(request) -> str:
+    """A readable name for audit trails: the user's username or `apikey:NAME`."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return "anonymous"
+    return user.get_username()
+
+
+def actor_user(request):
+    """The Django user behind a request, or None for API keys and anonymous calls."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or isinstance(user, APIKeyPrincipal):
+        return None
+    return user
+
+
+def can_write(request) -> bool:
+    if is_api_key(request):
+        return request.auth.can_write
+    user = getattr(request, "user", None)
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+class HubAccess(permissions.BasePermission):
+    """Default permission for every hub endpoint (QBR has its own)."""
+
+    message = "Authentication required: send an API key or sign in."
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            if settings.ESINV_ANONYMOUS_READ:
+                return True
+            return bool(request.user and request.user.is_authenticated)
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if not can_write(request):
+            self.message = (
+                "This API key is read-only." if is_api_key(request)
+                else "Only staff users may change data."
+            )
+            return False
+        return True
+
+
+class PublicAccess(permissions.BasePermission):
+    """For health endpoints that orchestrators call without credentials."""
+
+    def has_permission(self, request, view):
+        return True

@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from esinv.models import APIKey
+
+
+class Command(BaseCommand):
+    help = "Create an API key and print it once. Keys are read-only unless --write is given."
+
+    def add_arguments(self, parser):
+        parser.add_argument("name", help="A unique name for the caller, e.g. 'dashboard'.")
+        parser.add_argument("--write", action="store_true", help="Allow POST endpoints (collect, resolve, ...).")
+
+    def handle(self, name, write, **options):
+        if APIKey.objects.filter(name=name).exists():
+            raise CommandError(
+                f"An API key named {name!r} already exists; revoke it in the admin or pick another name."
+            )
+        key, raw = APIKey.issue(name, can_write=write)
+        self.stderr.write(f"Created {'write' if write else 'read-only'} key {key.name!r}. It is shown only once:")
+        self.stdout.write(raw)

@@ -1,0 +1,65 @@
+"""Page-number pagination with the metadata a dashboard needs to draw pagers."""
+from django.conf import settings
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from esinv.errors import BadRequest
+
+
+class HubPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+
+    @property
+    def max_page_size(self):
+        return settings.ESINV_MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            raise BadRequest("page_size must be a whole number.", code="invalid_parameter",
+                             details={"field": "page_size", "value": raw}) from None
+        if size < 1 or size > self.max_page_size:
+            raise BadRequest(f"page_size must be between 1 and {self.max_page_size}.", code="invalid_parameter",
+                             details={"field": "page_size", "value": raw})
+        return size
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param, "1")
+        if not raw.isdigit() or int(raw) < 1:
+            raise BadRequest("page must be a positive whole number.", code="invalid_parameter",
+                             details={"field": "page", "value": raw})
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        return Response(self.get_paginated_envelope(data))
+
+    def get_paginated_envelope(self, data) -> dict:
+        page = self.page
+        return {
+            "count": page.paginator.count,
+            "page": page.number,
+            "page_size": page.paginator.per_page,
+            "total_pages": page.paginator.num_pages,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        }
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["count", "page", "page_size", "total_pages", "results"],
+            "properties": {
+                "count": {"type": "integer"},
+                "page": {"type": "integer"},
+                "page_size": {"type": "integer"},
+                "total_pages": {"type": "integer"},
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }

@@ -1,0 +1,277 @@
+"""ES Inventory Hub settings.
+
+Everything an operator may change comes from the environment; each variable is
+documented in the README with its default. Secrets have no usable default in
+production (DEBUG off refuses the development SECRET_KEY).
+"""
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from esinv.env import env_bool, env_float, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("ESINV_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("DEBUG", False)
+_DEV_SECRET = "dev-only-insecure-secret-key-change-me"
+SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else "")
+if not SECRET_KEY:
+    if env_bool("ESINV_ALLOW_DEV_SECRET", False):
+        SECRET_KEY = _DEV_SECRET
+    else:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set SECRET_KEY in the environment "
+            "(or DEBUG=true / ESINV_ALLOW_DEV_SECRET=true for local use)."
+        )
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+ESINV_PORT = env_int("ESINV_PORT", 5400)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "corsheaders",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_q",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.microsoft",
+    "esinv",
+    "inventory",
+    "collectors",
+    "variances",
+    "qbr",
+]
+
+MIDDLEWARE = [
+    "esinv.middleware.RequestIDMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "esinv.middleware.APIErrorMiddleware",
+]
+
+ROOT_URLCONF = "esinv.urls"
+WSGI_APPLICATION = "esinv.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------
+# SQLite under var/ is the embedded default; DATABASE_URL selects PostgreSQL.
+_DEFAULT_SQLITE = f"sqlite:///{VAR_DIR / 'esinv.sqlite3'}"
+DATABASE_URL = env_str("DATABASE_URL", "") or _DEFAULT_SQLITE
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    # WAL lets the web server read while a collector writes; the busy timeout
+    # makes a second writer wait instead of failing at once.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared cache in the database: throttling counters must hold across several
+# gunicorn workers and machines, so no per-process memory.
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.db.DatabaseCache"),
+        "LOCATION": env_str("CACHE_LOCATION", "esinv_cache"),
+    }
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
+SITE_ID = 1
+
+LOGIN_URL = "/admin/login/"
+LOGIN_REDIRECT_URL = "/"
+
+# --- Security for production ---------------------------------------------
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+# Cross-origin dashboards send the session cookie: SameSite=None needs Secure.
+SESSION_COOKIE_SAMESITE = env_str("SESSION_COOKIE_SAMESITE", "None" if SESSION_COOKIE_SECURE else "Lax")
+CSRF_COOKIE_SAMESITE = env_str("CSRF_COOKIE_SAMESITE", "None" if CSRF_COOKIE_SECURE else "Lax")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+
+# --- CORS -----------------------------------------------------------------
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
+CORS_ALLOW_CREDENTIALS = True
+CORS_URLS_REGEX = r"^/(api|accounts)/.*$"
+CORS_EXPOSE_HEADERS = [
+    "X-Request-ID",
+    "X-RateLimit-Limit",
+    "X-RateLimit-Remaining",
+    "X-RateLimit-Reset",
+    "Retry-After",
+    "Content-Disposition",
+]
+from corsheaders.defaults import default_headers  # noqa: E402
+
+CORS_ALLOW_HEADERS = (*default_headers, "x-api-key", "x-request-id")
+
+# --- REST framework -------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "esinv.auth.APIKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["esinv.auth.HubAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["esinv.throttling.HubRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "esinv.pagination.HubPagination",
+    "PAGE_SIZE": env_int("ESINV_PAGE_SIZE", 100),
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "esinv.errors.api_exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ES Inventory Hub API",
+    "DESCRIPTION": "Device inventory, variances, Windows 11 readiness and QBR metrics for an MSP.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI assets are served by the app itself: no CDN.
+    "SERVE_PERMISSIONS": ["esinv.auth.HubAccess"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+
+# Existing dashboards read without credentials; set to true to allow that for
+# GET endpoints (writes always need a write key or a staff session).
+ESINV_ANONYMOUS_READ = env_bool("ESINV_ANONYMOUS_READ", False)
+# Requests per minute, per API key / user / client address.
+ESINV_THROTTLE_RATE = env_str("ESINV_THROTTLE_RATE", "600/min")
+ESINV_THROTTLE_ANON_RATE = env_str("ESINV_THROTTLE_ANON_RATE", "120/min")
+ESINV_MAX_PAGE_SIZE = env_int("ESINV_MAX_PAGE_SIZE", 1000)
+
+# --- Domain rules -----------------------------------------------------------
+# A NinjaOne device whose display name or location matches is a spare.
+ESINV_SPARE_PATTERN = env_str("ESINV_SPARE_PATTERN", r"\bSPARE\b")
+# Vendor data freshness, in days since the latest snapshot.
+ESINV_FRESHNESS_STALE_DAYS = env_int("ESINV_FRESHNESS_STALE_DAYS", 2)
+ESINV_FRESHNESS_VERY_STALE_DAYS = env_int("ESINV_FRESHNESS_VERY_STALE_DAYS", 7)
+# A variance report older than this many days is stale_data.
+ESINV_REPORT_CURRENT_MAX_DAYS = env_int("ESINV_REPORT_CURRENT_MAX_DAYS", 1)
+# Snapshot retention: daily rows for this many days, month-end rows forever.
+ESINV_SNAPSHOT_RETENTION_DAYS = env_int("ESINV_SNAPSHOT_RETENTION_DAYS", 400)
+ESINV_SLOW_REQUEST_SECONDS = env_float("ESINV_SLOW_REQUEST_SECONDS", 2.0)
+
+# --- Background work (django-q2) -------------------------------------------
+Q_CLUSTER = {
+    "name": "esinv",
+    "workers": env_int("Q_WORKERS", 2),
+    "timeout": env_int("Q_TIMEOUT", 3600),
+    "retry": env_int("Q_RETRY", 3700),
+    "max_attempts": 1,
+    "queue_limit": 50,
+    "bulk": 1,
+    "orm": "default",
+    "catch_up": False,
+    "sync": env_bool("Q_SYNC", False),
+    "save_limit": 500,
+    "poll": env_float("Q_POLL", 1.0),
+}
+if env_str("REDIS_URL", ""):
+    Q_CLUSTER.pop("orm")
+    Q_CLUSTER["redis"] = env_str("REDIS_URL")
+
+# --- Microsoft sign-in (django-allauth) ------------------------------------
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {
+    "microsoft": {
+        "TENANT": env_str("MICROSOFT_TENANT", "organizations"),
+        "APPS": [
+            {
+                "client_id": env_str("MICROSOFT_CLIENT_ID", ""),
+                "secret": env_str("MICROSOFT_CLIENT_SECRET", ""),
+                "settings": {
+                    "tenant": env_str("MICROSOFT_TENANT", "organizations"),
+                    "login_url": env_str("MICROSOFT_LOGIN_URL", "https://login.microsoftonline.com"),
+                    "graph_url": env_str("MICROSOFT_GRAPH_URL", "https://graph.microsoft.com"),
+                },
+            }
+        ],
+    }
+}
+
+# --- Logging ---------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "esinv.request_context.RequestIDLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": env_str("LOG_LEVEL_SERVER", "INFO")},
+    },
+}
+
+# --- Per-app settings --------------------------------------------------------
+# Each app owns its knobs in <app>/settings.py (plain env reads, no models).
+from collectors.settings import *  # noqa: E402,F403
+from inventory.settings import *  # noqa: E402,F403
+from qbr.settings import *  # noqa: E402,F403
+from variances.settings import *  # noqa: E402,F403

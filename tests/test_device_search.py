@@ -1,0 +1,77 @@
+from datetime import date
+
+import pytest
+
+from inventory.models import Vendor
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 11, 23)
+YESTERDAY = date(2026, 11, 22)
+
+
+@pytest.fixture
+def inventory():
+    factories.snapshot(Vendor.NINJA, "NOCHI-002062482", display_name="NOCHI-002062482753 | SPARE", org="Nola Chill")
+    factories.snapshot(
+        Vendor.THREATLOCKER, "NOCHI-002062482753.local", display_name="NOCHI-002062482753 | Maintenance",
+        org="Nola Chill",
+    )
+    factories.snapshot(Vendor.NINJA, "ACME-PC-01", org="Acme Corp")
+    # Yesterday's rows are not the current inventory.
+    factories.snapshot(Vendor.NINJA, "OLD-PC", org="Acme Corp", day=YESTERDAY)
+
+
+def test_matches_across_vendors_with_each_hostname(reader, inventory):
+    body = reader.get("/api/devices/search?q=nochi").json()
+    assert body["count"] == 1
+    device = body["results"][0]
+    assert device["hostname"] == "nochi-002062482"
+    assert device["ninja_hostname"] == "NOCHI-002062482"
+    assert device["threatlocker_hostname"] == "NOCHI-002062482753"
+    assert device["ninja_display_name"] == "NOCHI-002062482753 | SPARE"
+    assert device["threatlocker_display_name"] == "NOCHI-002062482753 | Maintenance"
+    assert device["organization"] == "Nola Chill"
+    assert device["last_contact"].startswith("2026-11-23")
+    assert sorted(device["vendors"]) == ["Ninja", "ThreatLocker"]
+
+
+def test_full_threatlocker_name_finds_the_netbios_ninja_row(reader, inventory):
+    body = reader.get("/api/devices/search?q=NOCHI-002062482753.local").json()
+    assert body["count"] == 1 and body["results"][0]["ninja_hostname"] == "NOCHI-002062482"
+
+
+def test_display_note_search(reader, inventory):
+    assert reader.get("/api/devices/search?q=maintenance").json()["results"][0]["hostname"] == "nochi-002062482"
+
+
+def test_only_latest_snapshots(reader, inventory):
+    assert reader.get("/api/devices/search?q=OLD-PC").json()["count"] == 0
+
+
+def test_no_match(reader, inventory):
+    body = reader.get("/api/devices/search?q=zzz-nothing").json()
+    assert body == {"query": "zzz-nothing", "count": 0, "truncated": False, "results": []}
+
+
+@pytest.mark.parametrize("query", ["", "q=", "q=%20%20", "q=a"])
+def test_missing_empty_or_short_q_is_400(reader, query):
+    response = reader.get(f"/api/devices/search?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"]["details"]["field"] == "q"
+
+
+def test_query_count_does_not_grow_with_results(reader, inventory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(q):
+        with CaptureQueriesContext(connection) as ctx:
+            reader.get(f"/api/devices/search?q={q}")
+        return len([query for query in ctx.captured_queries if "inventory_" in query["sql"]])
+
+    one = queries_for("acme-pc")
+    for i in range(30):
+        factories.snapshot(Vendor.NINJA, f"BULK-{i:02d}", org=f"Org {i}")
+    assert reader.get("/api/devices/search?q=bulk").json()["count"] == 30
+    assert queries_for("bulk") == one == 3  # two latest dates, one search

@@ -1,0 +1,1 @@
+"""Settings owned by the variances app, read from the environment (imported by esinv.settings)."""
