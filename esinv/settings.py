@@ -233,7 +233,12 @@ if env_str("REDIS_URL", ""):
 # --- Microsoft sign-in (django-allauth) ------------------------------------
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# allauth's own /accounts/microsoft/login/ keeps needing a POST; the dashboard's
+# GET /api/auth/microsoft/login starts the flow itself (see docs/qbr.md).
 SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_ADAPTER = "qbr.sign_in.QBRSocialAccountAdapter"
+SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_PROVIDERS = {
     "microsoft": {
         "TENANT": env_str("MICROSOFT_TENANT", "organizations"),
@@ -271,6 +276,7 @@ LOGGING = {
 
 # --- Per-app settings --------------------------------------------------------
 # Each app owns its knobs in <app>/settings.py (plain env reads, no models).
+from collectors.connectwise_settings import *  # noqa: E402,F403
 from collectors.settings import *  # noqa: E402,F403
 from inventory.settings import *  # noqa: E402,F403
 from qbr.settings import *  # noqa: E402,F403

@@ -82,3 +82,5 @@ class SnapshotAdmin(ReadOnlyAdmin):
     date_hierarchy = "snapshot_date"
     show_full_result_count = False  # a count over millions of rows is slow and rarely wanted
     ordering = ("-snapshot_date", "vendor", "canonical_key")
+
+from inventory import admin_windows11  # noqa: E402,F401  (Windows 11 readiness admin)

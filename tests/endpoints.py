@@ -7,7 +7,11 @@ import re
 from drf_spectacular.generators import SchemaGenerator
 
 # Open to everyone by design.
-PUBLIC = {"/api/health", "/api/health/live", "/api/health/ready"}
+PUBLIC = {
+    "/api/health", "/api/health/live", "/api/health/ready",
+    # Sign-in must be reachable before signing in; logout is idempotent (CSRF still applies to sessions).
+    "/api/auth/microsoft/login", "/api/auth/status", "/api/auth/logout",
+}
 # Sample values for path parameters, by name.
 PATH_SAMPLES = {"date": "2026-11-23", "id": "1", "batch_id": "1", "job_id": "1", "pk": "1"}
 

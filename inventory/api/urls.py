@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from inventory.api import views
+from inventory.api import views, windows11
 
 router = SimpleRouter(trailing_slash=False)
 router.register("organizations", views.OrganizationViewSet, basename="organization")
@@ -9,5 +9,10 @@ router.register("vendors", views.VendorViewSet, basename="vendor")
 
 urlpatterns = [
     path("devices/search", views.device_search, name="device-search"),
+    path("windows-11-24h2/status", windows11.status_view, name="windows11-status"),
+    path("windows-11-24h2/incompatible", windows11.incompatible_view, name="windows11-incompatible"),
+    path("windows-11-24h2/compatible", windows11.compatible_view, name="windows11-compatible"),
+    path("windows-11-24h2/not-assessed", windows11.not_assessed_view, name="windows11-not-assessed"),
+    path("windows-11-24h2/run", windows11.run_view, name="windows11-run"),
     *router.urls,
 ]

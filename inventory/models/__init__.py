@@ -1,4 +1,15 @@
 from inventory.models.organizations import Organization, OrganizationAlias, Vendor, VendorOrganization
 from inventory.models.snapshots import Device, Snapshot
+from inventory.models.windows11 import CpuOverride, Windows11Assessment, Windows11Run
 
-__all__ = ["Device", "Organization", "OrganizationAlias", "Snapshot", "Vendor", "VendorOrganization"]
+__all__ = [
+    "CpuOverride",
+    "Device",
+    "Organization",
+    "OrganizationAlias",
+    "Snapshot",
+    "Vendor",
+    "VendorOrganization",
+    "Windows11Assessment",
+    "Windows11Run",
+]

@@ -1,0 +1,126 @@
+"""Response shapes of the collector endpoints (the contract's batch/job fields first)."""
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from collectors import registry
+from collectors.models import RunStatus
+
+
+class CollectorJobSerializer(serializers.Serializer):
+    job_id = serializers.CharField()
+    name = serializers.CharField(help_text="Collector name: ninja, threatlocker.")
+    status = serializers.ChoiceField(choices=RunStatus.CHOICES)
+    progress_percent = serializers.IntegerField()
+    message = serializers.CharField()
+    error = serializers.SerializerMethodField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    ended_at = serializers.DateTimeField(allow_null=True)
+    label = serializers.SerializerMethodField()
+    job_name = serializers.CharField()
+    heartbeat_at = serializers.DateTimeField(allow_null=True)
+    duration_seconds = serializers.FloatField(allow_null=True)
+    counts = serializers.DictField()
+
+    def get_error(self, job) -> str | None:
+        return job.error or None
+
+    def get_label(self, job) -> str:
+        spec = registry.get(job.name)
+        return spec.label if spec else job.name
+
+
+class CollectorBatchSerializer(serializers.Serializer):
+    batch_id = serializers.CharField()
+    status = serializers.ChoiceField(choices=RunStatus.CHOICES)
+    progress_percent = serializers.SerializerMethodField()
+    message = serializers.CharField()
+    collectors = serializers.SerializerMethodField()
+    snapshot_date = serializers.DateField()
+    run_cross_vendor = serializers.BooleanField()
+    cross_vendor_status = serializers.CharField()
+    cross_vendor_message = serializers.CharField()
+    trigger = serializers.CharField()
+    requested_by = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    ended_at = serializers.DateTimeField(allow_null=True)
+    duration_seconds = serializers.FloatField(allow_null=True)
+
+    def _jobs(self, batch):
+        return list(batch.jobs.all())  # prefetched by the views
+
+    def get_progress_percent(self, batch) -> int:
+        if batch.status in RunStatus.ACTIVE:
+            jobs = self._jobs(batch)
+            return int(sum(job.progress_percent for job in jobs) / len(jobs)) if jobs else 0
+        return batch.progress_percent
+
+    @extend_schema_field(CollectorJobSerializer(many=True))
+    def get_collectors(self, batch):
+        return CollectorJobSerializer(self._jobs(batch), many=True).data
+
+
+class RunRequestSerializer(serializers.Serializer):
+    """For the schema only: the view validates by hand to answer precise 400s."""
+
+    collectors = serializers.ListField(child=serializers.CharField(), required=False,
+                                       help_text='e.g. ["ninja", "threatlocker"]; default both.')
+    collector = serializers.CharField(required=False, help_text='Legacy: "both", "ninja" or "threatlocker".')
+    run_cross_vendor = serializers.BooleanField(required=False, default=True)
+    snapshot_date = serializers.DateField(required=False, help_text="Day to file the snapshot under (default today).")
+
+
+class RunResponseSerializer(CollectorBatchSerializer):
+    success = serializers.BooleanField()
+    jobs = CollectorJobSerializer(many=True)
+    status_url = serializers.CharField()
+    estimated_duration_seconds = serializers.FloatField(allow_null=True)
+
+
+class WorkerSerializer(serializers.Serializer):
+    alive = serializers.BooleanField()
+    clusters = serializers.IntegerField()
+    workers = serializers.IntegerField()
+
+
+class CollectorStateSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    last_job = CollectorJobSerializer(allow_null=True)
+    last_success_at = serializers.DateTimeField(allow_null=True)
+    latest_snapshot_date = serializers.DateField(allow_null=True)
+
+
+class StatusSerializer(serializers.Serializer):
+    is_running = serializers.BooleanField()
+    running_batch = CollectorBatchSerializer(allow_null=True)
+    last_batch = CollectorBatchSerializer(allow_null=True)
+    collectors = CollectorStateSerializer(many=True)
+    worker = WorkerSerializer()
+    stale_jobs_cleaned = serializers.ListField(child=serializers.CharField())
+    timestamp = serializers.DateTimeField()
+
+
+class HistorySerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = CollectorBatchSerializer(many=True)
+
+
+class ProgressSerializer(serializers.Serializer):
+    is_running = serializers.BooleanField()
+    process_running = serializers.BooleanField(help_text="A worker is alive or a job heart-beat recently.")
+    worker = WorkerSerializer()
+    batch_id = serializers.CharField(allow_null=True)
+    status = serializers.CharField(allow_null=True)
+    progress_percent = serializers.IntegerField()
+    message = serializers.CharField()
+    collectors = CollectorJobSerializer(many=True)
+    stale_jobs_cleaned = serializers.ListField(child=serializers.CharField())
+    timestamp = serializers.DateTimeField()
+
+
+class CleanupSerializer(serializers.Serializer):
+    success = serializers.BooleanField()
+    cleaned = serializers.IntegerField()
+    job_ids = serializers.ListField(child=serializers.CharField())
+    message = serializers.CharField()

@@ -1,0 +1,118 @@
+"""NinjaOne public API v2 client (OAuth2 client credentials).
+
+Wire format: /work/shared/VENDORS.md. Listings page with `after` (the last id
+of the previous page) and end on a page shorter than `pageSize`; custom fields
+page with a `cursor`.
+"""
+import time
+from collections.abc import Iterator
+from urllib.parse import urlencode
+
+from django.conf import settings
+
+from collectors.clients.base import VendorAuthError, VendorError, VendorHTTP
+
+
+class NinjaClient(VendorHTTP):
+    vendor = "NinjaOne"
+
+    def __init__(self, base_url=None, client_id=None, client_secret=None, *, page_size=None, clock=time.monotonic,
+                 **kwargs):
+        super().__init__(base_url or settings.NINJA_BASE_URL, **kwargs)
+        self._client_id = client_id if client_id is not None else settings.NINJA_CLIENT_ID
+        self._client_secret = client_secret if client_secret is not None else settings.NINJA_CLIENT_SECRET
+        self.page_size = page_size or settings.NINJA_PAGE_SIZE
+        self.prefix = "/" + settings.NINJA_API_PREFIX.strip("/")
+        self.clock = clock
+        self._token: str | None = None
+        self._expires_at = 0.0
+        self.token_requests = 0
+
+    # --- auth ----------------------------------------------------------------
+    def _fetch_token(self):
+        if not self._client_id or not self._client_secret:
+            raise VendorAuthError(self.vendor, "POST token", "NINJA_CLIENT_ID / NINJA_CLIENT_SECRET are not set")
+        self.token_requests += 1
+        payload, _ = self.request_json(
+            "POST", settings.NINJA_TOKEN_PATH, call="POST token", authenticated=False,
+            data={
+                "grant_type": "client_credentials",
+                "client_id": self._client_id,
+                "client_secret": self._client_secret,
+                "scope": settings.NINJA_SCOPE,
+            },
+        )
+        if not isinstance(payload, dict) or not payload.get("access_token"):
+            raise VendorAuthError(self.vendor, "POST token", "the answer carries no access_token")
+        try:
+            expires_in = float(payload.get("expires_in") or 3600)
+        except (TypeError, ValueError):
+            expires_in = 3600.0
+        self._token = payload["access_token"]
+        self._expires_at = self.clock() + expires_in
+
+    def auth_headers(self) -> dict:
+        if self._token is None or self.clock() >= self._expires_at - settings.NINJA_TOKEN_RENEW_SECONDS:
+            self._fetch_token()
+        return {"Authorization": f"Bearer {self._token}"}
+
+    def renew_credentials(self) -> bool:
+        self._token = None
+        return True
+
+    # --- listings ------------------------------------------------------------
+    def _get(self, path: str, params: dict, call: str):
+        return self.request_json("GET", f"{self.prefix}/{path}?{urlencode(params)}", call=call)[0]
+
+    def _paged(self, path: str, extra: dict | None = None) -> Iterator[list[dict]]:
+        """Pages of a listing, following `after` until a short page."""
+        after = None
+        call = f"GET {self.prefix}/{path}"
+        while True:
+            params = {"pageSize": self.page_size, **(extra or {})}
+            if after is not None:
+                params["after"] = after
+            page = self._get(path, params, call)
+            if not isinstance(page, list):
+                raise VendorError(self.vendor, call,
+                                  f"malformed page: expected a JSON array, got {type(page).__name__}")
+            if page:
+                yield page
+            if len(page) < self.page_size:
+                return
+            last = page[-1].get("id") if isinstance(page[-1], dict) else None
+            if last is None or last == after:
+                raise VendorError(self.vendor, call, "malformed page: the last row has no usable id to page after")
+            after = last
+
+    def organizations(self) -> list[dict]:
+        return [row for page in self._paged("organizations") for row in page]
+
+    def locations(self) -> list[dict]:
+        return [row for page in self._paged("locations") for row in page]
+
+    def device_pages(self) -> Iterator[list[dict]]:
+        return self._paged("devices-detailed")
+
+    def custom_field_pages(self, fields: list[str]) -> Iterator[list[dict]]:
+        """Pages of `{deviceId, fields}` for the given device custom fields."""
+        path = "queries/custom-fields"
+        call = f"GET {self.prefix}/{path}"
+        cursor = None
+        seen_cursors = set()
+        while True:
+            params = {"fields": ",".join(fields), "pageSize": self.page_size}
+            if cursor:
+                params["cursor"] = cursor
+            body = self._get(path, params, call)
+            if not isinstance(body, dict) or not isinstance(body.get("results", []), list):
+                raise VendorError(self.vendor, call, "malformed page: expected {cursor, results}")
+            results = body.get("results") or []
+            if results:
+                yield results
+            cursor = (body.get("cursor") or {}).get("name") if isinstance(body.get("cursor"), dict) else None
+            if not results or len(results) < self.page_size or not cursor:
+                return
+            if cursor in seen_cursors:
+                raise VendorError(self.vendor, call, "malformed page: the cursor does not advance")
+            seen_cursors.add(cursor)

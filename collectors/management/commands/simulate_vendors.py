@@ -1,0 +1,54 @@
+"""Serve the fake NinjaOne and ThreatLocker APIs: `manage.py simulate_vendors [--devices N] [--seed S] [--port P]`."""
+import signal
+import threading
+
+from django.core.management.base import BaseCommand
+
+from collectors.simulators import VendorSimulators, generate_msp, install_aliases
+
+
+class Command(BaseCommand):
+    help = "Run the vendor simulators (NinjaOne on --port, ThreatLocker on --port + 1) until interrupted."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--devices", type=int, default=3000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--port", type=int, default=5410, help="NinjaOne's port; ThreatLocker takes the next one.")
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--token-ttl", type=int, default=3600, help="Lifetime of NinjaOne tokens, in seconds.")
+        parser.add_argument("--client-id", default="sim-client", help="NinjaOne client id the simulator accepts.")
+        parser.add_argument("--client-secret", default="sim-secret", help="NinjaOne client secret it accepts.")
+        parser.add_argument("--api-key", default="sim-api-key", help="ThreatLocker API key it accepts.")
+        parser.add_argument("--organization-id", help="ThreatLocker managed organization GUID (default: by seed).")
+        parser.add_argument("--install-aliases", action="store_true",
+                            help="First create the organization aliases this MSP needs in the hub's database.")
+
+    def handle(self, *args, **options):
+        dataset = generate_msp(devices=options["devices"], seed=options["seed"])
+        if options["install_aliases"]:
+            made = install_aliases(dataset)
+            self.stdout.write(f"Installed {made} organization alias(es).")
+        port = options["port"]
+        sims = VendorSimulators(dataset, host=options["host"], ninja_port=port,
+                                threatlocker_port=port + 1 if port else 0, token_ttl=options["token_ttl"],
+                                client_id=options["client_id"], client_secret=options["client_secret"])
+        sims.threatlocker.api_key = options["api_key"]
+        if options["organization_id"]:
+            sims.threatlocker.organization_id = options["organization_id"]
+        sims.start()
+        self.stdout.write(f"Simulating {len(dataset.machines)} machines over {len(dataset.clients)} clients "
+                          f"(seed {options['seed']}). Expected exceptions today: {dataset.expected}")
+        self.stdout.write("Point the hub at them with:")
+        for name, value in sims.settings().items():
+            self.stdout.write(f"  export {name}={value}")
+        self.stdout.write("Control: POST {url}/_simulator/faults {\"kind\": \"rate_limit\"}, POST /_simulator/day "
+                          "{\"offset\": 3}, GET /_simulator/stats")
+        self.stdout.flush()
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            sims.stop()

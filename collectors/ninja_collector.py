@@ -1,0 +1,106 @@
+"""The NinjaOne collector: organizations, locations, devices-detailed, TPM/Secure Boot custom fields."""
+from django.conf import settings
+
+from collectors.clients.ninja import NinjaClient
+from collectors.context import RunContext
+from collectors.mapping import ninja_custom_facts, ninja_row
+from collectors.prefetch import prefetched
+from collectors.writer import write_day
+from inventory.models import Snapshot, Vendor
+from inventory.org_matching import OrganizationResolver
+from inventory.queries import latest_snapshot_date
+
+
+def custom_field_names() -> dict:
+    return {
+        "tpm_present": settings.NINJA_TPM_PRESENT_FIELD,
+        "tpm_enabled": settings.NINJA_TPM_ENABLED_FIELD,
+        "tpm_version": settings.NINJA_TPM_VERSION_FIELD,
+        "secure_boot_capable": settings.NINJA_SECUREBOOT_AVAILABLE_FIELD,
+        "secure_boot": settings.NINJA_SECUREBOOT_ENABLED_FIELD,
+    }
+
+
+def expected_device_count(vendor_id: int) -> int | None:
+    """Rows of the vendor's latest day: the progress estimate while paging an unsized listing."""
+    day = latest_snapshot_date(vendor_id)
+    return Snapshot.objects.filter(vendor_id=vendor_id, snapshot_date=day).count() if day else None
+
+
+def paging_percent(done: int, expected: int | None, pages: int, start: float, end: float) -> float:
+    if expected:
+        return start + (end - start) * min(1.0, done / expected)
+    return start + (end - start) * (1 - 1 / (1 + pages / 5))  # approaches `end`, never reaches it
+
+
+def fetch_rows(client: NinjaClient, ctx: RunContext) -> tuple[list[dict], dict]:
+    """Every device as snapshot values, with custom fields; (rows, counts). Writes nothing but organizations."""
+    ctx.progress(2, "NinjaOne: reading organizations and locations")
+    organizations = client.organizations()
+    locations = {str(row.get("id")): str(row.get("name") or "") for row in client.locations() if isinstance(row, dict)}
+    resolver = OrganizationResolver(Vendor.NINJA)
+    org_names = {str(row.get("id")): str(row.get("name") or "") for row in organizations if isinstance(row, dict)}
+    our_org: dict[tuple[str, str], int | None] = {}
+
+    def resolve(vendor_org_id, name):
+        key = (str(vendor_org_id), name)
+        if key not in our_org:
+            our_org[key] = resolver.resolve(vendor_org_id, name)
+        return our_org[key]
+
+    for vendor_org_id, name in org_names.items():
+        resolve(vendor_org_id, name)
+
+    expected = expected_device_count(Vendor.NINJA)
+    rows: dict[str, dict] = {}
+    skipped = pages = 0
+    ctx.progress(8, f"NinjaOne: {len(organizations)} organizations; reading devices")
+    for page in prefetched(client.device_pages()):
+        pages += 1
+        for device in page:
+            if not isinstance(device, dict):
+                skipped += 1
+                continue
+            refs = device.get("references") if isinstance(device.get("references"), dict) else {}
+            org_id = str(device.get("organizationId") or "")
+            org_name = org_names.get(org_id) or str((refs.get("organization") or {}).get("name") or "")
+            location = (locations.get(str(device.get("locationId")))
+                        or str((refs.get("location") or {}).get("name") or ""))
+            organization_id = resolve(org_id or None, org_name)
+            row = ninja_row(device, organization_id=organization_id, org_name=org_name, location=location,
+                            internal=resolver.is_internal(organization_id))
+            if row is None:
+                skipped += 1
+                continue
+            rows[row["vendor_device_id"]] = row
+        ctx.progress(paging_percent(len(rows), expected, pages, 10, 70), f"NinjaOne: {len(rows)} devices read")
+
+    names = custom_field_names()
+    with_fields = 0
+    for page in prefetched(client.custom_field_pages(list(names.values()))):
+        for result in page:
+            if not isinstance(result, dict):
+                continue
+            row = rows.get(str(result.get("deviceId")))
+            if row is not None:
+                row.update(ninja_custom_facts(result.get("fields"), names))
+                with_fields += 1
+        ctx.progress(paging_percent(with_fields, len(rows), 1, 70, 85),
+                     f"NinjaOne: custom fields of {with_fields} devices")
+    counts = {
+        "organizations": len(organizations), "locations": len(locations), "devices": len(rows),
+        "skipped": skipped, "with_custom_fields": with_fields,
+    }
+    return list(rows.values()), counts
+
+
+def run(ctx: RunContext) -> dict:
+    client = NinjaClient(sleep=ctx.sleep)
+    try:
+        rows, counts = fetch_rows(client, ctx)
+        ctx.checkpoint(88, f"NinjaOne: writing {len(rows)} devices for {ctx.snapshot_date}")
+        counts.update(write_day(Vendor.NINJA, ctx.snapshot_date, rows))
+        counts["http_calls"] = client.calls
+        return counts
+    finally:
+        client.close()

@@ -1,0 +1,278 @@
+"""Starting, running, finishing and sweeping collection batches.
+
+- `start_batch` creates a batch and one job per collector in one transaction;
+  the batch takes the database-wide run lock (`active_slot`), so a concurrent
+  request in any process gets `RunConflict` naming the running batch. Jobs are
+  then queued on django-q2 (or run in-process by the `collect` command).
+- `run_job` runs one job: queued -> running (a conditional update, so a job is
+  run once), heartbeat and progress while paging, completed or failed with the
+  error. One job failing never touches another.
+- `finish_batch_if_done` is called after each job; the caller that finds every
+  job finished claims the batch (a conditional update), runs the follow-ups
+  (reconciliation) and releases the lock.
+- `cleanup_stale` fails jobs with no heartbeat for COLLECTORS_STALE_MINUTES.
+"""
+import logging
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from collectors import registry
+from collectors.clients.base import VendorError
+from collectors.context import JobAborted, RunContext
+from collectors.models import CollectorBatch, CollectorJob, CrossVendorStatus, RunStatus
+from inventory.models import Vendor
+
+log = logging.getLogger(__name__)
+INVENTORY_VENDORS = (Vendor.NINJA, Vendor.THREATLOCKER)
+
+TASK_FUNC = "collectors.tasks.run_collector_job"
+
+
+class UnknownCollector(ValueError):
+    def __init__(self, unknown: list[str]):
+        self.unknown = unknown
+        super().__init__(f"Unknown collector(s): {', '.join(unknown)}. Known: {', '.join(registry.names())}.")
+
+
+class RunConflict(Exception):
+    def __init__(self, batch: CollectorBatch):
+        self.batch = batch
+        super().__init__(f"A collection is already running: batch {batch.batch_id} ({batch.status}).")
+
+
+def resolve_names(requested: list[str] | None) -> list[registry.CollectorSpec]:
+    """Specs for requested names (None, "both" or "all" mean the default set), in request order, once each."""
+    if not requested:
+        requested = list(settings.COLLECTORS_DEFAULT)
+    expanded = []
+    for name in requested:
+        if str(name).strip().lower() in ("both", "all"):
+            expanded.extend(settings.COLLECTORS_DEFAULT)
+        else:
+            expanded.append(name)
+    specs, unknown = [], []
+    for name in expanded:
+        spec = registry.get(str(name))
+        if spec is None:
+            unknown.append(str(name))
+        elif spec not in specs:
+            specs.append(spec)
+    if unknown:
+        raise UnknownCollector(unknown)
+    return specs
+
+
+def running_batch() -> CollectorBatch | None:
+    return CollectorBatch.objects.filter(active_slot__isnull=False).first()
+
+
+def start_batch(names: list[str] | None = None, *, run_cross_vendor: bool = True, snapshot_date: date | None = None,
+                trigger: str = "api", requested_by: str = "", enqueue: bool = True) -> CollectorBatch:
+    """Create a batch (taking the run lock) and queue its jobs. Raises UnknownCollector / RunConflict."""
+    specs = resolve_names(names)
+    cleanup_stale()
+    day = snapshot_date or timezone.localdate()
+    try:
+        with transaction.atomic():
+            batch = CollectorBatch.objects.create(
+                status=RunStatus.QUEUED, snapshot_date=day, run_cross_vendor=run_cross_vendor,
+                cross_vendor_status=CrossVendorStatus.PENDING if run_cross_vendor else CrossVendorStatus.NOT_REQUESTED,
+                trigger=trigger, requested_by=requested_by[:150], active_slot=1,
+                message=f"Queued: {', '.join(spec.label for spec in specs)}",
+            )
+            CollectorJob.objects.bulk_create([
+                CollectorJob(batch=batch, name=spec.name, job_name=spec.job_name, vendor_id=spec.vendor_id,
+                             snapshot_date=day, message="Waiting for a worker")
+                for spec in specs
+            ])
+    except IntegrityError:
+        active = running_batch()
+        if active is None:  # it finished between our insert and this read
+            return start_batch(names, run_cross_vendor=run_cross_vendor, snapshot_date=snapshot_date,
+                               trigger=trigger, requested_by=requested_by, enqueue=enqueue)
+        raise RunConflict(active) from None
+    if enqueue:
+        enqueue_jobs(batch)
+    return batch
+
+
+def enqueue_jobs(batch: CollectorBatch):
+    from django_q.tasks import async_task
+
+    for job in list(batch.jobs.all()):
+        try:
+            task_id = async_task(TASK_FUNC, job.job_id, task_name=f"{job.job_name}-{job.job_id}", group=batch.batch_id)
+        except Exception as exc:  # the broker is unreachable: the job can never run
+            log.exception("could not queue %s", job.job_id)
+            _fail_job(job.pk, f"Could not queue the job: {exc.__class__.__name__}", str(exc),
+                      from_status=RunStatus.QUEUED)
+            continue
+        CollectorJob.objects.filter(pk=job.pk, task_id="").update(task_id=str(task_id or "")[:64])
+    finish_batch_if_done(batch.pk)
+
+
+def _fail_job(job_pk: int, message: str, error: str, *, from_status=RunStatus.ACTIVE) -> bool:
+    statuses = from_status if isinstance(from_status, tuple) else (from_status,)
+    return bool(CollectorJob.objects.filter(pk=job_pk, status__in=statuses).update(
+        status=RunStatus.FAILED, message=message[:500], error=error, ended_at=timezone.now()
+    ))
+
+
+def run_job(job_id: str, *, on_progress=None) -> CollectorJob | None:
+    """Run one queued job to its end. Returns the job, or None when it was not runnable."""
+    job = CollectorJob.objects.select_related("batch").filter(job_id=job_id).first()
+    if job is None:
+        log.warning("collector job %s does not exist", job_id)
+        return None
+    now = timezone.now()
+    claimed = CollectorJob.objects.filter(pk=job.pk, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=now, heartbeat_at=now, message="Starting"
+    )
+    if not claimed:
+        log.info("collector job %s is %s, not queued: not run", job_id, job.status)
+        return None
+    CollectorBatch.objects.filter(pk=job.batch_id, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING, started_at=now
+    )
+    spec = registry.get(job.name)
+    ctx = RunContext(job.snapshot_date, job_pk=job.pk, on_progress=on_progress)
+    try:
+        if spec is None:
+            raise VendorError(job.name, "run", "this collector is no longer registered")
+        counts = spec.run_function()(ctx)
+        finished = CollectorJob.objects.filter(pk=job.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.COMPLETED, progress_percent=100, counts=counts, ended_at=timezone.now(),
+            heartbeat_at=timezone.now(), error="",
+            message=(counts.get("summary")
+                     or f"{spec.label}: {counts.get('rows_written', 0)} devices collected for {job.snapshot_date}"),
+        )
+        if finished:
+            job.refresh_from_db()
+            for hook in spec.success_hooks():
+                try:
+                    hook(job)
+                except Exception:  # a follow-up must not turn a good collection into a failure
+                    log.exception("follow-up %s of job %s failed", hook, job.job_id)
+    except JobAborted:
+        log.warning("collector job %s stopped: it was cancelled or marked stale", job_id)
+    except VendorError as exc:
+        log.warning("collector job %s failed: %s", job_id, exc)
+        _fail_job(job.pk, str(exc), f"{exc.__class__.__name__}: {exc.cause}")
+    except Exception as exc:
+        log.exception("collector job %s crashed", job_id)
+        label = spec.label if spec else job.name
+        _fail_job(job.pk, f"{label} collection failed: {exc.__class__.__name__}: {exc}"[:500],
+                  f"{exc.__class__.__name__}: {exc}")
+    finish_batch_if_done(job.batch_id)
+    job.refresh_from_db()
+    return job
+
+
+def batch_outcome(statuses: list[str]) -> str:
+    if statuses and all(s == RunStatus.COMPLETED for s in statuses):
+        return RunStatus.COMPLETED
+    if statuses and all(s == RunStatus.CANCELLED for s in statuses):
+        return RunStatus.CANCELLED
+    return RunStatus.FAILED
+
+
+def finish_batch_if_done(batch_pk: int) -> bool:
+    """Close the batch once every job has finished; True for the caller that closed it."""
+    jobs = list(
+        CollectorJob.objects.filter(batch_id=batch_pk).order_by("id").values_list("name", "status", "message", "vendor_id")
+    )
+    if any(status in RunStatus.ACTIVE for _, status, _, _ in jobs):
+        return False
+    if not CollectorBatch.objects.filter(pk=batch_pk, ended_at__isnull=True).update(ended_at=timezone.now()):
+        return False  # another process closed it
+    batch = CollectorBatch.objects.get(pk=batch_pk)
+    statuses = [status for _, status, _, _ in jobs]
+    outcome = batch_outcome(statuses)
+    failed = [f"{name}: {message}" for name, status, message, _ in jobs if status == RunStatus.FAILED]
+    # Reconciliation depends on the inventory collectors only (a PSA job neither feeds nor blocks it).
+    inventory_statuses = [status for _, status, _, vendor_id in jobs if vendor_id in INVENTORY_VENDORS]
+    message = (f"All {len(jobs)} collectors completed" if outcome == RunStatus.COMPLETED
+               else "; ".join(failed) or f"Batch {outcome}")
+    cross_status, cross_message = batch.cross_vendor_status, batch.cross_vendor_message
+    if batch.run_cross_vendor and not inventory_statuses:
+        cross_status, cross_message = CrossVendorStatus.SKIPPED, "Not run: no inventory collector in this batch."
+    elif batch.run_cross_vendor:
+        if batch_outcome(inventory_statuses) == RunStatus.COMPLETED:
+            from collectors.followups import reconcile_batch
+
+            cross_status, cross_message = reconcile_batch(batch)
+        else:
+            cross_status, cross_message = CrossVendorStatus.SKIPPED, "Not run: not every collector succeeded."
+    CollectorBatch.objects.filter(pk=batch_pk).update(
+        status=outcome, message=message[:500], progress_percent=100 if outcome == RunStatus.COMPLETED else
+        batch.progress_percent, cross_vendor_status=cross_status, cross_vendor_message=cross_message[:500],
+        ended_at=timezone.now(), active_slot=None,
+    )
+    return True
+
+
+def cancel_job(job: CollectorJob, reason: str = "Cancelled") -> bool:
+    """Cancel a queued or running job; a running one stops at its next heartbeat."""
+    cancelled = CollectorJob.objects.filter(pk=job.pk, status__in=RunStatus.ACTIVE).update(
+        status=RunStatus.CANCELLED, message=reason[:500], ended_at=timezone.now()
+    )
+    if cancelled:
+        finish_batch_if_done(job.batch_id)
+    return bool(cancelled)
+
+
+def cleanup_stale(now=None) -> list[str]:
+    """Fail jobs with no heartbeat for COLLECTORS_STALE_MINUTES (queued ones after
+    COLLECTORS_QUEUED_STALE_MINUTES) and close their batches; returns the job ids failed."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.COLLECTORS_STALE_MINUTES)
+    queued_cutoff = now - timedelta(minutes=settings.COLLECTORS_QUEUED_STALE_MINUTES)
+    stale = list(
+        CollectorJob.objects.filter(
+            Q(status=RunStatus.RUNNING, heartbeat_at__lt=cutoff)
+            | Q(status=RunStatus.RUNNING, heartbeat_at__isnull=True, started_at__lt=cutoff)
+            | Q(status=RunStatus.QUEUED, created_at__lt=queued_cutoff)
+        ).values_list("pk", "job_id", "status", "batch_id")
+    )
+    failed = []
+    for pk, job_id, status, _ in stale:
+        if status == RunStatus.RUNNING:
+            message = (f"Stale: no heartbeat for {settings.COLLECTORS_STALE_MINUTES} minutes "
+                       "(the worker stopped or was killed); marked failed")
+        else:
+            message = (f"Stale: no worker picked the job up within {settings.COLLECTORS_QUEUED_STALE_MINUTES} "
+                       "minutes (is qcluster running?); marked failed")
+        if _fail_job(pk, message, "stale", from_status=status):
+            failed.append(job_id)
+    batch_pks = {batch_pk for *_, batch_pk in stale}
+    # Batches holding the lock with nothing left running (e.g. a crash between a job and its batch).
+    batch_pks.update(
+        CollectorBatch.objects.filter(active_slot__isnull=False, ended_at__isnull=True)
+        .exclude(jobs__status__in=RunStatus.ACTIVE).values_list("pk", flat=True)
+    )
+    for batch_pk in batch_pks:
+        finish_batch_if_done(batch_pk)
+    # A batch claimed for closing whose closer died (e.g. during reconciliation) keeps the lock: release it.
+    CollectorBatch.objects.filter(active_slot__isnull=False, ended_at__lt=cutoff).update(
+        active_slot=None, status=RunStatus.FAILED, cross_vendor_status=CrossVendorStatus.FAILED,
+        cross_vendor_message="The process closing the batch stopped; marked failed",
+    )
+    if failed:
+        log.warning("marked %d stale collector job(s) failed: %s", len(failed), ", ".join(failed))
+    return failed
+
+
+def worker_status() -> dict:
+    """Whether a django-q2 cluster is alive (its stats are fresh in the broker's cache)."""
+    try:
+        from django_q.status import Stat
+
+        stats = [stat for stat in Stat.get_all() if str(getattr(stat, "status", "")).lower() != "stopped"]
+    except Exception:  # no cache table yet, broker down
+        stats = []
+    workers = sum(len(getattr(stat, "workers", []) or []) for stat in stats)
+    return {"alive": bool(stats), "clusters": len(stats), "workers": workers}

@@ -1,0 +1,148 @@
+"""Writing one vendor's day: devices upserted set-wise, the day replaced in one transaction.
+
+`write_day` is only called once the whole vendor fetch has succeeded, so a
+failed run never reaches it and the previous rows for that date stay as they
+were. Re-running a day replaces it (idempotent).
+"""
+from datetime import date
+
+from django.conf import settings
+from django.db import connection, models, transaction
+
+from inventory.models import Device, Snapshot
+
+# Keys per `IN (...)` lookup: under SQLite's historic 999-variable limit.
+LOOKUP_CHUNK = 900
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _create_devices(keys: list[str], day: date):
+    """Insert devices, ignoring keys another collector created meanwhile (the unique key decides)."""
+    if connection.vendor == "sqlite":
+        # One prepared INSERT OR IGNORE: bulk_create's per-value preparation costs more than the insert.
+        table = connection.ops.quote_name(Device._meta.db_table)
+        value = connection.ops.adapt_datefield_value(day)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT OR IGNORE INTO {table} (canonical_key, first_seen, last_seen) VALUES (%s, %s, %s)",
+                [(key, value, value) for key in keys],
+            )
+        return
+    Device.objects.bulk_create(
+        [Device(canonical_key=key, first_seen=day, last_seen=day) for key in keys], batch_size=1000,
+        ignore_conflicts=True,
+    )
+
+
+def device_ids_for(keys: set[str], day: date) -> tuple[dict[str, int], int]:
+    """Device ids for canonical keys, creating the missing devices; (ids, how many were created)."""
+    ids = _existing_device_ids(keys)
+    missing = sorted(key for key in keys if key not in ids)
+    if missing:
+        _create_devices(missing, day)
+        ids.update(_existing_device_ids(set(missing)))
+    return ids, len(missing)
+
+
+def _existing_device_ids(keys: set[str]) -> dict[str, int]:
+    if len(keys) > 20 * LOOKUP_CHUNK:
+        # Most of the fleet: one scan of the (narrow) device table beats dozens of IN lookups.
+        return {key: pk for key, pk in Device.objects.values_list("canonical_key", "id").iterator(chunk_size=10000)
+                if key in keys}
+    ids: dict[str, int] = {}
+    ordered = sorted(keys)
+    for chunk in _chunks(ordered, LOOKUP_CHUNK):
+        ids.update(Device.objects.filter(canonical_key__in=chunk).values_list("canonical_key", "id"))
+    return ids
+
+
+def touch_devices(vendor_id: int, day: date):
+    """Move `last_seen` forward and `first_seen` back to `day` for the devices in that vendor's day, set-wise."""
+    in_day = Snapshot.objects.filter(vendor_id=vendor_id, snapshot_date=day).values("device_id")
+    Device.objects.filter(id__in=in_day, last_seen__lt=day).update(last_seen=day)
+    Device.objects.filter(id__in=in_day, first_seen__gt=day).update(first_seen=day)
+
+
+def dedupe_by_vendor_id(rows: list[dict]) -> list[dict]:
+    """One row per vendor device id (the last seen wins): the day's unique key."""
+    by_id = {}
+    for row in rows:
+        by_id[row["vendor_device_id"]] = row
+    return list(by_id.values())
+
+
+class SnapshotInserter:
+    """Bulk INSERT of snapshot rows given as dicts of plain values.
+
+    On SQLite, Django's `bulk_create` prepares every value through its field
+    (45 columns x 50,000 rows) and is capped at 999 variables per statement,
+    which makes it several times slower than the insert itself. Our values are
+    already plain Python values of the right type (and clipped by the
+    mappers), so on SQLite the rows go through one prepared statement with
+    `executemany`, dates and datetimes adapted by the backend's own adapters.
+    Other databases use `bulk_create` (PostgreSQL takes large multi-row INSERTs).
+    """
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.fields = [f for f in Snapshot._meta.concrete_fields if not f.primary_key]
+        self.fast = connection.vendor == "sqlite"
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
+        marks = ", ".join(["%s"] * len(self.fields))
+        self.sql = f"INSERT INTO {connection.ops.quote_name(Snapshot._meta.db_table)} ({columns}) VALUES ({marks})"
+
+    def insert(self, rows: list[dict], constants: dict, batch_size: int):
+        """Insert `rows`, each completed with `constants` (vendor, date, ...)."""
+        if not self.fast:
+            names = {f.attname for f in self.fields}
+            Snapshot.objects.bulk_create(
+                [Snapshot(**{k: v for k, v in row.items() if k in names}, **constants) for row in rows],
+                batch_size=batch_size,
+            )
+            return
+        ops = self.connection.ops
+        fixed, getters, datetimes = {}, [], []
+        for index, f in enumerate(self.fields):
+            if f.attname in constants:
+                value = constants[f.attname]
+                if isinstance(f, models.DateTimeField):
+                    value = ops.adapt_datetimefield_value(value)
+                elif isinstance(f, models.DateField):
+                    value = ops.adapt_datefield_value(value)
+                fixed[index] = value
+            elif isinstance(f, models.DateTimeField):
+                datetimes.append(index)
+            elif isinstance(f, models.DateField):
+                raise ValueError(f"{f.attname}: only datetimes and constant dates are supported")
+            getters.append((f.attname, f.get_default()))
+        adapt = ops.adapt_datetimefield_value
+        with self.connection.cursor() as cursor:
+            for chunk in _chunks(rows, batch_size):
+                params = []
+                for row in chunk:
+                    values = [row.get(name, default) for name, default in getters]
+                    for index, value in fixed.items():
+                        values[index] = value
+                    for index in datetimes:
+                        if values[index] is not None:
+                            values[index] = adapt(values[index])
+                    params.append(values)
+                cursor.executemany(self.sql, params)
+
+
+def write_day(vendor_id: int, day: date, rows: list[dict], *, batch_size: int | None = None) -> dict:
+    """Replace `vendor_id`'s snapshot for `day` with `rows` in one transaction; returns counts."""
+    rows = dedupe_by_vendor_id(rows)
+    ids, created = device_ids_for({row["canonical_key"] for row in rows}, day)
+    for row in rows:
+        row["device_id"] = ids[row["canonical_key"]]
+    batch_size = batch_size or settings.COLLECTORS_WRITE_BATCH_SIZE
+    with transaction.atomic():
+        # Nothing references snapshot rows, so Django deletes them in one statement.
+        replaced, _ = Snapshot.objects.filter(vendor_id=vendor_id, snapshot_date=day).delete()
+        SnapshotInserter(connection).insert(rows, {"vendor_id": vendor_id, "snapshot_date": day}, batch_size)
+        touch_devices(vendor_id, day)
+    return {"rows_written": len(rows), "rows_replaced": replaced or 0, "devices_created": created}

@@ -1,0 +1,100 @@
+"""Admin for Windows 11 readiness: assessments (read-only), runs (read-only), CPU overrides (editable)."""
+from django.contrib import admin, messages
+
+from inventory.models import CpuOverride, Windows11Assessment, Windows11Run
+from inventory.windows11.engine import REQUIREMENT_LABELS, REQUIREMENTS
+from inventory.windows11.overrides import CpuResolver
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DeficiencyFilter(admin.SimpleListFilter):
+    title = "deficiency"
+    parameter_name = "deficiency"
+
+    def lookups(self, request, model_admin):
+        return [(code, REQUIREMENT_LABELS[code]) for code in REQUIREMENTS]
+
+    def queryset(self, request, queryset):
+        if self.value() in REQUIREMENTS:
+            return queryset.filter(deficiency_codes__contains=f"|{self.value()}|")
+        return queryset
+
+
+class MissingDataFilter(DeficiencyFilter):
+    title = "missing data for"
+    parameter_name = "missing"
+
+    def queryset(self, request, queryset):
+        if self.value() in REQUIREMENTS:
+            return queryset.filter(missing_codes__contains=f"|{self.value()}|")
+        return queryset
+
+
+@admin.register(Windows11Assessment)
+class Windows11AssessmentAdmin(_ReadOnly):
+    list_display = ("hostname", "organization", "status", "deficiency_summary", "cpu_model", "cpu_verdict",
+                    "already_on_24h2", "last_contact", "assessment_date")
+    list_filter = ("status", DeficiencyFilter, MissingDataFilter, "cpu_verdict", "already_on_24h2",
+                   ("organization", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("hostname", "display_name", "vendor_device_id", "cpu_model", "system_model")
+    list_select_related = ("organization",)
+    ordering = ("hostname",)
+    readonly_fields = [f.name for f in Windows11Assessment._meta.fields]
+
+    @admin.display(description="deficiencies")
+    def deficiency_summary(self, obj):
+        return ", ".join(d["requirement"] for d in obj.deficiencies) or "—"
+
+
+@admin.register(Windows11Run)
+class Windows11RunAdmin(_ReadOnly):
+    list_display = ("started_at", "status", "trigger", "actor", "snapshot_date", "total_devices",
+                    "compatible_devices", "incompatible_devices", "not_assessed_devices", "duration_seconds")
+    list_filter = ("status", "trigger")
+    ordering = ("-started_at",)
+    date_hierarchy = "started_at"
+    readonly_fields = [f.name for f in Windows11Run._meta.fields]
+
+
+@admin.register(CpuOverride)
+class CpuOverrideAdmin(admin.ModelAdmin):
+    list_display = ("pattern", "match_type", "supported", "source", "note", "updated_at")
+    list_filter = ("supported", "match_type", "source")
+    list_editable = ("supported",)
+    search_fields = ("pattern", "note")
+    readonly_fields = ("source", "created_at", "updated_at")
+    ordering = ("pattern",)
+    actions = ["mark_supported", "mark_unsupported"]
+
+    @admin.action(description="Mark selected patterns supported")
+    def mark_supported(self, request, queryset):
+        count = queryset.update(supported=True)
+        messages.success(request, f"{count} override(s) marked supported; they apply from the next run.")
+
+    @admin.action(description="Mark selected patterns unsupported")
+    def mark_unsupported(self, request, queryset):
+        count = queryset.update(supported=False)
+        messages.success(request, f"{count} override(s) marked unsupported; they apply from the next run.")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Tell staff what the pattern covers today, so a typo shows at once.
+        covered = sorted({
+            cpu for cpu in Windows11Assessment.objects.values_list("cpu_model", flat=True).distinct()
+            if cpu and CpuResolver([obj]).match(cpu)
+        })
+        if covered:
+            shown = "; ".join(covered[:5]) + (" …" if len(covered) > 5 else "")
+            messages.info(request, f"Matches {len(covered)} CPU(s) in the current assessments: {shown}")
+        else:
+            messages.warning(request, "This pattern matches no CPU in the current assessments.")

@@ -1,0 +1,244 @@
+"""Windows 11 24H2 readiness endpoints (paths and field names from the API contract)."""
+from django.db.models import Count, Max, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from esinv.auth import actor_label
+from esinv.errors import APIError, BadRequest, Conflict
+from esinv.pagination import HubPagination
+from inventory.models import Windows11Assessment, Windows11Run
+from inventory.windows11.engine import REQUIREMENT_LABELS, REQUIREMENTS
+from inventory.windows11.service import AssessmentAlreadyRunning, NoNinjaData, compatibility_rate, run_assessment
+
+# --- serializers ---------------------------------------------------------------
+
+_counts = {code: serializers.IntegerField() for code in REQUIREMENTS}
+
+
+class Win11LastRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Windows11Run
+        fields = ["id", "status", "trigger", "started_at", "finished_at", "duration_seconds", "message"]
+
+
+class Win11StatusSerializer(serializers.Serializer):
+    total_windows_devices = serializers.IntegerField()
+    compatible_devices = serializers.IntegerField()
+    incompatible_devices = serializers.IntegerField()
+    not_assessed_devices = serializers.IntegerField()
+    already_on_24h2_devices = serializers.IntegerField()
+    compatibility_rate = serializers.FloatField(help_text="compatible / total × 100, one decimal")
+    last_assessment = serializers.DateTimeField(allow_null=True)
+    snapshot_date = serializers.DateField(allow_null=True)
+    deficiency_counts = inline_serializer("Win11DeficiencyCounts", _counts)
+    missing_data_counts = inline_serializer("Win11MissingDataCounts", _counts)
+    requirements = serializers.DictField(child=serializers.CharField())
+    last_run = Win11LastRunSerializer(allow_null=True)
+
+
+class Win11DeficiencySerializer(serializers.Serializer):
+    requirement = serializers.CharField()
+    label = serializers.CharField()
+    found = serializers.CharField()
+    needed = serializers.CharField()
+    remediation = serializers.CharField()
+
+
+class Win11MissingSerializer(serializers.Serializer):
+    requirement = serializers.CharField()
+    facts = serializers.ListField(child=serializers.CharField())
+    reason = serializers.CharField()
+
+
+class Win11AssessmentSerializer(serializers.ModelSerializer):
+    organization = serializers.CharField(source="organization.name", default=None, allow_null=True)
+    deficiencies = Win11DeficiencySerializer(many=True)
+    passed_requirements = serializers.ListField(child=serializers.CharField())
+    missing_facts = Win11MissingSerializer(many=True)
+
+    class Meta:
+        model = Windows11Assessment
+        fields = [
+            "id", "hostname", "display_name", "vendor_device_id", "organization", "organization_id", "status",
+            "already_on_24h2", "os_name", "os_build", "cpu_model", "cpu_verdict", "cpu_rule", "cpu_reason",
+            "system_manufacturer", "system_model", "passed_requirements", "deficiencies", "missing_facts",
+            "last_contact", "last_update", "snapshot_date", "assessment_date",
+        ]
+
+
+class Win11OrganizationGroupSerializer(serializers.Serializer):
+    organization_id = serializers.IntegerField(allow_null=True)
+    organization = serializers.CharField(allow_null=True)
+    devices = serializers.IntegerField()
+    deficiency_counts = inline_serializer("Win11OrgDeficiencyCounts", _counts)
+
+
+def _list_envelope(name: str, with_groups: bool):
+    fields = {
+        "count": serializers.IntegerField(), "page": serializers.IntegerField(),
+        "page_size": serializers.IntegerField(), "total_pages": serializers.IntegerField(),
+        "next": serializers.URLField(allow_null=True), "previous": serializers.URLField(allow_null=True),
+        "last_assessment": serializers.DateTimeField(allow_null=True),
+        "results": Win11AssessmentSerializer(many=True),
+    }
+    if with_groups:
+        fields["by_organization"] = Win11OrganizationGroupSerializer(many=True)
+    return inline_serializer(name, fields)
+
+
+RunResponseSerializer = inline_serializer("Win11RunResponse", {
+    "status": serializers.CharField(), "message": serializers.CharField(), "output": serializers.CharField(),
+    "timestamp": serializers.DateTimeField(), "run_id": serializers.IntegerField(),
+    "summary": serializers.DictField(),
+})
+
+# --- queries -------------------------------------------------------------------
+
+
+def _code_counts(field: str, prefix: str) -> dict:
+    """Count(filter=LIKE '%|code|%') per requirement: one aggregate, no per-code query."""
+    return {f"{prefix}{code}": Count("id", filter=Q(**{f"{field}__contains": f"|{code}|"})) for code in REQUIREMENTS}
+
+
+def _split(row: dict, prefix: str) -> dict:
+    return {code: row.pop(f"{prefix}{code}") for code in REQUIREMENTS}
+
+
+def _organization_filter(request) -> int | None:
+    raw = request.query_params.get("organization_id")
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit():
+        raise BadRequest("organization_id must be a whole number.", code="invalid_parameter",
+                         details={"field": "organization_id", "value": raw})
+    return int(raw)
+
+
+def _deficiency_filter(request) -> str | None:
+    raw = request.query_params.get("deficiency")
+    if raw in (None, ""):
+        return None
+    if raw not in REQUIREMENTS:
+        raise BadRequest(f"deficiency must be one of {', '.join(REQUIREMENTS)}.", code="invalid_parameter",
+                         details={"field": "deficiency", "value": raw})
+    return raw
+
+
+def _device_list(request, status: str, with_groups: bool = False):
+    assessments = Windows11Assessment.objects.filter(status=status)
+    organization_id = _organization_filter(request)
+    if organization_id is not None:
+        assessments = assessments.filter(organization_id=organization_id)
+    deficiency = _deficiency_filter(request) if status == Windows11Assessment.INCOMPATIBLE else None
+    if deficiency:
+        assessments = assessments.filter(deficiency_codes__contains=f"|{deficiency}|")
+    paginator = HubPagination()
+    # The organization's name is on every row: joined in the page query, not fetched per row.
+    page = paginator.paginate_queryset(
+        assessments.select_related("organization").order_by("hostname", "id"), request
+    )
+    envelope = paginator.get_paginated_envelope(Win11AssessmentSerializer(page, many=True).data)
+    envelope["last_assessment"] = Windows11Assessment.objects.aggregate(d=Max("assessment_date"))["d"]
+    if with_groups:
+        # Grouped counts over the whole filtered set (not only this page), one GROUP BY query.
+        groups = (
+            assessments.order_by().values("organization_id", "organization__name")
+            .annotate(devices=Count("id"), **_code_counts("deficiency_codes", "d_"))
+            .order_by("-devices", "organization__name")
+        )
+        envelope["by_organization"] = [
+            {"organization_id": g["organization_id"], "organization": g["organization__name"],
+             "devices": g["devices"], "deficiency_counts": _split(g, "d_")}
+            for g in groups
+        ]
+    return Response(envelope)
+
+
+_LIST_PARAMETERS = [
+    OpenApiParameter("organization_id", OpenApiTypes.INT, description="Only this organization's devices."),
+    OpenApiParameter("page", OpenApiTypes.INT), OpenApiParameter("page_size", OpenApiTypes.INT),
+]
+
+# --- views ---------------------------------------------------------------------
+
+
+@extend_schema(tags=["windows-11"], responses=Win11StatusSerializer)
+@api_view(["GET"])
+def status_view(request):
+    """Windows 11 24H2 readiness summary of the stored assessments (the latest run)."""
+    row = Windows11Assessment.objects.aggregate(
+        total=Count("id"),
+        compatible=Count("id", filter=Q(status=Windows11Assessment.COMPATIBLE)),
+        incompatible=Count("id", filter=Q(status=Windows11Assessment.INCOMPATIBLE)),
+        not_assessed=Count("id", filter=Q(status=Windows11Assessment.NOT_ASSESSED)),
+        on_24h2=Count("id", filter=Q(already_on_24h2=True)),
+        last=Max("assessment_date"), snapshot_date=Max("snapshot_date"),
+        **_code_counts("deficiency_codes", "d_"), **_code_counts("missing_codes", "m_"),
+    )
+    last_run = Windows11Run.objects.order_by("-started_at", "-id").first()
+    return Response({
+        "total_windows_devices": row["total"],
+        "compatible_devices": row["compatible"],
+        "incompatible_devices": row["incompatible"],
+        "not_assessed_devices": row["not_assessed"],
+        "already_on_24h2_devices": row["on_24h2"],
+        "compatibility_rate": compatibility_rate(row["compatible"], row["total"]),
+        "last_assessment": row["last"],
+        "snapshot_date": row["snapshot_date"],
+        "deficiency_counts": _split(row, "d_"),
+        "missing_data_counts": _split(row, "m_"),
+        "requirements": {code: REQUIREMENT_LABELS[code] for code in REQUIREMENTS},
+        "last_run": Win11LastRunSerializer(last_run).data if last_run else None,
+    })
+
+
+@extend_schema(
+    tags=["windows-11"], responses=_list_envelope("Win11IncompatibleList", with_groups=True),
+    parameters=[*_LIST_PARAMETERS, OpenApiParameter(
+        "deficiency", OpenApiTypes.STR, enum=list(REQUIREMENTS), description="Only devices failing this requirement.")],
+)
+@api_view(["GET"])
+def incompatible_view(request):
+    """Incompatible devices with their deficiencies, and the counts grouped by organization."""
+    return _device_list(request, Windows11Assessment.INCOMPATIBLE, with_groups=True)
+
+
+@extend_schema(tags=["windows-11"], responses=_list_envelope("Win11CompatibleList", with_groups=False),
+               parameters=_LIST_PARAMETERS)
+@api_view(["GET"])
+def compatible_view(request):
+    """Compatible devices with the requirements they passed."""
+    return _device_list(request, Windows11Assessment.COMPATIBLE)
+
+
+@extend_schema(tags=["windows-11"], responses=_list_envelope("Win11NotAssessedList", with_groups=True),
+               parameters=_LIST_PARAMETERS)
+@api_view(["GET"])
+def not_assessed_view(request):
+    """Devices that could not be assessed, with the facts NinjaOne did not report."""
+    return _device_list(request, Windows11Assessment.NOT_ASSESSED, with_groups=True)
+
+
+@extend_schema(tags=["windows-11"], request=None, responses={200: RunResponseSerializer})
+@api_view(["POST"])
+def run_view(request):
+    """Assess now, synchronously (seconds even for tens of thousands of devices). 409 while a run is in progress."""
+    try:
+        summary = run_assessment(trigger="api", actor=actor_label(request))
+    except AssessmentAlreadyRunning as exc:
+        details = {"run_id": exc.run.pk, "started_at": exc.run.started_at.isoformat()} if exc.run else {}
+        raise Conflict(str(exc), code="assessment_running", details=details) from None
+    except NoNinjaData as exc:
+        raise APIError(str(exc), code="no_ninja_data", status_code=409) from None
+    run = summary.run
+    return Response({
+        "status": "success",
+        "message": run.message,
+        "output": summary.output(),
+        "timestamp": run.finished_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "run_id": run.pk,
+        "summary": summary.as_dict(),
+    })

@@ -1,0 +1,75 @@
+"""Month (`YYYY-MM`) and quarter (`YYYY-Qn`) periods: parsing and arithmetic.
+
+Plain functions; the views turn `ValueError` into a 400 naming the field.
+"""
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_QUARTER = re.compile(r"^(\d{4})-Q(\d)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    year: int
+    month: int
+
+    def __str__(self):
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def quarter(self) -> "Quarter":
+        return Quarter(self.year, (self.month - 1) // 3 + 1)
+
+    def previous(self) -> "Month":
+        return Month(self.year - 1, 12) if self.month == 1 else Month(self.year, self.month - 1)
+
+    @classmethod
+    def of(cls, day: date) -> "Month":
+        return cls(day.year, day.month)
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int
+    number: int
+
+    def __str__(self):
+        return f"{self.year:04d}-Q{self.number}"
+
+    @property
+    def months(self) -> list[Month]:
+        first = (self.number - 1) * 3 + 1
+        return [Month(self.year, m) for m in range(first, first + 3)]
+
+
+def parse_month(text: str) -> Month:
+    """`2025-11` -> Month(2025, 11); anything else raises ValueError."""
+    match = _MONTH.match((text or "").strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a month; use YYYY-MM (e.g. 2025-11).")
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12 or year < 1900:
+        raise ValueError(f"{text!r} is not a month; the month must be 01-12.")
+    return Month(year, month)
+
+
+def parse_quarter(text: str) -> Quarter:
+    """`2025-Q4` (or `2025-q4`) -> Quarter(2025, 4); anything else raises ValueError."""
+    match = _QUARTER.match((text or "").strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a quarter; use YYYY-Qn (e.g. 2025-Q4).")
+    year, number = int(match.group(1)), int(match.group(2))
+    if not 1 <= number <= 4 or year < 1900:
+        raise ValueError(f"{text!r} is not a quarter; n must be 1-4.")
+    return Quarter(year, number)

@@ -1,0 +1,99 @@
+"""collector_health (for /api/status), the admin pages and the management commands."""
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from collectors import runs
+from collectors.health import collector_health
+from collectors.models import CollectorBatch, CollectorJob, RunStatus
+from inventory.models import Snapshot, Vendor
+
+pytestmark = pytest.mark.django_db
+
+
+def failed_job(name, hours_ago, message="boom"):
+    batch = runs.start_batch([name], enqueue=False)
+    job = batch.jobs.get()
+    ended = timezone.now() - timedelta(hours=hours_ago)
+    CollectorJob.objects.filter(pk=job.pk).update(status=RunStatus.FAILED, message=message, error="VendorError: x",
+                                                  started_at=ended - timedelta(seconds=5), ended_at=ended)
+    runs.finish_batch_if_done(batch.pk)
+    return job
+
+
+def test_collector_health_shape():
+    assert collector_health() == {"has_recent_failures": False, "recent_failures": [], "total_failures_last_24h": 0}
+    failed_job("ninja", 2, "NinjaOne POST token failed: authentication refused (HTTP 401)")
+    failed_job("threatlocker", 1)
+    failed_job("ninja", 30)  # outside the window
+    health = collector_health()
+    assert health["has_recent_failures"] is True and health["total_failures_last_24h"] == 2
+    newest, older = health["recent_failures"]
+    assert set(newest) == {"collector", "job_name", "status", "message", "error", "started_at", "ended_at"}
+    assert (newest["collector"], newest["job_name"], newest["status"]) == ("ThreatLocker", "threatlocker-collector",
+                                                                           "failed")
+    assert older["collector"] == "Ninja" and older["message"].startswith("NinjaOne POST token failed")
+    assert older["ended_at"].endswith("+00:00")
+
+
+def test_admin_pages(admin_client):
+    job = failed_job("ninja", 1)
+    assert admin_client.get("/admin/collectors/collectorbatch/").status_code == 200
+    assert admin_client.get(f"/admin/collectors/collectorbatch/{job.batch_id}/change/").status_code == 200
+    page = admin_client.get("/admin/collectors/collectorjob/?status=failed")
+    assert page.status_code == 200 and job.job_id in page.content.decode()
+    assert admin_client.get("/admin/django_q/schedule/").status_code == 200
+    assert admin_client.get("/admin/collectors/collectorjob/add/").status_code == 403
+
+
+def test_admin_cancel_action(admin_client):
+    batch = runs.start_batch(["ninja"], enqueue=False)
+    response = admin_client.post("/admin/collectors/collectorbatch/", {
+        "action": "cancel_batches", "_selected_action": [batch.pk]}, follow=True)
+    assert response.status_code == 200
+    batch.refresh_from_db()
+    assert batch.status == RunStatus.CANCELLED and batch.active_slot is None
+
+
+def test_collect_command(sims, dataset):
+    out = io.StringIO()
+    call_command("collect", "--vendor", "threatlocker", "--date", "2026-11-19", "--no-cross-vendor", stdout=out)
+    text = out.getvalue()
+    assert "ThreatLocker: " in text and "completed for 2026-11-19" in text
+    assert Snapshot.objects.filter(vendor_id=Vendor.THREATLOCKER, snapshot_date="2026-11-19").count() == len(
+        dataset.day(0)[1])
+    assert CollectorBatch.objects.get().trigger == "command"
+
+
+def test_collect_command_errors(sims):
+    with pytest.raises(CommandError, match="Unknown collector"):
+        call_command("collect", "--vendor", "kaseya")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("collect", "--date", "yesterday")
+    sims.threatlocker.inject("unauthorized", count=-1)
+    with pytest.raises(CommandError, match="authentication refused"):
+        call_command("collect", "--vendor", "threatlocker", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_collector_schedules_command():
+    out = io.StringIO()
+    call_command("collector_schedules", stdout=out)
+    assert "already exist" in out.getvalue()
+
+
+def test_progress_bar_on_a_terminal_and_lines_otherwise():
+    from collectors.management.commands.collect import Progress
+
+    tty = io.StringIO()
+    bar = Progress(tty, "NinjaOne", tty=True)
+    bar(50, "NinjaOne: 1000 devices read")
+    bar.done()
+    assert tty.getvalue().startswith("\rNinjaOne      [###############...............]  50%  NinjaOne: 1000")
+    plain = io.StringIO()
+    lines = Progress(plain, "NinjaOne", tty=False)
+    for percent in (10, 12, 14, 40):
+        lines(percent, f"NinjaOne: {percent} devices read")
+    assert "\r" not in plain.getvalue() and plain.getvalue().count("\n") >= 2

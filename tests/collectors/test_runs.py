@@ -1,0 +1,257 @@
+"""Batches, jobs, the run lock, stale jobs and the follow-ups (Windows 11 schedule, reconciliation)."""
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+from django_q.models import Schedule
+
+from collectors import followups, runs
+from collectors.context import JobAborted, RunContext
+from collectors.models import CollectorBatch, CollectorJob, CrossVendorStatus, RunStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def start(names=None, **kwargs):
+    kwargs.setdefault("enqueue", False)
+    return runs.start_batch(names, **kwargs)
+
+
+class TestStartBatch:
+    def test_one_job_per_collector_and_the_lock(self):
+        batch = start(["threatlocker", "ninja", "NinjaOne"], snapshot_date=date(2026, 11, 1))
+        assert list(batch.jobs.values_list("name", "job_name", "vendor_id", "status")) == [
+            ("threatlocker", "threatlocker-collector", 3, "queued"), ("ninja", "ninja-collector", 1, "queued")]
+        assert batch.active_slot == 1 and batch.cross_vendor_status == CrossVendorStatus.PENDING
+
+    @pytest.mark.parametrize("names", [None, ["both"], ["all"]])
+    def test_default_set(self, names):
+        assert sorted(start(names).jobs.values_list("name", flat=True)) == ["ninja", "threatlocker"]
+
+    def test_unknown_names(self):
+        with pytest.raises(runs.UnknownCollector) as caught:
+            start(["ninja", "kaseya"])
+        assert caught.value.unknown == ["kaseya"]
+        assert not CollectorBatch.objects.exists()
+
+    def test_second_batch_conflicts_until_the_first_ends(self):
+        first = start(["ninja"])
+        with pytest.raises(runs.RunConflict) as caught:
+            start(["threatlocker"])
+        assert caught.value.batch.batch_id == first.batch_id
+        runs.cancel_job(first.jobs.get())
+        first.refresh_from_db()
+        assert first.status == RunStatus.CANCELLED and first.active_slot is None
+        assert start(["threatlocker"]).batch_id != first.batch_id
+
+    def test_lock_is_a_database_constraint(self):
+        """Two processes racing past any check still meet the unique constraint."""
+        from django.db import IntegrityError, transaction
+
+        start(["ninja"])
+        with pytest.raises(IntegrityError), transaction.atomic():
+            CollectorBatch.objects.create(snapshot_date=date(2026, 11, 1), active_slot=1)
+
+    def test_queue_failure_fails_the_job_and_frees_the_lock(self, monkeypatch):
+        def broken(*args, **kwargs):
+            raise ConnectionError("broker down")
+
+        monkeypatch.setattr("django_q.tasks.async_task", broken)
+        batch = runs.start_batch(["ninja"])
+        batch.refresh_from_db()
+        job = batch.jobs.get()
+        assert job.status == RunStatus.FAILED and "Could not queue" in job.message
+        assert batch.status == RunStatus.FAILED and batch.active_slot is None
+
+
+class TestJobLifecycle:
+    def test_a_job_runs_once(self, monkeypatch):
+        calls = []
+        monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: calls.append(ctx) or {"rows_written": 3})
+        monkeypatch.setattr("collectors.followups.schedule_windows11_assessment", lambda job: None)
+        batch = start(["ninja"], run_cross_vendor=False)
+        job = batch.jobs.get()
+        assert runs.run_job(job.job_id).status == RunStatus.COMPLETED
+        assert runs.run_job(job.job_id) is None and len(calls) == 1
+        batch.refresh_from_db()
+        assert batch.status == RunStatus.COMPLETED and batch.active_slot is None and batch.progress_percent == 100
+        assert batch.cross_vendor_status == CrossVendorStatus.NOT_REQUESTED
+
+    def test_unexpected_error_is_a_failed_job_with_the_cause(self, monkeypatch):
+        def crash(ctx):
+            raise KeyError("systemName")
+
+        monkeypatch.setattr("collectors.threatlocker_collector.run", crash)
+        job = runs.run_job(start(["threatlocker"]).jobs.get().job_id)
+        assert job.status == RunStatus.FAILED and job.ended_at is not None
+        assert job.message == "ThreatLocker collection failed: KeyError: 'systemName'"
+
+    def test_cancelled_job_stops_at_its_next_heartbeat(self, settings):
+        settings.COLLECTORS_HEARTBEAT_SECONDS = 0
+        job = start(["ninja"]).jobs.get()
+        CollectorJob.objects.filter(pk=job.pk).update(status=RunStatus.RUNNING)
+        ctx = RunContext(job.snapshot_date, job_pk=job.pk)
+        ctx.progress(10, "paging")
+        job.refresh_from_db()
+        assert (job.progress_percent, job.message) == (10, "paging")
+        runs.cancel_job(job)
+        with pytest.raises(JobAborted):
+            ctx.progress(20, "still paging")
+
+    def test_heartbeats_are_throttled(self, settings):
+        settings.COLLECTORS_HEARTBEAT_SECONDS = 60
+        job = start(["ninja"]).jobs.get()
+        CollectorJob.objects.filter(pk=job.pk).update(status=RunStatus.RUNNING)
+        now = [0.0]
+        seen = []
+        ctx = RunContext(job.snapshot_date, job_pk=job.pk, clock=lambda: now[0],
+                         on_progress=lambda p, m: seen.append(p))
+        ctx.progress(10, "a")
+        ctx.progress(20, "b")
+        job.refresh_from_db()
+        assert job.progress_percent == 10 and seen == [10, 20]
+        now[0] = 61
+        ctx.progress(30, "c")
+        job.refresh_from_db()
+        assert job.progress_percent == 30
+
+
+class TestStaleJobs:
+    def running_job(self, heartbeat_minutes_ago):
+        job = start(["ninja"]).jobs.get()
+        beat = timezone.now() - timedelta(minutes=heartbeat_minutes_ago)
+        CollectorJob.objects.filter(pk=job.pk).update(status=RunStatus.RUNNING, started_at=beat, heartbeat_at=beat)
+        return job
+
+    def test_no_heartbeat_for_ten_minutes_is_failed(self):
+        job = self.running_job(11)
+        assert runs.cleanup_stale() == [job.job_id]
+        job.refresh_from_db()
+        assert job.status == RunStatus.FAILED and job.message.startswith("Stale: no heartbeat for 10 minutes")
+        batch = job.batch
+        batch.refresh_from_db()
+        assert batch.status == RunStatus.FAILED and batch.active_slot is None
+
+    def test_recent_heartbeat_is_left_alone(self):
+        job = self.running_job(9)
+        assert runs.cleanup_stale() == []
+        job.refresh_from_db()
+        assert job.status == RunStatus.RUNNING
+
+    def test_queued_job_no_worker_took(self, settings):
+        job = start(["ninja"]).jobs.get()
+        CollectorJob.objects.filter(pk=job.pk).update(
+            created_at=timezone.now() - timedelta(minutes=settings.COLLECTORS_QUEUED_STALE_MINUTES + 1))
+        assert runs.cleanup_stale() == [job.job_id]
+        job.refresh_from_db()
+        assert "is qcluster running?" in job.message
+
+    def test_a_stale_job_that_wakes_up_does_not_write(self, settings):
+        settings.COLLECTORS_HEARTBEAT_SECONDS = 0
+        job = self.running_job(11)
+        runs.cleanup_stale()
+        with pytest.raises(JobAborted):
+            RunContext(job.snapshot_date, job_pk=job.pk).checkpoint(88, "writing")
+
+
+class TestFollowUps:
+    def test_windows11_assessment_is_scheduled_once(self, settings):
+        settings.ESINV_WIN11_DELAY_MINUTES = 45
+        now = timezone.now()
+        first = followups.schedule_windows11_assessment(now=now)
+        assert first.func == "inventory.windows11.tasks.assess_windows11"
+        assert first.schedule_type == Schedule.ONCE and first.next_run == now + timedelta(minutes=45)
+        later = now + timedelta(minutes=10)
+        followups.schedule_windows11_assessment(now=later)
+        pending = Schedule.objects.filter(func=followups.WINDOWS11_FUNC)
+        assert pending.count() == 1 and pending.get().next_run == later + timedelta(minutes=45)
+
+    def test_successful_ninja_job_schedules_it(self, monkeypatch):
+        monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: {"rows_written": 1})
+        before = timezone.now()
+        runs.run_job(start(["ninja"], run_cross_vendor=False).jobs.get().job_id)
+        schedule = Schedule.objects.get(func=followups.WINDOWS11_FUNC)
+        assert before + timedelta(minutes=45) <= schedule.next_run <= timezone.now() + timedelta(minutes=45)
+
+    def test_failed_ninja_job_does_not(self, monkeypatch):
+        monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: 1 / 0)
+        runs.run_job(start(["ninja"], run_cross_vendor=False).jobs.get().job_id)
+        assert not Schedule.objects.filter(func=followups.WINDOWS11_FUNC).exists()
+
+    def test_reconciliation_after_every_collector_succeeded(self, monkeypatch):
+        called = []
+        monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: {})
+        monkeypatch.setattr("collectors.threatlocker_collector.run", lambda ctx: {})
+        def reconcile_day(day, *, triggered_by="?"):
+            called.append((day, {"triggered_by": triggered_by}))
+            return {"total": 4}
+
+        monkeypatch.setattr("variances.services.reconcile_day", reconcile_day)
+        batch = start(snapshot_date=date(2026, 11, 2))
+        for job in batch.jobs.all():
+            runs.run_job(job.job_id)
+        batch.refresh_from_db()
+        assert called == [(date(2026, 11, 2), {"triggered_by": f"collectors:{batch.batch_id}"})]
+        assert batch.cross_vendor_status == CrossVendorStatus.COMPLETED and "total" in batch.cross_vendor_message
+
+    def test_reconciliation_skipped_when_a_collector_failed(self, monkeypatch):
+        called = []
+        monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: {})
+        monkeypatch.setattr("collectors.threatlocker_collector.run", lambda ctx: 1 / 0)
+        monkeypatch.setattr("variances.services.reconcile_day", lambda day, **kw: called.append(day))
+        batch = start()
+        for job in batch.jobs.all():
+            runs.run_job(job.job_id)
+        batch.refresh_from_db()
+        assert called == [] and batch.cross_vendor_status == CrossVendorStatus.SKIPPED
+
+    def test_reconciliation_error_is_recorded_not_raised(self, monkeypatch):
+        monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: {})
+        monkeypatch.setattr("collectors.threatlocker_collector.run", lambda ctx: {})
+
+        def boom(day, **kw):
+            raise ValueError("no common date")
+
+        monkeypatch.setattr("variances.services.reconcile_day", boom)
+        batch = start()
+        for job in batch.jobs.all():
+            runs.run_job(job.job_id)
+        batch.refresh_from_db()
+        assert batch.status == RunStatus.COMPLETED and batch.cross_vendor_status == CrossVendorStatus.FAILED
+        assert "no common date" in batch.cross_vendor_message and batch.active_slot is None
+
+
+def test_daily_schedules_exist_and_are_idempotent():
+    from collectors.schedules import SCHEDULE_FUNC, ensure_daily_schedules
+
+    daily = Schedule.objects.filter(func=SCHEDULE_FUNC).order_by("name")
+    assert list(daily.values_list("name", "args", "schedule_type")) == [
+        ("collect-ninja-daily", "'ninja'", "D"), ("collect-threatlocker-daily", "'threatlocker'", "D")]
+    assert ensure_daily_schedules() == [] and daily.count() == 2
+
+
+def test_next_daily_run():
+    from datetime import UTC, datetime
+
+    from collectors.schedules import next_daily_run
+
+    assert next_daily_run("02:00", datetime(2026, 11, 23, 1, 0, tzinfo=UTC)) == datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    assert next_daily_run("02:00", datetime(2026, 11, 23, 3, 0, tzinfo=UTC)) == datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+
+
+class TestScheduledCollection:
+    def test_runs_a_batch_in_the_worker(self, monkeypatch):
+        from collectors.tasks import scheduled_collection
+
+        monkeypatch.setattr("collectors.threatlocker_collector.run", lambda ctx: {"rows_written": 2})
+        result = scheduled_collection("threatlocker", run_cross_vendor=False)
+        batch = CollectorBatch.objects.get()
+        assert result == f"{batch.batch_id}: completed" and batch.trigger == "schedule"
+
+    def test_gives_up_when_another_batch_keeps_running(self, settings):
+        from collectors.tasks import scheduled_collection
+
+        settings.COLLECTORS_SCHEDULE_WAIT_MINUTES = 0
+        running = start(["ninja"])
+        assert scheduled_collection("threatlocker").startswith("skipped: A collection is already running")
+        assert list(CollectorBatch.objects.values_list("batch_id", flat=True)) == [running.batch_id]

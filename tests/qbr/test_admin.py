@@ -1,0 +1,45 @@
+"""The admin: manual metrics go through the audited service; thresholds are editable and validated."""
+import pytest
+
+from qbr.models import MonthlyMetric, Threshold
+from qbr.services import record_collected_metric
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_(client, django_user_model):
+    user = django_user_model.objects.create_superuser("boss", "boss@example.com", "pw-Strong-123")
+    client.force_login(user)
+    return client
+
+
+def test_changing_a_collected_value_in_the_admin_is_audited_as_an_override(admin_client_):
+    write = record_collected_metric("2025-10", 1, 1, "seats_managed", 530)
+    url = f"/admin/qbr/monthlymetric/{write.metric.pk}/change/"
+    page = admin_client_.get(url)
+    assert page.status_code == 200 and b"Collected" in page.content  # source and history shown
+    response = admin_client_.post(url, {"metric_value": "520", "notes": "recount", "changes-TOTAL_FORMS": "0",
+                                        "changes-INITIAL_FORMS": "1", "changes-MIN_NUM_FORMS": "0",
+                                        "changes-MAX_NUM_FORMS": "0"}, follow=True)
+    assert response.status_code == 200
+    metric = MonthlyMetric.objects.get()
+    assert metric.metric_value == 520 and metric.data_source == "manual" and metric.updated_by == "boss"
+    assert metric.changes.filter(action="overrode_collected", actor="boss").exists()
+    assert b"replaced the collected value" in response.content
+
+
+def test_admin_refuses_inverted_threshold_bounds(admin_client_):
+    data = {"organization": "1", "metric_name": "rhem", "direction": "lower", "green_bound": "2",
+            "yellow_bound": "1", "notes": ""}
+    response = admin_client_.post("/admin/qbr/threshold/add/", data)
+    assert response.status_code == 200 and not Threshold.objects.exists()
+    response = admin_client_.post("/admin/qbr/threshold/add/", {**data, "green_bound": "1", "yellow_bound": "2"})
+    assert response.status_code == 302
+    assert Threshold.objects.get().updated_by == "boss"
+
+
+def test_admin_lists_render(admin_client_):
+    record_collected_metric("2025-10", 1, 1, "seats_managed", 530)
+    for url in ("/admin/qbr/monthlymetric/", "/admin/qbr/metricchange/", "/admin/qbr/threshold/"):
+        assert admin_client_.get(url).status_code == 200, url

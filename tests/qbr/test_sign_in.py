@@ -1,0 +1,170 @@
+"""The Microsoft sign-in round trip against a local fake identity platform, and the sign-in rules."""
+import http.client
+from urllib.parse import urlparse
+
+import pytest
+from django.test import Client
+
+from qbr.sign_in import email_from_graph, sign_in_refusal
+from tests.qbr.fake_microsoft import FakeMicrosoft
+
+TENANT = "contoso-tenant-id"
+PROFILE = {
+    "id": "00000000-aaaa-bbbb-cccc-000000000001",
+    "displayName": "Ada Lovelace",
+    "givenName": "Ada",
+    "surname": "Lovelace",
+    "mail": "Ada@Contoso.example",
+    "userPrincipalName": "ada@contoso.onmicrosoft.example",
+    "mailNickname": "ada",
+}
+
+
+def _configure(settings, fake, *, tenant=TENANT, domains=("contoso.example",)):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "microsoft": {
+            "TENANT": tenant,
+            "APPS": [{
+                "client_id": "client-123",
+                "secret": "s3cret",
+                "settings": {"tenant": tenant, "login_url": fake.base_url, "graph_url": fake.base_url},
+            }],
+        }
+    }
+    settings.QBR_ALLOWED_EMAIL_DOMAINS = list(domains)
+
+
+@pytest.fixture
+def no_proxy(monkeypatch):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
+def _fake(profile=PROFILE, tenant=TENANT):
+    return FakeMicrosoft(tenant=tenant, client_id="client-123", secret="s3cret", profile=profile)
+
+
+def _authorize(location: str) -> str:
+    """The browser at Microsoft: follow the authorize URL, return where it sends us back."""
+    url = urlparse(location)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
+    connection.request("GET", f"{url.path}?{url.query}")
+    response = connection.getresponse()
+    assert response.status == 302, response.read()
+    back = response.getheader("Location")
+    connection.close()
+    return back
+
+
+def _sign_in(client, fake, next_url="/after-login"):
+    start = client.get(f"/api/auth/microsoft/login?next={next_url}")
+    assert start.status_code == 302
+    location = start["Location"]
+    assert location.startswith(f"{fake.base_url}/{TENANT}/oauth2/v2.0/authorize?")
+    callback = urlparse(_authorize(location))
+    assert callback.path == "/accounts/microsoft/login/callback/"
+    return client.get(f"{callback.path}?{callback.query}")
+
+
+@pytest.mark.django_db
+class TestRoundTrip:
+    def test_authorize_code_exchange_graph_profile_session(self, settings, no_proxy):
+        with _fake() as fake:
+            _configure(settings, fake)
+            client = Client()
+            assert client.get("/api/auth/status").json()["authenticated"] is False
+            finish = _sign_in(client, fake)
+            assert finish.status_code == 302 and finish["Location"] == "/after-login"
+            assert fake.calls == [
+                f"GET /{TENANT}/oauth2/v2.0/authorize", f"POST /{TENANT}/oauth2/v2.0/token", "GET /v1.0/me",
+            ]
+        status = client.get("/api/auth/status").json()
+        assert status["authenticated"] is True
+        assert status["user"]["email"] == "ada@contoso.example" and status["user"]["name"] == "Ada Lovelace"
+        # Signed in, but no QBR group yet: 403, not 401.
+        assert status["qbr_access"] == {"read": False, "write": False}
+        assert client.get("/api/qbr/thresholds").status_code == 403
+
+    def test_group_membership_opens_qbr(self, settings, no_proxy, django_user_model):
+        from django.contrib.auth.models import Group
+
+        with _fake() as fake:
+            _configure(settings, fake)
+            client = Client()
+            _sign_in(client, fake)
+        user = django_user_model.objects.get(email="ada@contoso.example")
+        user.groups.add(Group.objects.get(name="QBR"))
+        assert client.get("/api/qbr/thresholds").status_code == 200
+
+    def test_second_sign_in_reuses_the_user(self, settings, no_proxy, django_user_model):
+        with _fake() as fake:
+            _configure(settings, fake)
+            _sign_in(Client(), fake)
+            _sign_in(Client(), fake)
+        assert django_user_model.objects.filter(email="ada@contoso.example").count() == 1
+
+    def test_user_principal_name_when_mail_is_empty(self, settings, no_proxy):
+        profile = {**PROFILE, "mail": None, "userPrincipalName": "ada@contoso.example"}
+        with _fake(profile) as fake:
+            _configure(settings, fake)
+            client = Client()
+            _sign_in(client, fake)
+        assert client.get("/api/auth/status").json()["user"]["email"] == "ada@contoso.example"
+
+    def test_other_domains_are_refused(self, settings, no_proxy):
+        with _fake({**PROFILE, "mail": "eve@elsewhere.example"}) as fake:
+            _configure(settings, fake)
+            client = Client()
+            finish = _sign_in(client, fake)
+        assert finish.status_code == 403 and finish.json()["error"]["code"] == "sign_in_refused"
+        assert client.get("/api/auth/status").json()["authenticated"] is False
+
+    def test_multi_tenant_without_domain_list_fails_closed(self, settings, no_proxy):
+        with _fake(tenant="organizations") as fake:
+            _configure(settings, fake, tenant="organizations", domains=())
+            client = Client()
+            start = client.get("/api/auth/microsoft/login")
+            callback = urlparse(_authorize(start["Location"]))
+            finish = client.get(f"{callback.path}?{callback.query}")
+        assert finish.status_code == 403
+        assert client.get("/api/auth/status").json()["authenticated"] is False
+
+    def test_a_forged_state_signs_nobody_in(self, settings, no_proxy):
+        with _fake() as fake:
+            _configure(settings, fake)
+            victim = Client()
+            attacker = Client()
+            attacker_start = attacker.get("/api/auth/microsoft/login")
+            callback = urlparse(_authorize(attacker_start["Location"]))
+            victim.get(f"{callback.path}?{callback.query}")
+        assert victim.get("/api/auth/status").json()["authenticated"] is False
+
+    def test_unsafe_next_is_replaced(self, settings, no_proxy):
+        with _fake() as fake:
+            _configure(settings, fake)
+            settings.QBR_LOGIN_REDIRECT_URL = "/qbr-home"
+            finish = _sign_in(Client(), fake, next_url="https://evil.example/")
+        assert finish["Location"] == "/qbr-home"
+
+
+class TestSignInRules:
+    def test_email_from_graph(self):
+        assert email_from_graph({"mail": "A@B.example", "userPrincipalName": "x@y"}) == "a@b.example"
+        assert email_from_graph({"mail": None, "userPrincipalName": "U@B.example"}) == "u@b.example"
+        assert email_from_graph({}) == ""
+
+    @pytest.mark.parametrize(
+        "email, domains, tenant, allowed",
+        [
+            ("a@contoso.example", ["contoso.example"], "organizations", True),
+            ("a@CONTOSO.example", ["contoso.example"], "organizations", True),
+            ("a@other.example", ["contoso.example"], "tenant-guid", False),
+            ("a@other.example", [], "tenant-guid", True),
+            ("a@other.example", [], "common", False),
+            ("a@other.example", [], "organizations", False),
+            ("", ["contoso.example"], "tenant-guid", False),
+        ],
+    )
+    def test_refusal(self, email, domains, tenant, allowed):
+        assert (sign_in_refusal(email, allowed_domains=domains, tenant=tenant) is None) is allowed

@@ -1,0 +1,115 @@
+"""Staff work on exceptions here: filter, search, resolve or mark manually fixed (with notes)."""
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.template.response import TemplateResponse
+
+from esinv.errors import APIError
+from variances.models import ExceptionEvent, ExceptionRecord, ReconciliationRun
+from variances.services import Action, apply_action, refusal
+
+
+class ExceptionEventInline(admin.TabularInline):
+    model = ExceptionEvent
+    extra = 0
+    fields = ("at", "report_date", "action", "actor", "from_status", "to_status", "notes")
+    readonly_fields = fields
+    can_delete = False
+    ordering = ("at", "id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class NotesForm(forms.Form):
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), required=False,
+                            help_text="Why: recorded on each exception and in its history.")
+
+
+def _notes_action(action: str, title: str):
+    def run(modeladmin, request, queryset):
+        if "apply" in request.POST:
+            form = NotesForm(request.POST)
+            if form.is_valid():
+                records = list(queryset.select_related(None).only("id", "status", "variance_status"))
+                eligible = [r.id for r in records if refusal(r, action) is None]
+                skipped = len(records) - len(eligible)
+                try:
+                    apply_action(eligible, action, notes=form.cleaned_data["notes"],
+                                 actor=request.user.get_username(), user=request.user)
+                except APIError as exc:
+                    modeladmin.message_user(request, str(exc.detail), messages.ERROR)
+                    return None
+                text = f"{title}: {len(eligible)} exception(s)."
+                if skipped:
+                    text += f" {skipped} skipped (already resolved or marked)."
+                modeladmin.message_user(request, text, messages.SUCCESS)
+                return None
+        else:
+            form = NotesForm()
+        return TemplateResponse(request, "admin/variances/action_notes.html", {
+            **modeladmin.admin_site.each_context(request),
+            "title": f"{title}: add notes",
+            "action": request.POST.get("action"),
+            "action_title": title,
+            "queryset": queryset,
+            "form": form,
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        })
+
+    run.__name__ = action
+    run.short_description = f"{title} (asks for notes)"
+    run.allowed_permissions = ("change",)
+    return run
+
+
+@admin.register(ExceptionRecord)
+class ExceptionRecordAdmin(admin.ModelAdmin):
+    list_display = ("canonical_key", "type", "organization", "variance_status", "status", "resolution",
+                    "date_found", "last_seen", "failed_fix_count")
+    list_filter = ("type", "status", "variance_status", "resolution", "organization", "last_seen", "date_found")
+    search_fields = ("canonical_key", "hostname")
+    date_hierarchy = "last_seen"
+    ordering = ("-last_seen", "type", "canonical_key")
+    list_select_related = ("organization",)  # the organization column costs no query per row
+    list_per_page = 100
+    actions = [
+        _notes_action(Action.RESOLVE, "Resolve"),
+        _notes_action(Action.MARK_MANUALLY_FIXED, "Mark manually fixed"),
+    ]
+    inlines = [ExceptionEventInline]
+    fields = ("type", "canonical_key", "hostname", "organization", "date_found", "last_seen", "status",
+              "variance_status", "resolution", "resolved_at", "resolved_by", "resolved_on",
+              "manually_fixed_at", "manually_fixed_by", "fixed_as_of", "failed_fix_count", "details", "notes",
+              "created_at", "updated_at")
+    # Only the notes are editable; every state change goes through the actions (and so the audit trail).
+    readonly_fields = tuple(f for f in fields if f != "notes")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(ReconciliationRun)
+class ReconciliationRunAdmin(admin.ModelAdmin):
+    list_display = ("report_date", "started_at", "duration_seconds", "total", "created_count", "refreshed_count",
+                    "resolved_count", "verified_count", "reopened_count", "ninja_devices", "threatlocker_devices",
+                    "triggered_by")
+    list_filter = ("report_date",)
+    date_hierarchy = "report_date"
+    ordering = ("-report_date", "-started_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,57 @@
+"""Which report dates exist: days on which both NinjaOne and ThreatLocker have a snapshot."""
+from datetime import date
+
+from django.db.models import Max
+
+from inventory.models import Snapshot, Vendor
+from variances.models import ReconciliationRun
+
+PAIR = (Vendor.NINJA, Vendor.THREATLOCKER)
+
+
+def _latest_on_or_before(vendor_id: int, day: date | None) -> date | None:
+    rows = Snapshot.objects.filter(vendor_id=vendor_id)
+    if day is not None:
+        rows = rows.filter(snapshot_date__lte=day)
+    # (vendor, snapshot_date, ...) is the prefix of the unique index: an index lookup.
+    return rows.aggregate(d=Max("snapshot_date"))["d"]
+
+
+def latest_common_date() -> date | None:
+    """The latest date both vendors have a snapshot for, or None.
+
+    Walks down from each vendor's latest date (two indexed lookups a step)
+    instead of grouping every snapshot row by date.
+    """
+    ninja, tl = _latest_on_or_before(Vendor.NINJA, None), _latest_on_or_before(Vendor.THREATLOCKER, None)
+    while ninja is not None and tl is not None:
+        if ninja == tl:
+            return ninja
+        if ninja > tl:
+            ninja = _latest_on_or_before(Vendor.NINJA, tl)
+        else:
+            tl = _latest_on_or_before(Vendor.THREATLOCKER, ninja)
+    return None
+
+
+def has_both_snapshots(day: date) -> bool:
+    return all(Snapshot.objects.filter(vendor_id=vendor_id, snapshot_date=day).exists() for vendor_id in PAIR)
+
+
+def common_dates() -> list[date]:
+    """Every date with both snapshots, newest first (one DISTINCT query per vendor)."""
+    per_vendor = [
+        # order_by(): the model's default ordering would otherwise join the DISTINCT.
+        set(Snapshot.objects.filter(vendor_id=vendor_id).order_by().values_list("snapshot_date", flat=True).distinct())
+        for vendor_id in PAIR
+    ]
+    return sorted(per_vendor[0] & per_vendor[1], reverse=True)
+
+
+def latest_report_date() -> date | None:
+    """The latest date that has been reconciled (what reports and status show)."""
+    return ReconciliationRun.objects.aggregate(d=Max("report_date"))["d"]
+
+
+def is_reconciled(day: date) -> bool:
+    return ReconciliationRun.objects.filter(report_date=day).exists()

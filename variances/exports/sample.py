@@ -1,0 +1,72 @@
+"""Deterministic synthetic exception rows for the benchmark, tests and demos (no database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from typing import Any
+
+from .catalogue import VARIANCE_TYPES
+
+_ORG_WORDS = ("Acme", "Bayou", "Café Müller", "Crescent", "Delta", "Énergie", "Gulf", "Harbor", "Levee", "Magnolia",
+              "Pelican", "Riverbend", "Søren & Co", "Tchoupitoulas", "Zürich")
+_ORG_SUFFIXES = ("Inc.", "LLC", "GmbH", "Holdings, Ltd.", "Partners")
+_ACTIONS = ("Investigate", "Install ThreatLocker", "Remove duplicate", "Review spare", "Fix display name")
+
+
+def organizations(count: int = 200) -> list[str]:
+    names = []
+    for i in range(count):
+        word = _ORG_WORDS[i % len(_ORG_WORDS)]
+        suffix = _ORG_SUFFIXES[(i // len(_ORG_WORDS)) % len(_ORG_SUFFIXES)]
+        names.append(f"{word} {suffix} {i:03d}")
+    return names
+
+
+def synthetic_rows(
+    count: int, *, organizations_count: int = 200, seed: int = 5, report_date: dt.date = dt.date(2026, 11, 23)
+) -> Iterator[dict[str, Any]]:
+    """``count`` rows with mixed types, ~``organizations_count`` orgs, some non-ASCII and long names."""
+    rng = random.Random(seed)
+    orgs = organizations(organizations_count)
+    for i in range(count):
+        info = VARIANCE_TYPES[rng.randrange(len(VARIANCE_TYPES))]
+        if i % 97 == 0:
+            host = f"Ünïcode-PC-{i}"
+        elif i % 89 == 0:
+            host = f"VERY-LONG-HOSTNAME-FOR-A-LAB-WORKSTATION-IN-BUILDING-{i}-ROOM-{rng.randrange(999)}"
+        else:
+            host = f"WS-{rng.randrange(10_000):04d}-{i}"
+        found = report_date - dt.timedelta(days=rng.randrange(60))
+        resolved = i % 11 == 0
+        yield {
+            "id": i + 1,
+            "type": info.code,
+            "variance_type": info.variance_type,
+            "hostname": host.lower()[:15],
+            "ninja_hostname": host if info.code != "MISSING_NINJA" else "",
+            "threatlocker_hostname": host if info.code != "MISSING_THREATLOCKER" else "",
+            "ninja_display_name": f"{host} | front desk" if i % 3 else host,
+            "threatlocker_display_name": f"{host} | reception, 2nd floor" if i % 5 == 0 else host,
+            "organization": orgs[rng.randrange(len(orgs))],
+            "billing_status": ("billable", "spare", "not_billable")[i % 3],
+            "vendor": ("NinjaOne", "ThreatLocker")[i % 2],
+            "action": _ACTIONS[i % len(_ACTIONS)],
+            "status": "resolved" if resolved else "open",
+            "variance_status": "resolved" if resolved else ("manually_fixed" if i % 13 == 0 else "active"),
+            "date_found": found,
+            "last_seen": report_date,
+            "resolved_at": dt.datetime(2026, 11, 22, 15, 30, tzinfo=dt.UTC) if resolved else None,
+            "resolved_by": "tech@example.com" if resolved else "",
+            "notes": 'Checked with "Jo", on site; needs follow-up' if i % 7 == 0 else "",
+        }
+
+
+def synthetic_trend(report_date: dt.date, days: int = 30, seed: int = 7) -> list[tuple[dt.date, dict[str, int]]]:
+    rng = random.Random(seed)
+    series = []
+    for back in range(days - 1, -1, -1):
+        day = report_date - dt.timedelta(days=back)
+        series.append((day, {t.code: rng.randrange(5, 60) for t in VARIANCE_TYPES}))
+    return series

@@ -1,0 +1,212 @@
+"""Read side: variance reports, status counts, available dates, trends.
+
+Each function costs a fixed number of queries whatever the number of devices
+(the report is one query over the exceptions present on the date).
+"""
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+
+from esinv.errors import BadRequest
+from inventory.freshness import report_status
+from inventory.hostnames import clean_hostname
+from variances import dates
+from variances import types as T
+from variances.models import ExceptionRecord, ExceptionStatus, ReconciliationRun, VarianceStatus
+
+UNKNOWN_ORG = "Unassigned"
+
+
+def present_on(day: date):
+    """Exceptions present on a report date: found on or before it, seen on or after it."""
+    return ExceptionRecord.objects.filter(date_found__lte=day, last_seen__gte=day)
+
+
+def exception_summary() -> dict:
+    """For /api/status: open exceptions seen on the latest report date, by type code."""
+    day = dates.latest_report_date()
+    if day is None:
+        return {"exception_counts": {}, "total_exceptions": 0, "report_date": None}
+    rows = (
+        present_on(day).filter(status=ExceptionStatus.OPEN, last_seen=day)
+        .order_by().values_list("type").annotate(n=Count("id"))
+    )
+    counts = dict(sorted(rows, key=lambda pair: (-pair[1], pair[0])))
+    return {"exception_counts": counts, "total_exceptions": sum(counts.values()), "report_date": day}
+
+
+# Columns a report row needs; notes and the audit trail stay out of the report.
+REPORT_FIELDS = ("id", "type", "canonical_key", "variance_status", "status", "resolution", "date_found",
+                 "last_seen", "details")
+
+
+def _device_row(record: dict) -> dict:
+    details = record["details"] or {}
+    kind = T.BY_CODE.get(record["type"])
+    vendor = kind.vendor if kind else None
+    ninja_display, tl_display = details.get("ninja_display_name"), details.get("threatlocker_display_name")
+    row = {
+        "id": record["id"],
+        "hostname": record["canonical_key"],
+        "ninja_hostname": details.get("ninja_hostname"),
+        "threatlocker_hostname": clean_hostname(details.get("threatlocker_hostname")) or None,
+        "ninja_display_name": ninja_display,
+        "threatlocker_display_name": tl_display,
+        "display_name": tl_display if vendor == "ThreatLocker" else (ninja_display or tl_display),
+        "organization": details.get("organization") or UNKNOWN_ORG,
+        "ninja_organization": details.get("ninja_organization"),
+        "threatlocker_organization": details.get("threatlocker_organization"),
+        "billing_status": details.get("billing_status"),
+        "vendor": vendor,
+        "action": kind.action if kind else "",
+        "status": record["variance_status"],
+        "resolved": record["status"] == ExceptionStatus.RESOLVED,
+        "resolution": record["resolution"] or None,
+        "date_found": record["date_found"].isoformat(),
+        "last_seen": record["last_seen"].isoformat(),
+    }
+    if "count" in details:
+        row["duplicate_count"] = details["count"]
+        row["entries"] = details.get("entries", [])
+    if "ninja_note" in details:
+        row["ninja_note"], row["threatlocker_note"] = details["ninja_note"], details.get("threatlocker_note")
+    return row
+
+
+def _data_status(day: date | None) -> dict:
+    status = report_status(day, timezone.localdate())
+    if day is None and dates.latest_common_date() is not None:
+        status["message"] = "No reconciliation has run yet (run `manage.py reconcile`)."
+    return status
+
+
+def variance_report(day: date | None, *, unresolved_only: bool = False) -> dict:
+    """The report for a reconciled date (None: nothing reconciled yet, an empty report)."""
+    records = list(present_on(day).order_by().values(*REPORT_FIELDS)) if day else []
+    unresolved = sum(1 for r in records if r["status"] == ExceptionStatus.OPEN)
+    report = {
+        "report_date": day.isoformat() if day else None,
+        "data_status": _data_status(day),
+        "summary": {
+            "total_exceptions": len(records),
+            "unresolved_count": unresolved,
+            "resolved_count": len(records) - unresolved,
+            "by_type": dict.fromkeys((kind.api_name for kind in T.KINDS), 0),
+        },
+        "filter": "unresolved" if unresolved_only else "all",
+    }
+    sections = {kind.code: defaultdict(list) for kind in T.KINDS}
+    for record in records:
+        if record["type"] not in sections:
+            continue
+        report["summary"]["by_type"][T.BY_CODE[record["type"]].api_name] += 1
+        if unresolved_only and record["status"] != ExceptionStatus.OPEN:
+            continue
+        row = _device_row(record)
+        sections[record["type"]][row["organization"]].append(row)
+    for kind in T.KINDS:
+        by_org = sections[kind.code]
+        report[kind.api_name] = {
+            "total_count": sum(len(rows) for rows in by_org.values()),
+            "by_organization": {
+                org: sorted(by_org[org], key=lambda r: r["hostname"]) for org in sorted(by_org, key=str.casefold)
+            },
+        }
+    return report
+
+
+def status_summary() -> dict:
+    """Counts by status and by type for the latest report date."""
+    day = dates.latest_report_date()
+    by_status = dict.fromkeys((value for value, *_ in VarianceStatus.CHOICES), 0)
+    by_type = {kind.api_name: {"open": 0, "resolved": 0, "total": 0} for kind in T.KINDS}
+    if day is not None:
+        rows = present_on(day).order_by().values_list("type", "status", "variance_status").annotate(n=Count("id"))
+        for type_code, status, variance_status, n in rows:
+            by_status[variance_status] = by_status.get(variance_status, 0) + n
+            kind = T.BY_CODE.get(type_code)
+            if kind:
+                by_type[kind.api_name]["open" if status == ExceptionStatus.OPEN else "resolved"] += n
+                by_type[kind.api_name]["total"] += n
+    open_count = sum(t["open"] for t in by_type.values())
+    total = sum(t["total"] for t in by_type.values())
+    return {
+        "report_date": day.isoformat() if day else None,
+        "total": total,
+        "open": open_count,
+        "resolved": total - open_count,
+        "by_status": by_status,
+        "by_type": by_type,
+    }
+
+
+def _latest_runs(start: date | None = None, end: date | None = None) -> dict[date, ReconciliationRun]:
+    """The last run of each report date in the range (a re-run replaces the day's figures)."""
+    runs = ReconciliationRun.objects.order_by("report_date", "started_at")
+    if start:
+        runs = runs.filter(report_date__gte=start)
+    if end:
+        runs = runs.filter(report_date__lte=end)
+    return {run.report_date: run for run in runs}
+
+
+def available_dates() -> dict:
+    common = dates.common_dates()
+    runs = _latest_runs()
+    quality = {}
+    for day in common:
+        run = runs.get(day)
+        quality[day.isoformat()] = {
+            "reconciled": run is not None,
+            "quality": ("good" if run.ninja_devices and run.threatlocker_devices else "partial")
+            if run else "not_reconciled",
+            "ninja_devices": run.ninja_devices if run else None,
+            "threatlocker_devices": run.threatlocker_devices if run else None,
+            "total_exceptions": run.total if run else None,
+        }
+    return {
+        "available_dates": [day.isoformat() for day in common],
+        "date_range": {
+            "earliest": common[-1].isoformat() if common else None,
+            "latest": common[0].isoformat() if common else None,
+        },
+        "total_dates": len(common),
+        "data_quality": quality,
+    }
+
+
+def trends(start: date | None, end: date | None) -> dict:
+    """Counts by type per reconciled day, with new and resolved exceptions per day."""
+    if end is None:
+        end = dates.latest_report_date() or timezone.localdate()
+    if start is None:
+        start = end - timedelta(days=settings.ESINV_TRENDS_DEFAULT_DAYS - 1)
+    if start > end:
+        raise BadRequest("start_date must be on or before end_date.", code="invalid_range",
+                         details={"field": "start_date", "start_date": start.isoformat(), "end_date": end.isoformat()})
+    if (end - start).days + 1 > settings.ESINV_TRENDS_MAX_DAYS:
+        raise BadRequest(f"The range may cover at most {settings.ESINV_TRENDS_MAX_DAYS} days.",
+                         code="invalid_range", details={"field": "start_date"})
+    days, totals = [], Counter()
+    for day, run in sorted(_latest_runs(start, end).items()):
+        counts = {kind.api_name: run.counts.get(kind.code, 0) for kind in T.KINDS}
+        totals.update(counts)
+        days.append({
+            "date": day.isoformat(),
+            "counts": counts,
+            "total": run.total,
+            "new": run.created_count,
+            "resolved": run.resolved_count,
+            "ninja_devices": run.ninja_devices,
+            "threatlocker_devices": run.threatlocker_devices,
+        })
+    return {
+        "start_date": start.isoformat(),
+        "end_date": end.isoformat(),
+        "days": len(days),
+        "trends": days,
+        "average_by_type": {name: round(n / len(days), 2) for name, n in totals.items()} if days else {},
+    }
