@@ -209,7 +209,6 @@ ESINV_FRESHNESS_VERY_STALE_DAYS = env_int("ESINV_FRESHNESS_VERY_STALE_DAYS", 7)
 ESINV_REPORT_CURRENT_MAX_DAYS = env_int("ESINV_REPORT_CURRENT_MAX_DAYS", 1)
 # Snapshot retention: daily rows for this many days, month-end rows forever.
 ESINV_SNAPSHOT_RETENTION_DAYS = env_int("ESINV_SNAPSHOT_RETENTION_DAYS", 400)
-ESINV_SLOW_REQUEST_SECONDS = env_float("ESINV_SLOW_REQUEST_SECONDS", 2.0)
 
 # --- Background work (django-q2) -------------------------------------------
 Q_CLUSTER = {

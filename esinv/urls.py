@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from esinv import health, status
@@ -22,5 +21,5 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", include("esinv.page_urls")),
 ]

@@ -55,3 +55,17 @@ def test_command_dry_run_and_guard(capsys):
     assert Snapshot.objects.count() == 1
     with pytest.raises(CommandError):
         call_command("prune_snapshots", "--keep-days", "5")
+
+
+@pytest.mark.django_db
+def test_weekly_prune_schedule_runs_the_task(settings):
+    from django.utils.module_loading import import_string
+    from django_q.models import Schedule
+
+    schedule = Schedule.objects.get(name="prune snapshots (weekly)")
+    assert schedule.schedule_type == Schedule.WEEKLY and schedule.repeats == -1
+    factories.snapshot(Vendor.NINJA, "PC-1", day=date(2020, 1, 1))
+    factories.snapshot(Vendor.NINJA, "PC-1", day=date(2020, 1, 2))
+    settings.ESINV_SNAPSHOT_RETENTION_DAYS = 400
+    summary = import_string(schedule.func)()
+    assert summary["deleted"] == {Vendor.NINJA: 1}

@@ -5,6 +5,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.template.response import TemplateResponse
 
 from esinv.errors import APIError
+from variances.admin_exports import EXPORT_ACTIONS
 from variances.models import ExceptionEvent, ExceptionRecord, ReconciliationRun
 from variances.services import Action, apply_action, refusal
 
@@ -80,6 +81,7 @@ class ExceptionRecordAdmin(admin.ModelAdmin):
     actions = [
         _notes_action(Action.RESOLVE, "Resolve"),
         _notes_action(Action.MARK_MANUALLY_FIXED, "Mark manually fixed"),
+        *EXPORT_ACTIONS,  # Export selected to CSV / Excel / PDF (variances/admin_exports.py)
     ]
     inlines = [ExceptionEventInline]
     fields = ("type", "canonical_key", "hostname", "organization", "date_found", "last_seen", "status",

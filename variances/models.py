@@ -159,3 +159,4 @@ class ReconciliationRun(models.Model):
 
     def __str__(self):
         return f"{self.report_date}: {self.total} exceptions"
+from variances.models_exports import ExportJob  # noqa: E402,F401  (export jobs, see docs/exports.md)

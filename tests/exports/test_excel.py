@@ -31,8 +31,8 @@ def test_sheets_are_summary_types_present_and_devices_by_organization(mixed_rows
     assert wb.sheetnames == [
         "Summary",
         "Missing in NinjaOne",
-        "ThreatLocker duplicates",
-        "Site mismatches",
+        "Duplicate in ThreatLocker",
+        "Filed under different clients",
         "Devices by organization",
     ]
 
@@ -43,7 +43,7 @@ def test_type_sheets_hold_their_rows_sorted_by_organization(mixed_rows):
     assert [r["Organization"] for r in missing] == ["Acme Inc.", "Café Müller GmbH"]
     assert missing[1]["NinjaOne hostname"] == "Ünïcode-PC"
     assert missing[0]["Notes"] == 'said "later", then\nleft'
-    site = records(wb["Site mismatches"])
+    site = records(wb["Filed under different clients"])
     assert site[0]["Status"] == "resolved"
     assert site[0]["Resolved at"] == dt.datetime(2026, 11, 22, 16, 30)  # aware UTC stored as naive UTC
 
@@ -52,10 +52,10 @@ def test_devices_by_organization_groups_every_exception(mixed_rows):
     rows = records(build(mixed_rows)["Devices by organization"])
     assert [(r["Organization"], r["Type"]) for r in rows] == [
         ("Acme Inc.", "Missing in NinjaOne"),
-        ("Acme Inc.", "ThreatLocker duplicates"),
+        ("Acme Inc.", "Duplicate in ThreatLocker"),
         ("Café Müller GmbH", "Missing in NinjaOne"),
-        ("Zeta, Ltd.", "ThreatLocker duplicates"),
-        ("Zeta, Ltd.", "Site (organization) mismatches"),
+        ("Zeta, Ltd.", "Duplicate in ThreatLocker"),
+        ("Zeta, Ltd.", "Filed under different clients"),
     ]
 
 
@@ -68,8 +68,8 @@ def test_summary_shows_passed_numbers_status_and_filters(mixed_rows):
     )
     values = summary_values(build(mixed_rows, meta)["Summary"])
     assert values["Missing in NinjaOne"][:2] == ("missing_in_ninja", 12)
-    assert values["ThreatLocker duplicates"][:2] == ("threatlocker_duplicates", 3)
-    assert values["Site (organization) mismatches"][:2] == ("site_mismatches", 0)
+    assert values["Duplicate in ThreatLocker"][:2] == ("threatlocker_duplicates", 3)
+    assert values["Filed under different clients"][:2] == ("site_mismatches", 0)
     assert values["Total exceptions"][0] == 15
     assert values["Total"][1] == 15
     assert values["Acme Inc."][0] == 15
@@ -83,7 +83,7 @@ def test_summary_shows_passed_numbers_status_and_filters(mixed_rows):
 def test_user_text_is_never_a_formula(mixed_rows):
     rows = [*mixed_rows, make_row("DUPLICATE_TL", "#N/A", "=HYPERLINK(\"http://x\")")]
     wb = build(rows)
-    ws = wb["ThreatLocker duplicates"]
+    ws = wb["Duplicate in ThreatLocker"]
     cells = [c for row in ws.iter_rows(min_row=2) for c in row if isinstance(c.value, str)]
     texts = {c.value: c.data_type for c in cells}
     assert texts["=cmd|' /C calc'!A0"] == "s"
@@ -155,5 +155,5 @@ def test_rows_may_be_objects_with_attributes():
             self.__dict__.update(fields)
 
     wb = build([Record(**make_row("SPARE_MISMATCH", "obj-pc"))])
-    assert wb.sheetnames[1] == "Spare mismatches"
-    assert records(wb["Spare mismatches"])[0]["NinjaOne hostname"] == "obj-pc"
+    assert wb.sheetnames[1] == "Spare still in ThreatLocker"
+    assert records(wb["Spare still in ThreatLocker"])[0]["NinjaOne hostname"] == "obj-pc"

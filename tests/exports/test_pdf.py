@@ -56,9 +56,9 @@ def test_a_table_per_type_grouped_by_organization(mixed_rows):
     mixed_rows[1]["action"] = "Check (urgent) C:\\temp"
     pages = texts(build(mixed_rows))
     detail = "\n".join(pages[1:])
-    order = [detail.index(label) for label in ("Missing in NinjaOne — 2", "ThreatLocker duplicates — 2")]
+    order = [detail.index(label) for label in ("Missing in NinjaOne — 2", "Duplicate in ThreatLocker — 2")]
     assert order == sorted(order)
-    assert "Site (organization) mismatches — 1 exception" in detail
+    assert "Filed under different clients — 1 exception" in detail
     assert "Ünïcode-PC" in detail and "Café Müller GmbH" in detail
     assert "=cmd|' /C calc'!A0" in detail  # shown as typed (a PDF evaluates nothing)
     assert "resolved/collector_verified" in squash(detail)  # wraps in its column

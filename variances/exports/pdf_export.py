@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -117,7 +118,6 @@ class _Styles:
         self.small = ParagraphStyle("small", fontName=regular, fontSize=8, leading=10)
         # DejaVu Sans runs larger than Helvetica at the same size: 7 pt matches 7.5 pt Helvetica.
         self.cell = ParagraphStyle("cell", fontName=regular, fontSize=_FONT_SIZE - 0.5, leading=9, alignment=TA_LEFT)
-        self.ascii_cell = ParagraphStyle("ascii_cell", parent=self.cell, fontName=TABLE_FONT, fontSize=_FONT_SIZE)
 
 
 def _footer_canvas(generated: str, regular: str):
@@ -162,21 +162,50 @@ class _Cells:
 
     def __init__(self, styles: _Styles):
         self.style = styles.cell  # DejaVu Sans: has the glyphs for non-ASCII names
-        self.ascii_style = styles.ascii_cell  # wrapped ASCII text keeps the table's Helvetica
         # An upper bound of a glyph's width lets most cells skip measuring.
         self.max_glyph = _FONT_SIZE * 1.02  # Helvetica's widest ASCII glyph ('@') is 1.015 em
 
     def cell(self, text: str, width: float):
+        """A str (one line), a tuple of str (ASCII wrapped into lines) or a Paragraph (non-ASCII)."""
         if not text:
             return ""
         text = _clean(text)
         room = width - 2 * _CELL_PADDING
-        if text.isascii() and (
-            len(text) * self.max_glyph <= room or pdfmetrics.stringWidth(text, TABLE_FONT, _FONT_SIZE) <= room
-        ):
-            return text
-        style = self.ascii_style if text.isascii() else self.style
-        return Paragraph(escape(text[:MAX_CELL_CHARS]), style)
+        if text.isascii():
+            if len(text) * self.max_glyph <= room or pdfmetrics.stringWidth(text, TABLE_FONT, _FONT_SIZE) <= room:
+                return text
+            # Wrapped here, not by a Paragraph: drawn on the fast text path, and computed once per
+            # distinct text (a type's action is the same long sentence on every row of its section).
+            return _wrap_ascii(text[:MAX_CELL_CHARS], room)
+        return Paragraph(escape(text[:MAX_CELL_CHARS]), self.style)
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrap_ascii(text: str, room: float) -> tuple[str, ...]:
+    """ASCII text broken into lines that fit ``room`` points in the table font; long words are split."""
+
+    def fits(candidate: str) -> bool:
+        return pdfmetrics.stringWidth(candidate, TABLE_FONT, _FONT_SIZE) <= room
+
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if fits(candidate):
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        while word and not fits(word):  # a word wider than the column: cut it
+            cut = len(word) - 1
+            while cut > 1 and not fits(word[:cut]):
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    if current:
+        lines.append(current)
+    return tuple(lines) or ("",)
 
 
 def _value(row: Mapping[str, Any], key: Any) -> str:
@@ -208,7 +237,9 @@ class _RowTable(Flowable):
             for row in self.rows:
                 height = self._LEADING
                 for cell, width in zip(row, self.widths, strict=True):
-                    if not isinstance(cell, str):
+                    if isinstance(cell, tuple):
+                        height = max(height, len(cell) * self._LEADING)
+                    elif not isinstance(cell, str):
                         height = max(height, cell.wrap(width - 2 * _CELL_PADDING, 10_000)[1])
                 heights.append(height + 2 * self._PAD_V)
             self.row_heights = heights
@@ -285,6 +316,10 @@ class _RowTable(Flowable):
                 if isinstance(cell, str):
                     if cell:
                         put(f"1 0 0 1 {fp_str(x + _CELL_PADDING, baseline)} Tm ({escapePDF(cell)}) Tj")
+                elif isinstance(cell, tuple):
+                    for number, line in enumerate(cell):
+                        put(f"1 0 0 1 {fp_str(x + _CELL_PADDING, baseline - number * self._LEADING)} Tm "
+                            f"({escapePDF(line)}) Tj")
                 else:
                     paragraphs.append((cell, x + _CELL_PADDING, row_top - self._PAD_V))
                 x += column_width
@@ -457,6 +492,16 @@ def _summary_flowables(meta: ExportMeta, styles: _Styles, font_note: str) -> lis
     return flow
 
 
+def _sort_key(values: list) -> str:
+    """Rows sort by their hostname cell (a str, wrapped lines, or a Paragraph's text)."""
+    first = values[0]
+    if isinstance(first, str):
+        return first.casefold()
+    if isinstance(first, tuple):
+        return "".join(first).casefold()
+    return first.getPlainText().casefold()
+
+
 def _detail_flowables(rows: Iterable[Mapping[str, Any]], styles: _Styles) -> list:
     cells = _Cells(styles)
     grouped: dict[str, dict[str, list[list]]] = defaultdict(lambda: defaultdict(list))
@@ -473,7 +518,7 @@ def _detail_flowables(rows: Iterable[Mapping[str, Any]], styles: _Styles) -> lis
         flow.append(Paragraph(f"{escape(label_for(code))} — {total} exception{'s' if total != 1 else ''}", styles.h1))
         for org in sorted(by_org, key=lambda name: name.casefold()):
             items = by_org[org]
-            items.sort(key=lambda values: values[0].casefold() if isinstance(values[0], str) else "")
+            items.sort(key=_sort_key)
             title = escape(_clean(org) or "(no organization)")
             heading = Paragraph(f"{title} <font color='grey'>({len(items)})</font>", styles.h2)
             heading.keepWithNext = True

@@ -7,12 +7,13 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
+from variances.types import BY_CODE as KINDS_BY_CODE
+
 from .catalogue import VARIANCE_TYPES
 
 _ORG_WORDS = ("Acme", "Bayou", "Café Müller", "Crescent", "Delta", "Énergie", "Gulf", "Harbor", "Levee", "Magnolia",
               "Pelican", "Riverbend", "Søren & Co", "Tchoupitoulas", "Zürich")
 _ORG_SUFFIXES = ("Inc.", "LLC", "GmbH", "Holdings, Ltd.", "Partners")
-_ACTIONS = ("Investigate", "Install ThreatLocker", "Remove duplicate", "Review spare", "Fix display name")
 
 
 def organizations(count: int = 200) -> list[str]:
@@ -52,7 +53,7 @@ def synthetic_rows(
             "organization": orgs[rng.randrange(len(orgs))],
             "billing_status": ("billable", "spare", "not_billable")[i % 3],
             "vendor": ("NinjaOne", "ThreatLocker")[i % 2],
-            "action": _ACTIONS[i % len(_ACTIONS)],
+            "action": KINDS_BY_CODE[info.code].action,  # the real, sentence-long actions
             "status": "resolved" if resolved else "open",
             "variance_status": "resolved" if resolved else ("manually_fixed" if i % 13 == 0 else "active"),
             "date_found": found,

@@ -1,0 +1,131 @@
+"""Dashboard page of the quarterly business review (`/qbr/`): QBR readers only (group, staff or superuser).
+
+Quarter picker, SmartNumbers with their green/yellow/red status, devices by client
+for a month of the quarter, and the monthly metrics with their source.
+"""
+from django.conf import settings
+from django.db.models import Max
+from django.shortcuts import render
+from django.utils import timezone
+
+from esinv.pages import refused, signed_in
+from inventory.models import Organization
+from qbr.aggregation import MonthValue, quarter_inputs
+from qbr.catalogue import CATALOGUE
+from qbr.devices import device_counts
+from qbr.models import MonthlyMetric, Threshold
+from qbr.periods import Month, Quarter, parse_month, parse_quarter
+from qbr.permissions import user_can_read_qbr
+from qbr.smartnumbers import compute_smart_numbers
+from qbr.thresholds import threshold_status
+
+QUARTERS_OFFERED = 8
+SMART_NUMBER_LABELS = {
+    "tickets_per_tech_per_month": "Tickets per tech per month",
+    "total_close_pct": "Total close %",
+    "tickets_per_endpoint_per_month": "Tickets per endpoint per month",
+    "rhem": "RHEM (reactive hours per endpoint per month)",
+    "avg_resolution_time": "Average resolution time",
+    "reactive_service_pct": "Reactive service %",
+    "net_profit_pct": "Net profit %",
+    "revenue_from_services_pct": "Revenue from services %",
+    "services_from_mrr_pct": "Services from MRR %",
+    "annual_service_rev_per_employee": "Annual service revenue per employee",
+    "annual_service_rev_per_tech": "Annual service revenue per tech",
+    "avg_aisp": "Average AISP",
+    "avg_mrr_per_agreement": "Average MRR per agreement",
+    "new_mrr_added": "New MRR added",
+    "lost_mrr": "Lost MRR",
+    "net_mrr_gain": "Net MRR gain",
+    "dials_per_appointment": "Dials per appointment",
+    "sales_call_close_pct": "Sales call close %",
+}
+
+
+def recent_quarters(today, count: int = QUARTERS_OFFERED) -> list[Quarter]:
+    """The current quarter and the ones before it, newest first."""
+    quarter = Month.of(today).quarter
+    quarters = []
+    for _ in range(count):
+        quarters.append(quarter)
+        quarter = Quarter(quarter.year - 1, 4) if quarter.number == 1 else Quarter(quarter.year, quarter.number - 1)
+    return quarters
+
+
+def pick_quarter(raw: str, organization_id: int, today) -> Quarter:
+    """The requested quarter; else the latest one with metrics; else the current one."""
+    try:
+        return parse_quarter(raw)
+    except ValueError:
+        pass
+    latest = MonthlyMetric.objects.filter(organization_id=organization_id).aggregate(p=Max("period"))["p"]
+    return parse_month(latest).quarter if latest else Month.of(today).quarter
+
+
+def pick_month(raw: str, quarter: Quarter, today) -> Month:
+    """The requested month of the quarter; else its last month that has begun."""
+    months = quarter.months
+    try:
+        month = parse_month(raw)
+        if month in months:
+            return month
+    except ValueError:
+        pass
+    started = [m for m in months if m.first_day <= today]
+    return started[-1] if started else months[0]
+
+
+def smart_number_rows(organization_id: int, values: list[MonthValue]) -> list[dict]:
+    numbers = compute_smart_numbers(quarter_inputs(values), hours_per_tech=settings.QBR_TECH_HOURS_PER_MONTH)
+    thresholds = {t.metric_name: t for t in Threshold.objects.filter(organization_id=organization_id,
+                                                                     metric_name__in=numbers)}
+    rows = []
+    for name, value in numbers.items():
+        t = thresholds.get(name)
+        status = threshold_status(value, green=t.green_bound, yellow=t.yellow_bound, direction=t.direction) \
+            if t else None
+        rows.append({
+            "name": name, "label": SMART_NUMBER_LABELS.get(name, name.replace("_", " ")), "value": value,
+            "status": status or "none", "threshold": t,
+        })
+    return rows
+
+
+@signed_in
+def qbr(request):
+    if not user_can_read_qbr(request.user):
+        return refused(request, f'The QBR pages are for members of the "{settings.QBR_READER_GROUP}" group. '
+                                "Ask an administrator to add your account to it.", title="QBR: not allowed")
+    today = timezone.localdate()
+    organization_id = Organization.MSP_ID
+    quarter = pick_quarter(request.GET.get("quarter", ""), organization_id, today)
+    month = pick_month(request.GET.get("month", ""), quarter, today)
+    # Only the columns the page shows; a quarter is a few dozen rows.
+    metrics = list(MonthlyMetric.objects.filter(
+        organization_id=organization_id, period__in=[str(m) for m in quarter.months],
+    ).only("period", "metric_name", "vendor_id", "metric_value", "data_source", "notes", "updated_by")
+        .order_by("metric_name", "period", "vendor_id"))
+    values = [MonthValue(m.period, m.metric_name, m.vendor_id, m.metric_value, m.data_source) for m in metrics]
+    periods = [str(m) for m in quarter.months]
+    table = {}
+    for m in metrics:
+        entry = table.setdefault((m.metric_name, m.vendor_id), {
+            "name": m.metric_name, "unit": CATALOGUE[m.metric_name].unit if m.metric_name in CATALOGUE else "",
+            "cells": {p: None for p in periods}})
+        entry["cells"][m.period] = m
+    quarters = recent_quarters(today)
+    if quarter not in quarters:
+        quarters.insert(0, quarter)
+    return render(request, "pages/qbr.html", {
+        "title": f"QBR {quarter}",
+        "nav": "qbr",
+        "quarter": quarter,
+        "quarters": quarters,
+        "month": month,
+        "months": quarter.months,
+        "periods": periods,
+        "smart_numbers": smart_number_rows(organization_id, values),
+        "has_metrics": bool(metrics),
+        "metric_rows": [{**row, "cells": [row["cells"][p] for p in periods]} for row in table.values()],
+        "devices": device_counts(month, organization_id),
+    })

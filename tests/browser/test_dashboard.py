@@ -1,0 +1,232 @@
+"""The dashboard in a real browser: sign in, overview = /api/status, collector progress, resolving an exception,
+exports, QBR access."""
+import re
+
+import pytest
+from django.utils import timezone
+
+from collectors.models import CollectorBatch, CollectorJob
+from tests.browser.chromium import PHONE
+from tests.browser.conftest import PASSWORD, make_user
+from variances.models import ExceptionEvent, ExceptionRecord
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_sign_in_with_a_staff_account_and_overview_equals_api_status(new_page, demo_data, staff_user, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {"microsoft": {"TENANT": "contoso.example", "APPS": [
+        {"client_id": "client-123", "secret": "s3cret", "settings": {"tenant": "contoso.example"}}]}}
+    page = new_page()
+    page.goto("/variances/")
+    assert page.url.endswith("/sign-in/?next=%2Fvariances%2F")
+    assert page.get_by_role("link", name="Sign in with Microsoft").get_attribute("href").startswith(
+        "/api/auth/microsoft/login?next=")
+    page.get_by_role("link", name="Sign in with a staff account").click()
+    page.fill("#id_username", "tech")
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name=re.compile("Log in", re.I)).click()
+    page.wait_for_url(re.compile(r"/variances/$"))
+    assert page.title() == "Variances · ES Inventory Hub"
+
+    page.get_by_role("link", name="Overview").click()
+    page.wait_for_url(re.compile(r"/$"))
+    api = page.request.get("/api/status").json()  # the same session
+    assert api["total_exceptions"] > 0
+    assert page.get_by_test_id("total-exceptions").inner_text() == str(api["total_exceptions"])
+    for label, count in api["device_counts"].items():
+        assert count > 0 and page.get_by_test_id(f"devices-{label}").inner_text() == str(count)
+    rows = page.locator("#exception-counts tr")
+    assert rows.count() == len(api["exception_counts"])
+    shown = sum(int(rows.nth(i).locator("td.num").inner_text()) for i in range(rows.count()))
+    assert shown == api["total_exceptions"]
+    assert page.locator("svg.line-chart polyline").count() >= 1
+
+
+def test_run_collectors_shows_progress_until_done(new_page, sims, staff_user):
+    page = new_page(staff_user)
+    page.goto("/")
+    assert page.get_by_text("No data yet: run the collectors.").is_visible()
+    page.get_by_role("button", name="Run collectors").click()
+    panel = page.locator("#run-progress")
+    page.wait_for_selector('#run-progress[data-status="completed"]')
+    assert "Collection completed" in panel.locator("#run-message").inner_text()
+    assert page.locator('#run-jobs li[data-status="completed"]').count() == 2
+    assert page.locator('[role="progressbar"]').get_attribute("aria-valuenow") == "100"
+    page.get_by_role("link", name="Refresh the page to see the new numbers").click()
+    assert page.get_by_test_id("total-exceptions").inner_text() != "0"
+
+
+def test_run_collectors_ends_in_the_vendors_error(new_page, sims, staff_user, settings):
+    settings.COLLECTORS_HTTP_RETRIES = 0
+    sims.ninja.inject("server_error", count=-1, path="organizations")
+    try:
+        page = new_page(staff_user)
+        page.goto("/")
+        page.get_by_role("button", name="Run collectors").click()
+        page.wait_for_selector('#run-progress[data-status="failed"]')
+        failed = page.locator('#run-jobs li[data-job="ninja"]').inner_text()
+        assert "NinjaOne GET /v2/organizations failed: server error (HTTP 500" in failed
+    finally:
+        sims.ninja.faults.clear()
+
+
+def test_run_while_a_batch_runs_follows_that_batch(new_page, staff_user, live_server):
+    now = timezone.now()
+    batch = CollectorBatch.objects.create(status="running", snapshot_date=now.date(), active_slot=1, started_at=now,
+                                          message="Collecting")
+    job = CollectorJob.objects.create(batch=batch, name="ninja", job_name="ninja-collector", status="running",
+                                      snapshot_date=now.date(), started_at=now, heartbeat_at=now,
+                                      progress_percent=40, message="Page 3")
+    page = new_page(staff_user)
+    page.goto("/")
+    # The page follows the running batch on its own; pressing the button gets 409 and follows it too.
+    page.wait_for_selector('#run-jobs li[data-status="running"]')
+    assert "40%" in page.locator("#run-jobs").inner_text()
+    CollectorJob.objects.filter(pk=job.pk).update(status="completed", progress_percent=100, ended_at=timezone.now())
+    CollectorBatch.objects.filter(pk=batch.pk).update(status="completed", progress_percent=100, active_slot=None,
+                                                       ended_at=timezone.now())
+    page.wait_for_selector('#run-progress[data-status="completed"]')
+
+    second = CollectorBatch.objects.create(status="running", snapshot_date=now.date(), active_slot=1, started_at=now)
+    CollectorJob.objects.create(batch=second, name="threatlocker", job_name="threatlocker-collector",
+                                status="running", snapshot_date=now.date(), started_at=now, heartbeat_at=now)
+    with page.expect_response(lambda response: response.url.endswith("/api/collectors/run")) as answer:
+        page.get_by_role("button", name="Run collectors").click()
+    assert answer.value.status == 409
+    page.wait_for_selector('#run-jobs li[data-job="threatlocker"][data-status="running"]')
+    assert page.locator("#run-message").inner_text().startswith("A collection was already running; following it.")
+
+
+def test_resolve_an_exception_with_a_note(new_page, demo_data, staff_user):
+    record = ExceptionRecord.objects.filter(status="open").order_by("id").first()
+    page = new_page(staff_user)
+    page.goto("/variances/")
+    row = page.locator(f'tr[data-exception-id="{record.id}"]')
+    assert row.is_visible()
+    # Each vendor's hostname is one click from the clipboard.
+    copy = row.locator("button.copy").first
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    copy.click()
+    assert copy.inner_text() == "Copied"
+    assert page.evaluate("navigator.clipboard.readText()") == copy.get_attribute("data-copy")
+    before = int(page.get_by_test_id("match-count").inner_text())
+    row.get_by_role("button", name="Resolve…").click()
+    dialog = page.locator("#action-dialog")
+    assert dialog.is_visible()
+    page.keyboard.type("Agent reinstalled by the morning check")  # the notes field has the focus
+    dialog.get_by_role("button", name="Confirm").click()
+    page.wait_for_selector("#flash:not([hidden])")
+    assert page.locator("#flash").inner_text() == f"Resolved {record.canonical_key}."
+    assert page.locator(f'tr[data-exception-id="{record.id}"]').count() == 0  # gone from the unresolved list
+    assert int(page.get_by_test_id("match-count").inner_text()) == before - 1
+
+    page.select_option('select[name="status"]', "resolved")
+    page.get_by_role("button", name="Apply filters").click()
+    row = page.locator(f'tr[data-exception-id="{record.id}"]')
+    row.locator("summary").click()
+    history = row.locator("details.history").inner_text()
+    assert "Resolved by staff by tech" in history and "Agent reinstalled by the morning check" in history
+    assert ExceptionEvent.objects.filter(exception=record, action="resolved", actor="tech").exists()
+
+
+def test_bulk_mark_manually_fixed(new_page, demo_data, staff_user):
+    page = new_page(staff_user)
+    page.goto("/variances/?type=MISSING_NINJA")
+    picks = page.locator("input.pick")
+    count = picks.count()
+    assert count >= 1
+    page.check("#select-all")
+    assert page.locator("#bulk-count").inner_text() == str(count)
+    page.select_option("#bulk-action", "mark_manually_fixed")
+    page.fill("#bulk-notes", "Agents pushed")
+    page.get_by_role("button", name=re.compile("Apply to selected")).click()
+    page.wait_for_selector("#flash:not([hidden])")
+    assert page.locator("#flash").inner_text() == f"Updated {count} exception{'' if count == 1 else 's'}."
+    assert ExceptionRecord.objects.filter(type="MISSING_NINJA", variance_status="manually_fixed").count() == count
+
+
+def test_qbr_member_reads_qbr_and_a_non_member_is_refused(new_page, demo_data):
+    member = make_user("quinn", groups=["QBR"])
+    outsider = make_user("olive")
+    page = new_page(member)
+    page.goto("/qbr/")
+    assert page.title().startswith("QBR ")
+    assert page.get_by_role("heading", name="SmartNumbers").is_visible()
+    assert page.get_by_test_id("total-seats").inner_text() != "0"
+
+    page = new_page(outsider)
+    response = page.goto("/qbr/")
+    assert response.status == 403
+    assert page.title() == "QBR: not allowed · ES Inventory Hub"
+    assert page.get_by_role("alert").inner_text().count('"QBR" group') == 1
+
+
+def test_phone_width_has_no_horizontal_scroll_and_keyboard_reaches_controls(new_page, demo_data, staff_user):
+    key = ExceptionRecord.objects.values_list("canonical_key", flat=True).first()
+    page = new_page(staff_user, viewport=PHONE)
+    for path in ("/", "/variances/", f"/devices/?q={key[:-1]}", "/windows-11/", "/qbr/"):
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, f"{path} scrolls sideways by {overflow}px at phone width"
+    page.goto("/variances/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    for _ in range(12):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") in {"A", "BUTTON", "SELECT", "INPUT", "SUMMARY"}
+
+
+def _export_endpoints_exist() -> bool:
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return all(reverse(f"variances-export-{fmt}") for fmt in ("csv", "excel", "pdf"))
+    except NoReverseMatch:
+        return False
+
+
+@pytest.mark.skipif(not _export_endpoints_exist(), reason="the /api/variances/export/* endpoints are not wired yet")
+def test_export_each_format_with_the_current_filters_and_open_the_files(new_page, demo_data, staff_user):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    page = new_page(staff_user)
+    page.goto("/variances/?status=all")
+    expected = int(page.get_by_test_id("match-count").inner_text())
+    assert expected > 0
+    files = {}
+    for fmt in ("csv", "excel", "pdf"):
+        with page.expect_download() as download:
+            page.locator(f'a[data-export="{fmt}"]').click()
+        files[fmt] = (download.value.suggested_filename, open(download.value.path(), "rb").read())
+
+    name, raw = files["csv"]
+    assert name.startswith("variances_") and name.endswith(".csv")
+    reader = csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
+    meta = dict(iter(lambda: next(reader), []))
+    header = next(reader)
+    rows = [dict(zip(header, record, strict=False)) for record in reader]
+    assert meta["filter_include_resolved"].lower() == "true" and int(meta["total_exceptions"]) == expected
+    assert len(rows) == expected and {"hostname", "ninja_hostname", "threatlocker_hostname"} <= set(header)
+
+    name, raw = files["excel"]
+    assert name.endswith(".xlsx")
+    workbook = load_workbook(io.BytesIO(raw), read_only=True)
+    assert "Summary" in workbook.sheetnames and len(workbook.sheetnames) > 1
+
+    name, raw = files["pdf"]
+    assert name.endswith(".pdf") and raw.startswith(b"%PDF")
+    text = PdfReader(io.BytesIO(raw)).pages[0].extract_text()
+    assert "variance report" in text.lower()
+
+    # The filters travel with the links: one type only.
+    page.goto("/variances/?type=MISSING_THREATLOCKER")
+    only = int(page.get_by_test_id("match-count").inner_text())
+    with page.expect_download() as download:
+        page.locator('a[data-export="csv"]').click()
+    reader = csv.reader(io.StringIO(open(download.value.path(), "rb").read().decode("utf-8-sig"), newline=""))
+    meta = dict(iter(lambda: next(reader), []))
+    assert meta["filter_variance_type"] == "missing_in_threatlocker" and int(meta["total_exceptions"]) == only

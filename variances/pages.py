@@ -1,0 +1,147 @@
+"""Dashboard page of the variance report (`/variances/`): filters, grouped rows, actions, exports.
+
+Reads with the exceptions API's own filter function (`filter_exceptions`), so the page
+and GET /api/exceptions agree on every filter; actions go to the JSON API from the browser.
+"""
+from collections import defaultdict
+from datetime import date
+from urllib.parse import urlencode
+
+from django.db.models import Count
+from django.shortcuts import render
+
+from esinv.errors import APIError
+from esinv.pages import signed_in
+from inventory.hostnames import clean_hostname
+from inventory.models import Organization
+from variances import dates, reports
+from variances import types as T
+from variances.api.views import exception_queryset, filter_exceptions
+from variances.models import ExceptionStatus, VarianceStatus
+
+ROW_LIMIT = 500
+STATUS_CHOICES = [
+    ("open", "Unresolved"), ("all", "All"), ("resolved", "Resolved"), ("active", "Active"),
+    ("manually_fixed", "Manually fixed (awaiting verification)"), ("collector_verified", "Verified by collector"),
+]
+STATUS_BADGES = {value: colour for value, _, colour in VarianceStatus.CHOICES}
+STATUS_LABELS = {value: label for value, label, _ in VarianceStatus.CHOICES}
+EXPORT_FORMATS = (("csv", "CSV"), ("excel", "Excel"), ("pdf", "PDF"))
+
+
+def page_filters(query) -> dict:
+    """The page's query string -> its filters (blank = not filtered; status defaults to unresolved)."""
+    status = (query.get("status") or "open").strip().lower()
+    return {
+        "type": (query.get("type") or "").strip(),
+        "organization": (query.get("organization") or "").strip(),
+        "status": status if status in dict(STATUS_CHOICES) else "open",
+        "date": (query.get("date") or "").strip(),
+        "hostname": (query.get("hostname") or "").strip(),
+    }
+
+
+def api_params(filters: dict) -> dict:
+    """The same filters as GET /api/exceptions parameters."""
+    params = {key: value for key, value in filters.items() if value and key != "status"}
+    if filters["status"] != "all":
+        params["status"] = filters["status"]
+    return params
+
+
+def export_links(filters: dict, report_date: date | None) -> list[tuple[str, str]]:
+    """Links to the export endpoints with the current filters (the contract's parameter names)."""
+    kind = T.kind_for(filters["type"])
+    params = {
+        "variance_type": kind.api_name if kind else "all",
+        "date": filters["date"] or "latest",
+        "include_resolved": "false" if filters["status"] in ("open", "active", "manually_fixed") else "true",
+    }
+    if filters["organization"]:
+        params["organization"] = filters["organization"]
+    return [(label, f"/api/variances/export/{fmt}?{urlencode(params)}") for fmt, label in EXPORT_FORMATS]
+
+
+def row_for(record) -> dict:
+    details = record.details or {}
+    return {
+        "id": record.id,
+        "record": record,
+        "key": record.canonical_key,
+        "type_label": T.BY_CODE[record.type].label if record.type in T.BY_CODE else record.type,
+        "ninja_hostname": details.get("ninja_hostname") or "",
+        "threatlocker_hostname": clean_hostname(details.get("threatlocker_hostname")) or "",
+        "ninja_display_name": details.get("ninja_display_name") or "",
+        "threatlocker_display_name": details.get("threatlocker_display_name") or "",
+        "ninja_organization": details.get("ninja_organization") or "",
+        "threatlocker_organization": details.get("threatlocker_organization") or "",
+        "orgs_differ": bool(details.get("ninja_organization") and details.get("threatlocker_organization")
+                            and details["ninja_organization"] != details["threatlocker_organization"]),
+        "is_open": record.status == ExceptionStatus.OPEN,
+        "can_mark": record.status == ExceptionStatus.OPEN and record.variance_status == VarianceStatus.ACTIVE,
+        "badge": STATUS_BADGES.get(record.variance_status, "grey"),
+        "status_label": STATUS_LABELS.get(record.variance_status, record.variance_status),
+        "history": list(record.events.all()),  # prefetched by exception_queryset
+    }
+
+
+def group_rows(rows: list[dict]) -> list[dict]:
+    """organization -> type -> rows, organizations by name, types in catalogue order."""
+    order = {kind.code: i for i, kind in enumerate(T.KINDS)}
+    groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        record = row["record"]
+        organization = record.organization.name if record.organization_id else reports.UNKNOWN_ORG
+        groups[organization][record.type].append(row)
+    return [
+        {"organization": org, "count": sum(len(v) for v in types.values()),
+         "types": [{"code": code, "label": types[code][0]["type_label"], "rows": types[code]}
+                   for code in sorted(types, key=lambda c: order.get(c, 99))]}
+        for org, types in sorted(groups.items(), key=lambda item: item[0].casefold())
+    ]
+
+
+def reconciled_dates() -> list[str]:
+    quality = reports.available_dates()["data_quality"]
+    return [day for day, info in quality.items() if info["reconciled"]]
+
+
+@signed_in
+def variances(request):
+    filters = page_filters(request.GET)
+    error, rows, counts, total, day, status_code = "", [], [], 0, None, 200
+    try:
+        queryset, day = filter_exceptions(api_params(filters), exception_queryset())
+        if day is not None and not dates.is_reconciled(day):
+            error, queryset, status_code = (
+                f"No variance report for {day.isoformat()}: pick one of the available dates.", None, 404)
+    except APIError as exc:
+        error, queryset, status_code = str(exc.detail), None, exc.status_code
+    if queryset is not None:
+        by_type = dict(queryset.order_by().values_list("type").annotate(n=Count("id")))
+        counts = [(kind.label, by_type.get(kind.code, 0), kind.code) for kind in T.KINDS]
+        total = sum(by_type.values())
+        rows = [row_for(record) for record in queryset[:ROW_LIMIT]]
+    organizations = Organization.objects.none()
+    if day is not None:
+        organizations = Organization.objects.filter(
+            id__in=reports.present_on(day).values("organization_id")).order_by("name").only("id", "name")
+    return render(request, "pages/variances.html", {
+        "title": "Variances",
+        "nav": "variances",
+        "filters": filters,
+        "report_date": day,
+        "has_reports": dates.latest_report_date() is not None,
+        "error": error,
+        "groups": group_rows(rows),
+        "shown": len(rows),
+        "total": total,
+        "counts": counts,
+        "row_limit": ROW_LIMIT,
+        "type_choices": [(kind.code, kind.label) for kind in T.KINDS],
+        "status_choices": STATUS_CHOICES,
+        "date_choices": reconciled_dates(),
+        "organizations": organizations,
+        "exports": export_links(filters, day),
+        "can_act": request.user.is_staff,
+    }, status=status_code)
