@@ -95,6 +95,16 @@ def run_export_job(job_pk: int) -> str | None:
     return str(path)
 
 
+def fail_stale_export_jobs(now=None) -> int:
+    """Jobs queued or running for longer than a django-q2 task may live can no longer finish: fail them."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.Q_CLUSTER["timeout"] + 60)
+    return ExportJob.objects.filter(status__in=ExportStatus.ACTIVE, created_at__lt=cutoff).update(
+        status=ExportStatus.FAILED, finished_at=now, error="stale",
+        message="The export did not finish: its worker stopped or no worker ran it (is qcluster running?).",
+    )
+
+
 def cleanup_exports(keep_days: int | None = None, *, now=None) -> dict:
     """Remove export files older than `keep_days`; their jobs become `expired`. Returns what it did.
 
@@ -121,4 +131,4 @@ def cleanup_exports(keep_days: int | None = None, *, now=None) -> dict:
                     stray += 1
             except OSError:  # removed meanwhile
                 continue
-    return {"expired_jobs": expired, "removed_files": stray}
+    return {"expired_jobs": expired, "removed_files": stray, "stale_jobs_failed": fail_stale_export_jobs(now)}

@@ -154,5 +154,27 @@ def test_removed_file_is_410(reader, jobs):
 
 def test_recent_files_survive_cleanup(reader, jobs):
     body = reader.get(URL + "excel").json()
-    assert export_jobs.cleanup_exports() == {"expired_jobs": 0, "removed_files": 0}
+    assert export_jobs.cleanup_exports() == {"expired_jobs": 0, "removed_files": 0, "stale_jobs_failed": 0}
     assert reader.get(body["download_url"]).status_code == 200
+
+
+def test_a_job_older_than_any_task_can_live_is_failed_as_stale(reader, jobs, settings):
+    fresh = ExportJob.objects.create(format="pdf", requested_by="t", filters={"day": D2.isoformat()})
+    stale = ExportJob.objects.create(format="pdf", requested_by="t", filters={"day": D2.isoformat()},
+                                     status=ExportStatus.RUNNING)
+    too_old = timezone.now() - timedelta(seconds=settings.Q_CLUSTER["timeout"] + 120)
+    ExportJob.objects.filter(pk=stale.pk).update(created_at=too_old)
+    body = reader.get(f"{URL}jobs/{stale.pk}").json()
+    assert body["status"] == "failed" and "qcluster" in body["message"]
+    assert reader.get(f"{URL}jobs/{stale.pk}/download").status_code == 410
+    fresh.refresh_from_db()
+    assert fresh.status == ExportStatus.QUEUED
+
+
+def test_cleanup_runs_daily_from_its_schedule(jobs):
+    from django.utils.module_loading import import_string
+    from django_q.models import Schedule
+
+    schedule = Schedule.objects.get(name="cleanup export files (daily)")
+    assert schedule.schedule_type == Schedule.DAILY
+    assert import_string(schedule.func)() == {"expired_jobs": 0, "removed_files": 0, "stale_jobs_failed": 0}

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from esinv.auth import actor_label, actor_user
 from esinv.errors import APIError, NotFound
 from variances.export_data import BOOL_CHOICES, export_counts, export_meta, export_rows, parse_export_request
-from variances.export_jobs import start_export_job
+from variances.export_jobs import fail_stale_export_jobs, start_export_job
 from variances.exports import CONTENT_TYPES, FORMATS, VARIANCE_TYPE_CHOICES, export_filename, iter_csv
 from variances.models_exports import ExportJob, ExportStatus
 
@@ -145,6 +145,7 @@ def export_pdf(request):
 
 
 def _job(job_id: int) -> ExportJob:
+    fail_stale_export_jobs()
     job = ExportJob.objects.filter(pk=job_id).first()
     if job is None:
         raise NotFound(f"Export job {job_id} does not exist.", details={"id": job_id})
