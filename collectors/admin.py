@@ -6,14 +6,7 @@ from django.contrib import admin, messages
 
 from collectors import runs
 from collectors.models import CollectorBatch, CollectorJob, RunStatus
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from esinv.admin_mixins import ViewOnlyAdminMixin as ReadOnlyMixin
 
 
 class CollectorJobInline(ReadOnlyMixin, admin.TabularInline):

@@ -5,7 +5,7 @@ from collectors.clients.ninja import NinjaClient
 from collectors.context import RunContext
 from collectors.mapping import ninja_custom_facts, ninja_row
 from collectors.prefetch import prefetched
-from collectors.writer import write_day
+from collectors.writer import collect_day
 from inventory.models import Snapshot, Vendor
 from inventory.org_matching import OrganizationResolver
 from inventory.queries import latest_snapshot_date
@@ -95,12 +95,4 @@ def fetch_rows(client: NinjaClient, ctx: RunContext) -> tuple[list[dict], dict]:
 
 
 def run(ctx: RunContext) -> dict:
-    client = NinjaClient(sleep=ctx.sleep)
-    try:
-        rows, counts = fetch_rows(client, ctx)
-        ctx.checkpoint(88, f"NinjaOne: writing {len(rows)} devices for {ctx.snapshot_date}")
-        counts.update(write_day(Vendor.NINJA, ctx.snapshot_date, rows))
-        counts["http_calls"] = client.calls
-        return counts
-    finally:
-        client.close()
+    return collect_day(ctx, NinjaClient(sleep=ctx.sleep), fetch_rows, Vendor.NINJA, "devices")

@@ -183,7 +183,8 @@ def batch_outcome(statuses: list[str]) -> str:
 def finish_batch_if_done(batch_pk: int) -> bool:
     """Close the batch once every job has finished; True for the caller that closed it."""
     jobs = list(
-        CollectorJob.objects.filter(batch_id=batch_pk).order_by("id").values_list("name", "status", "message", "vendor_id")
+        CollectorJob.objects.filter(batch_id=batch_pk).order_by("id")
+        .values_list("name", "status", "message", "vendor_id")
     )
     if any(status in RunStatus.ACTIVE for _, status, _, _ in jobs):
         return False

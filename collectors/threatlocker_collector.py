@@ -6,7 +6,7 @@ from collectors.clients.threatlocker import ListingChanged, ThreatLockerClient
 from collectors.context import RunContext
 from collectors.mapping import threatlocker_row
 from collectors.prefetch import prefetched
-from collectors.writer import write_day
+from collectors.writer import collect_day
 from inventory.models import Vendor
 from inventory.org_matching import OrganizationResolver
 
@@ -60,12 +60,4 @@ def fetch_rows(client: ThreatLockerClient, ctx: RunContext) -> tuple[list[dict],
 
 
 def run(ctx: RunContext) -> dict:
-    client = ThreatLockerClient(sleep=ctx.sleep)
-    try:
-        rows, counts = fetch_rows(client, ctx)
-        ctx.checkpoint(88, f"ThreatLocker: writing {len(rows)} computers for {ctx.snapshot_date}")
-        counts.update(write_day(Vendor.THREATLOCKER, ctx.snapshot_date, rows))
-        counts["http_calls"] = client.calls
-        return counts
-    finally:
-        client.close()
+    return collect_day(ctx, ThreatLockerClient(sleep=ctx.sleep), fetch_rows, Vendor.THREATLOCKER, "computers")

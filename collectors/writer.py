@@ -146,3 +146,18 @@ def write_day(vendor_id: int, day: date, rows: list[dict], *, batch_size: int | 
         SnapshotInserter(connection).insert(rows, {"vendor_id": vendor_id, "snapshot_date": day}, batch_size)
         touch_devices(vendor_id, day)
     return {"rows_written": len(rows), "rows_replaced": replaced or 0, "devices_created": created}
+
+
+def collect_day(ctx, client, fetch_rows, vendor_id: int, noun: str) -> dict:
+    """A vendor collector's whole run: fetch every row through `client`, then replace the day.
+
+    Nothing is written unless the fetch completed; the client is closed either way.
+    """
+    try:
+        rows, counts = fetch_rows(client, ctx)
+        ctx.checkpoint(88, f"{client.vendor}: writing {len(rows)} {noun} for {ctx.snapshot_date}")
+        counts.update(write_day(vendor_id, ctx.snapshot_date, rows))
+        counts["http_calls"] = client.calls
+        return counts
+    finally:
+        client.close()

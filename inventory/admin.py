@@ -1,19 +1,11 @@
 from django.contrib import admin
 
+from esinv.admin_mixins import ImmutableAdminMixin
 from inventory.models import Device, Organization, OrganizationAlias, Snapshot, Vendor, VendorOrganization
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ImmutableAdminMixin, admin.ModelAdmin):
     """Collected data is the vendors' word: viewable and searchable, never edited here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Vendor)

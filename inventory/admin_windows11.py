@@ -1,20 +1,14 @@
 """Admin for Windows 11 readiness: assessments (read-only), runs (read-only), CPU overrides (editable)."""
 from django.contrib import admin, messages
 
+from esinv.admin_mixins import ImmutableAdminMixin
 from inventory.models import CpuOverride, Windows11Assessment, Windows11Run
 from inventory.windows11.engine import REQUIREMENT_LABELS, REQUIREMENTS
 from inventory.windows11.overrides import CpuResolver
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class _ReadOnly(ImmutableAdminMixin, admin.ModelAdmin):
+    pass
 
 
 class DeficiencyFilter(admin.SimpleListFilter):

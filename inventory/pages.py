@@ -1,15 +1,14 @@
 """Dashboard pages of the inventory: device search (`/devices/?q=`) and Windows 11 readiness (`/windows-11/`)."""
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Max, Q
 from django.shortcuts import render
 
 from esinv import charts
 from esinv.pages import kind_label, signed_in
 from inventory.models import Organization, Windows11Assessment
 from inventory.search import MIN_QUERY_LENGTH, search_devices
-from inventory.windows11.engine import REQUIREMENT_LABELS, REQUIREMENTS
-from inventory.windows11.service import compatibility_rate
+from inventory.windows11.engine import REQUIREMENT_LABELS
+from inventory.windows11.summary import readiness_summary
 from variances.models import ExceptionRecord, ExceptionStatus
 
 SEARCH_LIMIT = 200
@@ -55,27 +54,11 @@ def devices(request):
     })
 
 
-def _code_counts(field: str, prefix: str) -> dict:
-    # One COUNT(... FILTER LIKE '%|code|%') per requirement in a single aggregate query.
-    return {f"{prefix}{code}": Count("id", filter=Q(**{f"{field}__contains": f"|{code}|"})) for code in REQUIREMENTS}
-
-
 def windows11_summary() -> dict:
-    """The readiness numbers of the stored assessments (the figures of GET /api/windows-11-24h2/status)."""
-    row = Windows11Assessment.objects.aggregate(
-        total=Count("id"),
-        compatible=Count("id", filter=Q(status=Windows11Assessment.COMPATIBLE)),
-        incompatible=Count("id", filter=Q(status=Windows11Assessment.INCOMPATIBLE)),
-        not_assessed=Count("id", filter=Q(status=Windows11Assessment.NOT_ASSESSED)),
-        on_24h2=Count("id", filter=Q(already_on_24h2=True)),
-        last=Max("assessment_date"), snapshot_date=Max("snapshot_date"),
-        **_code_counts("deficiency_codes", "d_"),
-    )
-    return {
-        **row,
-        "rate": compatibility_rate(row["compatible"], row["total"]),
-        "deficiencies": [(REQUIREMENT_LABELS[code], row[f"d_{code}"]) for code in REQUIREMENTS],
-    }
+    """The readiness numbers of GET /api/windows-11-24h2/status, with the deficiencies labelled for the chart."""
+    summary = readiness_summary()
+    summary["deficiencies"] = [(REQUIREMENT_LABELS[code], n) for code, n in summary["deficiency_counts"].items()]
+    return summary
 
 
 def incompatible_by_organization(organization_id: int | None, limit: int = WIN11_DEVICE_LIMIT):

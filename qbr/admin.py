@@ -1,25 +1,20 @@
 """QBR in the admin: hand-entered metrics (audited), their history, and editable thresholds."""
 from django.contrib import admin, messages
 
+from esinv.admin_mixins import ImmutableAdminMixin, ViewOnlyAdminMixin
 from qbr.models import DataSource, MetricChange, MonthlyMetric, Threshold
 from qbr.services import record_manual_metric
 
 _KEY_FIELDS = ("period", "organization", "vendor", "metric_name")
 
 
-class MetricChangeInline(admin.TabularInline):
+class MetricChangeInline(ViewOnlyAdminMixin, admin.TabularInline):
     model = MetricChange
     extra = 0
     fields = ("changed_at", "action", "old_value", "old_source", "new_value", "new_source", "actor", "note")
     readonly_fields = fields
     can_delete = False
     ordering = ("-changed_at", "-id")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MonthlyMetric)
@@ -71,22 +66,13 @@ class MonthlyMetricAdmin(admin.ModelAdmin):
 
 
 @admin.register(MetricChange)
-class MetricChangeAdmin(admin.ModelAdmin):
+class MetricChangeAdmin(ImmutableAdminMixin, admin.ModelAdmin):
     list_display = ("changed_at", "period", "organization", "metric_name", "action", "old_value", "new_value",
                     "new_source", "actor")
     list_filter = ("action", "new_source", "metric_name")
     search_fields = ("metric_name", "period", "actor", "note", "organization__name")
     list_select_related = ("organization",)
     date_hierarchy = "changed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Threshold)

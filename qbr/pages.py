@@ -10,14 +10,13 @@ from django.utils import timezone
 
 from esinv.pages import refused, signed_in
 from inventory.models import Organization
-from qbr.aggregation import MonthValue, quarter_inputs
+from qbr.aggregation import MonthValue
 from qbr.catalogue import CATALOGUE
 from qbr.devices import device_counts
-from qbr.models import MonthlyMetric, Threshold
+from qbr.models import MonthlyMetric
 from qbr.periods import Month, Quarter, parse_month, parse_quarter
 from qbr.permissions import user_can_read_qbr
-from qbr.smartnumbers import compute_smart_numbers
-from qbr.thresholds import threshold_status
+from qbr.scorecard import score_quarter
 
 QUARTERS_OFFERED = 8
 SMART_NUMBER_LABELS = {
@@ -76,19 +75,12 @@ def pick_month(raw: str, quarter: Quarter, today) -> Month:
 
 
 def smart_number_rows(organization_id: int, values: list[MonthValue]) -> list[dict]:
-    numbers = compute_smart_numbers(quarter_inputs(values), hours_per_tech=settings.QBR_TECH_HOURS_PER_MONTH)
-    thresholds = {t.metric_name: t for t in Threshold.objects.filter(organization_id=organization_id,
-                                                                     metric_name__in=numbers)}
-    rows = []
-    for name, value in numbers.items():
-        t = thresholds.get(name)
-        status = threshold_status(value, green=t.green_bound, yellow=t.yellow_bound, direction=t.direction) \
-            if t else None
-        rows.append({
-            "name": name, "label": SMART_NUMBER_LABELS.get(name, name.replace("_", " ")), "value": value,
-            "status": status or "none", "threshold": t,
-        })
-    return rows
+    _, scored = score_quarter(organization_id, values)
+    return [
+        {"name": n.name, "label": SMART_NUMBER_LABELS.get(n.name, n.name.replace("_", " ")), "value": n.value,
+         "status": n.status or "none", "threshold": n.threshold}
+        for n in scored
+    ]
 
 
 @signed_in

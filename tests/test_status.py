@@ -51,7 +51,9 @@ def test_full_payload_with_data(reader):
     assert body["exception_counts"]["MISSING_NINJA"] == 1
     assert body["exception_counts"]["MISSING_THREATLOCKER"] == 1  # PC-2: billable Windows, no agent
     assert body["total_exceptions"] == sum(body["exception_counts"].values())
-    assert body["collector_health"] == {"has_recent_failures": False, "recent_failures": [], "total_failures_last_24h": 0}
+    assert body["collector_health"] == {
+        "has_recent_failures": False, "recent_failures": [], "total_failures_last_24h": 0,
+    }
     assert body["warnings"] == [] and body["has_warnings"] is False
 
 

@@ -4,25 +4,20 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.template.response import TemplateResponse
 
+from esinv.admin_mixins import ImmutableAdminMixin, ViewOnlyAdminMixin
 from esinv.errors import APIError
 from variances.admin_exports import EXPORT_ACTIONS
 from variances.models import ExceptionEvent, ExceptionRecord, ReconciliationRun
 from variances.services import Action, apply_action, refusal
 
 
-class ExceptionEventInline(admin.TabularInline):
+class ExceptionEventInline(ViewOnlyAdminMixin, admin.TabularInline):
     model = ExceptionEvent
     extra = 0
     fields = ("at", "report_date", "action", "actor", "from_status", "to_status", "notes")
     readonly_fields = fields
     can_delete = False
     ordering = ("at", "id")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class NotesForm(forms.Form):
@@ -99,19 +94,10 @@ class ExceptionRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReconciliationRun)
-class ReconciliationRunAdmin(admin.ModelAdmin):
+class ReconciliationRunAdmin(ImmutableAdminMixin, admin.ModelAdmin):
     list_display = ("report_date", "started_at", "duration_seconds", "total", "created_count", "refreshed_count",
                     "resolved_count", "verified_count", "reopened_count", "ninja_devices", "threatlocker_devices",
                     "triggered_by")
     list_filter = ("report_date",)
     date_hierarchy = "report_date"
     ordering = ("-report_date", "-started_at")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.utils import timezone
 
+from esinv.admin_mixins import ViewOnlyAdminMixin
 from variances import dates, reports
 from variances.export_data import CHUNK_SIZE, EXPORT_FIELDS, export_row
 from variances.exports import FORMATS, DataStatus, ExportFilters, ExportMeta, export_filename, summarise
@@ -59,7 +60,7 @@ EXPORT_ACTIONS = [export_action(fmt) for fmt in ("csv", "excel", "pdf")]
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Export jobs are an audit trail (who exported what, when): read-only; deleting one leaves its file
     to the cleanup (`manage.py cleanup_exports`)."""
 
@@ -73,9 +74,3 @@ class ExportJobAdmin(admin.ModelAdmin):
                        "progress_percent", "message", "error", "task_id", "file_path", "file_name", "file_size",
                        "created_at", "started_at", "finished_at")
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

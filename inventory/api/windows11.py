@@ -1,5 +1,5 @@
 """Windows 11 24H2 readiness endpoints (paths and field names from the API contract)."""
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -11,7 +11,8 @@ from esinv.errors import APIError, BadRequest, Conflict
 from esinv.pagination import HubPagination
 from inventory.models import Windows11Assessment, Windows11Run
 from inventory.windows11.engine import REQUIREMENT_LABELS, REQUIREMENTS
-from inventory.windows11.service import AssessmentAlreadyRunning, NoNinjaData, compatibility_rate, run_assessment
+from inventory.windows11.service import AssessmentAlreadyRunning, NoNinjaData, run_assessment
+from inventory.windows11.summary import code_counts, readiness_summary
 
 # --- serializers ---------------------------------------------------------------
 
@@ -98,11 +99,6 @@ RunResponseSerializer = inline_serializer("Win11RunResponse", {
 # --- queries -------------------------------------------------------------------
 
 
-def _code_counts(field: str, prefix: str) -> dict:
-    """Count(filter=LIKE '%|code|%') per requirement: one aggregate, no per-code query."""
-    return {f"{prefix}{code}": Count("id", filter=Q(**{f"{field}__contains": f"|{code}|"})) for code in REQUIREMENTS}
-
-
 def _split(row: dict, prefix: str) -> dict:
     return {code: row.pop(f"{prefix}{code}") for code in REQUIREMENTS}
 
@@ -146,7 +142,7 @@ def _device_list(request, status: str, with_groups: bool = False):
         # Grouped counts over the whole filtered set (not only this page), one GROUP BY query.
         groups = (
             assessments.order_by().values("organization_id", "organization__name")
-            .annotate(devices=Count("id"), **_code_counts("deficiency_codes", "d_"))
+            .annotate(devices=Count("id"), **code_counts("deficiency_codes", "d_"))
             .order_by("-devices", "organization__name")
         )
         envelope["by_organization"] = [
@@ -169,15 +165,7 @@ _LIST_PARAMETERS = [
 @api_view(["GET"])
 def status_view(request):
     """Windows 11 24H2 readiness summary of the stored assessments (the latest run)."""
-    row = Windows11Assessment.objects.aggregate(
-        total=Count("id"),
-        compatible=Count("id", filter=Q(status=Windows11Assessment.COMPATIBLE)),
-        incompatible=Count("id", filter=Q(status=Windows11Assessment.INCOMPATIBLE)),
-        not_assessed=Count("id", filter=Q(status=Windows11Assessment.NOT_ASSESSED)),
-        on_24h2=Count("id", filter=Q(already_on_24h2=True)),
-        last=Max("assessment_date"), snapshot_date=Max("snapshot_date"),
-        **_code_counts("deficiency_codes", "d_"), **_code_counts("missing_codes", "m_"),
-    )
+    row = readiness_summary()
     last_run = Windows11Run.objects.order_by("-started_at", "-id").first()
     return Response({
         "total_windows_devices": row["total"],
@@ -185,11 +173,11 @@ def status_view(request):
         "incompatible_devices": row["incompatible"],
         "not_assessed_devices": row["not_assessed"],
         "already_on_24h2_devices": row["on_24h2"],
-        "compatibility_rate": compatibility_rate(row["compatible"], row["total"]),
+        "compatibility_rate": row["rate"],
         "last_assessment": row["last"],
         "snapshot_date": row["snapshot_date"],
-        "deficiency_counts": _split(row, "d_"),
-        "missing_data_counts": _split(row, "m_"),
+        "deficiency_counts": row["deficiency_counts"],
+        "missing_data_counts": row["missing_data_counts"],
         "requirements": {code: REQUIREMENT_LABELS[code] for code in REQUIREMENTS},
         "last_run": Win11LastRunSerializer(last_run).data if last_run else None,
     })

@@ -4,7 +4,6 @@ Thin views: parameters are checked in params.py, the rules live in
 aggregation.py, devices.py, smartnumbers.py, thresholds.py and services.py.
 Every answer uses the contract's envelope {"success": true, "data": ...}.
 """
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from drf_spectacular.types import OpenApiTypes
@@ -15,16 +14,17 @@ from rest_framework.views import APIView
 
 from esinv.auth import actor_label, actor_user
 from esinv.errors import BadRequest
-from qbr.aggregation import MonthValue, aggregate_quarter, quarter_inputs
+from qbr.aggregation import MonthValue, aggregate_quarter
 from qbr.api import params
 from qbr.catalogue import CATALOGUE
 from qbr.devices import device_counts
 from qbr.models import MonthlyMetric, Threshold
 from qbr.periods import parse_month
 from qbr.permissions import QBRAccess
+from qbr.scorecard import score_quarter
 from qbr.services import record_manual_metric
-from qbr.smartnumbers import SMART_NUMBERS, compute_smart_numbers
-from qbr.thresholds import bounds_error, bounds_labels, threshold_status
+from qbr.smartnumbers import SMART_NUMBERS
+from qbr.thresholds import bounds_error, bounds_labels
 
 ORG_PARAM = OpenApiParameter("organization_id", OpenApiTypes.INT, description="Organization (default 1, the MSP).")
 THRESHOLD_NAMES = {**{n: None for n in SMART_NUMBERS}, **CATALOGUE}
@@ -268,30 +268,22 @@ class SmartNumbersView(QBRView):
         organization = params.organization_from(request.query_params.get("organization_id"))
         quarter = params.quarter_from(request.query_params.get("period"), required=True)
         values = _quarter_values(organization, quarter)
-        inputs = quarter_inputs(values)
-        numbers = compute_smart_numbers(inputs, hours_per_tech=settings.QBR_TECH_HOURS_PER_MONTH)
-        thresholds = {
-            t.metric_name: t for t in Threshold.objects.filter(organization=organization, metric_name__in=numbers)
+        inputs, scored = score_quarter(organization.id, values)
+        statuses = {number.name: number.status for number in scored}
+        threshold_data = {
+            number.name: {
+                **bounds_labels(green=number.threshold.green_bound, yellow=number.threshold.yellow_bound,
+                                direction=number.threshold.direction),
+                "direction": number.threshold.direction,
+                "status": number.status,
+            }
+            for number in scored if number.threshold
         }
-        statuses, threshold_data = {}, {}
-        for name, value in numbers.items():
-            t = thresholds.get(name)
-            statuses[name] = None
-            if t:
-                statuses[name] = threshold_status(
-                    value, green=t.green_bound, yellow=t.yellow_bound, direction=t.direction
-                )
-            if t:
-                threshold_data[name] = {
-                    **bounds_labels(green=t.green_bound, yellow=t.yellow_bound, direction=t.direction),
-                    "direction": t.direction,
-                    "status": statuses[name],
-                }
         return ok({
             "period": str(quarter),
             "organization_id": organization.id,
             "months_included": sorted({v.period for v in values}),
-            "smart_numbers": {name: params.number_out(value) for name, value in numbers.items()},
+            "smart_numbers": {number.name: params.number_out(number.value) for number in scored},
             "status": statuses,
             "thresholds": threshold_data,
             "inputs": {name: params.number_out(v.quantize(params._PLACES)) for name, v in sorted(inputs.items())},
