@@ -91,7 +91,7 @@ def main():
 
         settings.THREATLOCKER_ORGANIZATION_ID = _uuid(args.seed, "msp-parent")
 
-        from collectors import ninja_collector, runs, threatlocker_collector, writer
+        from collectors import runs, writer
 
         write_times = {}
         real_write_day = writer.write_day
@@ -102,7 +102,7 @@ def main():
             write_times[vendor_id] = time.perf_counter() - begin
             return result
 
-        ninja_collector.write_day = threatlocker_collector.write_day = timed_write_day
+        writer.write_day = timed_write_day  # collect_day (both vendor collectors) looks it up at call time
         baseline = rss_mb()
         begin = time.perf_counter()
         batch = runs.start_batch(["ninja", "threatlocker"], run_cross_vendor=False, trigger="command", enqueue=False)
