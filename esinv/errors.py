@@ -12,6 +12,7 @@ rewritten by `esinv.middleware.APIErrorMiddleware`.
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -112,6 +113,10 @@ def api_exception_handler(exc, context):
     """DRF exception handler: every error becomes the JSON error shape."""
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(str(exc) or "Not found.")
+    elif isinstance(exc, RequestDataTooBig):
+        exc = APIError("The request body is too large.", code="payload_too_large", status_code=413)
+    elif isinstance(exc, SuspiciousOperation):
+        exc = APIError(f"The request was refused: {exc}", code="bad_request", status_code=400)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
 

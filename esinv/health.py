@@ -31,7 +31,7 @@ def _public(view):
 
 
 @extend_schema(responses=_health_schema, tags=["health"])
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 @_public
 def health(request):
     """The contract's health check: the process answers and the database too."""
@@ -41,7 +41,7 @@ def health(request):
 
 
 @extend_schema(responses=_health_schema, tags=["health"])
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 @_public
 def live(request):
     """Liveness: the process is up. Never touches the database."""
@@ -49,7 +49,7 @@ def live(request):
 
 
 @extend_schema(responses=_health_schema, tags=["health"])
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 @_public
 def ready(request):
     """Readiness: 503 while the database cannot be reached."""

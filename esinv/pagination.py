@@ -4,6 +4,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from esinv.errors import BadRequest
+from esinv.params import positive_int
 
 
 class HubPagination(PageNumberPagination):
@@ -17,21 +18,14 @@ class HubPagination(PageNumberPagination):
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            raise BadRequest("page_size must be a whole number.", code="invalid_parameter",
-                             details={"field": "page_size", "value": raw}) from None
-        if size < 1 or size > self.max_page_size:
+        size = positive_int(raw, "page_size", message=f"page_size must be between 1 and {self.max_page_size}.")
+        if size > self.max_page_size:
             raise BadRequest(f"page_size must be between 1 and {self.max_page_size}.", code="invalid_parameter",
                              details={"field": "page_size", "value": raw})
         return size
 
     def paginate_queryset(self, queryset, request, view=None):
-        raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
-            raise BadRequest("page must be a positive whole number.", code="invalid_parameter",
-                             details={"field": "page", "value": raw})
+        positive_int(request.query_params.get(self.page_query_param, "1"), "page")
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):

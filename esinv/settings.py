@@ -16,13 +16,20 @@ VAR_DIR = Path(env_str("ESINV_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
 _DEV_SECRET = "dev-only-insecure-secret-key-change-me"
-SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else "")
+# The key comes from SECRET_KEY, else from the file SECRET_KEY_FILE names (a mounted secret;
+# by default var/secret_key, which bin/demo creates, so manage.py works in a demo shell as is).
+SECRET_KEY = env_str("SECRET_KEY", "")
+_SECRET_KEY_FILE = Path(env_str("SECRET_KEY_FILE", str(VAR_DIR / "secret_key")))
+if not SECRET_KEY and _SECRET_KEY_FILE.is_file():
+    SECRET_KEY = _SECRET_KEY_FILE.read_text().strip()
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = _DEV_SECRET
 if not SECRET_KEY:
     if env_bool("ESINV_ALLOW_DEV_SECRET", False):
         SECRET_KEY = _DEV_SECRET
     else:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set SECRET_KEY in the environment "
+            "SECRET_KEY is not set. Set SECRET_KEY (or SECRET_KEY_FILE) in the environment "
             "(or DEBUG=true / ESINV_ALLOW_DEV_SECRET=true for local use)."
         )
 
@@ -57,6 +64,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "esinv.middleware.RequestIDMiddleware",
+    # Outside everything else so that errors raised by the other middleware (a bad Host header)
+    # are answered as JSON under /api/ too.
+    "esinv.middleware.APIErrorMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -66,7 +76,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "esinv.middleware.APIErrorMiddleware",
 ]
 
 ROOT_URLCONF = "esinv.urls"
@@ -175,6 +184,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "esinv.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "esinv.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -77,7 +77,7 @@ def build_status(now=None) -> dict:
 
 
 @extend_schema(tags=["status"], responses={200: OpenApiTypes.OBJECT})
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def system_status(request):
     """Overall status: data freshness per vendor, device counts, collector health, exceptions (latest date)."""
     cleanup_stale()

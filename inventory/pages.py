@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from esinv import charts
 from esinv.pages import kind_label, signed_in
+from esinv.params import is_plain_int
 from inventory.models import Organization, Windows11Assessment
 from inventory.search import MIN_QUERY_LENGTH, search_devices
 from inventory.windows11.engine import REQUIREMENT_LABELS
@@ -91,7 +92,7 @@ def remediation_hints(assessments) -> list[tuple[str, int]]:
 @signed_in
 def windows11(request):
     raw_org = (request.GET.get("organization") or "").strip()
-    organization_id = int(raw_org) if raw_org.isdigit() else None
+    organization_id = int(raw_org) if is_plain_int(raw_org) else None
     summary = windows11_summary()
     groups, total = incompatible_by_organization(organization_id) if summary["total"] else ([], 0)
     organizations = Organization.objects.filter(

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})-Q(\d)$", re.IGNORECASE)
+_MONTH = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+_QUARTER = re.compile(r"^([0-9]{4})-Q([0-9])$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, order=True)

@@ -18,6 +18,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from esinv.errors import BadRequest, NotFound
+from esinv.params import is_plain_int
 from inventory.models import Organization
 from variances import dates, reports
 from variances import types as T
@@ -101,7 +102,7 @@ def parse_organization(raw: str | None) -> Organization | None:
     text = (raw or "").strip()
     if not text:
         return None
-    found = Organization.objects.filter(pk=int(text)).first() if text.isdigit() else None
+    found = Organization.objects.filter(pk=int(text)).first() if is_plain_int(text) else None
     found = found or Organization.objects.filter(name__iexact=text).order_by("pk").first()
     if found is None:
         # SQLite's iexact folds ASCII only ("CAFÉ" != "Café"): compare case-folded names in Python

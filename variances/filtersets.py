@@ -3,6 +3,7 @@ import django_filters
 from django.db.models import Q
 
 from esinv.errors import BadRequest
+from esinv.params import is_plain_int
 from variances import types as T
 from variances.models import ExceptionRecord, ExceptionStatus, VarianceStatus
 
@@ -46,7 +47,7 @@ class ExceptionFilterSet(django_filters.FilterSet):
 
     def filter_organization(self, queryset, name, value):
         value = value.strip()
-        if value.isdigit():
+        if is_plain_int(value):
             return queryset.filter(organization_id=int(value))
         return queryset.filter(organization__name__iexact=value)
 

@@ -183,7 +183,8 @@ def trends(start: date | None, end: date | None) -> dict:
     if end is None:
         end = dates.latest_report_date() or timezone.localdate()
     if start is None:
-        start = end - timedelta(days=settings.ESINV_TRENDS_DEFAULT_DAYS - 1)
+        # Clamped: an end date in year 1 must not push the default start before date.min.
+        start = max(end - timedelta(days=min(settings.ESINV_TRENDS_DEFAULT_DAYS - 1, (end - date.min).days)), date.min)
     if start > end:
         raise BadRequest("start_date must be on or before end_date.", code="invalid_range",
                          details={"field": "start_date", "start_date": start.isoformat(), "end_date": end.isoformat()})

@@ -310,7 +310,7 @@ def apply_action(ids, action: str, *, notes: str = "", actor: str, user=None) ->
         records = {r.id: r for r in ExceptionRecord.objects.select_for_update().filter(id__in=ids)}
         unknown = [i for i in ids if i not in records]
         if unknown:
-            raise BadRequest(f"Unknown exception ids: {', '.join(map(str, unknown))}.", code="not_found",
+            raise BadRequest(f"Unknown exception ids: {', '.join(map(str, unknown))}.", code="unknown_ids",
                              details={"field": "ids", "unknown_ids": unknown})
         refused = {i: refusal(records[i], action) for i in ids}
         if any(refused.values()):

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from esinv.auth import actor_label
 from esinv.errors import APIError, BadRequest, Conflict
 from esinv.pagination import HubPagination
+from esinv.params import positive_int
 from inventory.models import Windows11Assessment, Windows11Run
 from inventory.windows11.engine import REQUIREMENT_LABELS, REQUIREMENTS
 from inventory.windows11.service import AssessmentAlreadyRunning, NoNinjaData, run_assessment
@@ -107,10 +108,7 @@ def _organization_filter(request) -> int | None:
     raw = request.query_params.get("organization_id")
     if raw in (None, ""):
         return None
-    if not raw.isdigit():
-        raise BadRequest("organization_id must be a whole number.", code="invalid_parameter",
-                         details={"field": "organization_id", "value": raw})
-    return int(raw)
+    return positive_int(raw, "organization_id")
 
 
 def _deficiency_filter(request) -> str | None:

@@ -1,5 +1,6 @@
 """Reading and validating QBR request parameters; every failure is a 4xx naming the field."""
 import math
+import re
 from decimal import Decimal, InvalidOperation
 
 from esinv.errors import BadRequest, NotFound
@@ -9,6 +10,7 @@ from qbr.periods import Month, Quarter, parse_month, parse_quarter
 
 MAX_ABS_VALUE = Decimal("1e13")
 _PLACES = Decimal("0.0001")
+_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
 def _missing(field: str):
@@ -90,13 +92,19 @@ def decimal_from(value, field: str, *, allow_negative: bool = True) -> Decimal:
         raise _invalid(field, f"{field} must be a number.")
     if isinstance(value, float) and not math.isfinite(value):
         raise _invalid(field, f"{field} must be a finite number.")
+    text = str(value).strip()
+    if not _NUMBER.match(text):  # plain ASCII decimal notation: no "1_000", no full-width digits
+        raise _invalid(field, f"{field} must be a number, not {str(value)[:50]!r}.")
     try:
-        number = Decimal(str(value).strip())
+        number = Decimal(text)
     except InvalidOperation:
-        raise _invalid(field, f"{field} must be a number, not {value!r}.") from None
+        raise _invalid(field, f"{field} must be a number, not {str(value)[:50]!r}.") from None
     if not number.is_finite():
         raise _invalid(field, f"{field} must be a finite number.")
-    if abs(number) >= MAX_ABS_VALUE:
+    # Compare magnitudes by exponent first: abs() of 1e999999999 overflows the decimal context.
+    if number.adjusted() >= MAX_ABS_VALUE.adjusted() or abs(number) >= MAX_ABS_VALUE:
+        raise _invalid(field, f"{field} is too large.")
+    if number.quantize(_PLACES).copy_abs() >= MAX_ABS_VALUE:  # 9999999999999.99999 rounds up to the limit
         raise _invalid(field, f"{field} is too large.")
     if number < 0 and not allow_negative:
         raise _invalid(field, f"{field} may not be negative.")

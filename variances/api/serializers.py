@@ -1,6 +1,7 @@
 """Request and response shapes of the variances endpoints (for validation and the OpenAPI schema)."""
 from rest_framework import serializers
 
+from esinv.params import MAX_ID
 from variances import types as T
 from variances.models import ExceptionEvent, ExceptionRecord
 from variances.services import Action
@@ -167,7 +168,8 @@ class BulkFilterSerializer(serializers.Serializer):
 
 class BulkUpdateSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=Action.CHOICES)
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, allow_empty=False)
+    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False,
+                                allow_empty=False)
     filter = BulkFilterSerializer(required=False)
     notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 

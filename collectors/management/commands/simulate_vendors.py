@@ -41,8 +41,8 @@ class Command(BaseCommand):
         self.stdout.write("Point the hub at them with:")
         for name, value in sims.settings().items():
             self.stdout.write(f"  export {name}={value}")
-        self.stdout.write("Control: POST {url}/_simulator/faults {\"kind\": \"rate_limit\"}, POST /_simulator/day "
-                          "{\"offset\": 3}, GET /_simulator/stats")
+        self.stdout.write('Control (on each simulator\'s base URL): POST /_simulator/faults {"kind": "rate_limit"}, '
+                          'POST /_simulator/day {"offset": 3}, GET /_simulator/stats')
         self.stdout.flush()
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -1,0 +1,18 @@
+"""Query-parameter parsing shared by every endpoint and page."""
+from esinv.errors import BadRequest
+
+# Ids and page numbers fit a signed 64-bit column; longer digit strings are refused, not overflowed.
+MAX_ID = 2**63 - 1
+
+
+def is_plain_int(raw: str | None) -> bool:
+    """ASCII digits only, short enough for a 64-bit id (`'²'.isdigit()` is True; int('²') fails)."""
+    return bool(raw) and raw.isascii() and raw.isdigit() and len(raw) <= 18
+
+
+def positive_int(raw: str, field: str, *, message: str | None = None) -> int:
+    """A positive whole number from a query parameter, else a 400 naming the field."""
+    if not is_plain_int(raw) or int(raw) < 1:
+        raise BadRequest(message or f"{field} must be a positive whole number.", code="invalid_parameter",
+                         details={"field": field, "value": raw[:100] if raw else raw})
+    return int(raw)
