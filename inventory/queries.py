@@ -6,8 +6,13 @@ from django.db.models import Max
 from inventory.models import Snapshot, Vendor
 
 
-def latest_snapshot_date(vendor_id: int) -> date | None:
-    return Snapshot.objects.filter(vendor_id=vendor_id).aggregate(d=Max("snapshot_date"))["d"]
+def latest_snapshot_date(vendor_id: int, on_or_before: date | None = None) -> date | None:
+    """A vendor's latest snapshot date (at most `on_or_before` when given): an index lookup on
+    the (vendor, snapshot_date, ...) prefix of the snapshot's unique index."""
+    rows = Snapshot.objects.filter(vendor_id=vendor_id)
+    if on_or_before is not None:
+        rows = rows.filter(snapshot_date__lte=on_or_before)
+    return rows.aggregate(d=Max("snapshot_date"))["d"]
 
 
 def latest_snapshot_dates(vendor_ids=(Vendor.NINJA, Vendor.THREATLOCKER)) -> dict[int, date | None]:

@@ -4,17 +4,10 @@ from datetime import date
 from django.db.models import Max
 
 from inventory.models import Snapshot, Vendor
+from inventory.queries import latest_snapshot_date
 from variances.models import ReconciliationRun
 
 PAIR = (Vendor.NINJA, Vendor.THREATLOCKER)
-
-
-def _latest_on_or_before(vendor_id: int, day: date | None) -> date | None:
-    rows = Snapshot.objects.filter(vendor_id=vendor_id)
-    if day is not None:
-        rows = rows.filter(snapshot_date__lte=day)
-    # (vendor, snapshot_date, ...) is the prefix of the unique index: an index lookup.
-    return rows.aggregate(d=Max("snapshot_date"))["d"]
 
 
 def latest_common_date() -> date | None:
@@ -23,14 +16,14 @@ def latest_common_date() -> date | None:
     Walks down from each vendor's latest date (two indexed lookups a step)
     instead of grouping every snapshot row by date.
     """
-    ninja, tl = _latest_on_or_before(Vendor.NINJA, None), _latest_on_or_before(Vendor.THREATLOCKER, None)
+    ninja, tl = latest_snapshot_date(Vendor.NINJA), latest_snapshot_date(Vendor.THREATLOCKER)
     while ninja is not None and tl is not None:
         if ninja == tl:
             return ninja
         if ninja > tl:
-            ninja = _latest_on_or_before(Vendor.NINJA, tl)
+            ninja = latest_snapshot_date(Vendor.NINJA, tl)
         else:
-            tl = _latest_on_or_before(Vendor.THREATLOCKER, ninja)
+            tl = latest_snapshot_date(Vendor.THREATLOCKER, ninja)
     return None
 
 

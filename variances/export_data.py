@@ -18,11 +18,10 @@ from django.db.models import Count
 from django.utils import timezone
 
 from esinv.errors import BadRequest, NotFound
-from esinv.params import is_plain_int
+from esinv.params import is_plain_int, parse_date
 from inventory.models import Organization
 from variances import dates, reports
 from variances import types as T
-from variances.api.params import parse_date
 from variances.exports import ALL, VARIANCE_TYPE_CHOICES, DataStatus, ExportFilters, ExportMeta
 from variances.models import ExceptionRecord, ExceptionStatus
 

@@ -1,6 +1,6 @@
 """Collector endpoints: start a run, follow it, history, live progress, stale cleanup. Thin: the rules live in
 `collectors.runs`."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -14,6 +14,7 @@ from collectors.api import serializers as s
 from collectors.models import CollectorBatch, CollectorJob, RunStatus
 from esinv.auth import actor_label
 from esinv.errors import BadRequest, Conflict, NotFound
+from esinv.params import parse_date
 from inventory.queries import latest_snapshot_date
 
 HISTORY_DEFAULT, HISTORY_MAX = 10, 100
@@ -49,19 +50,10 @@ def parse_run_request(data) -> dict:
     cross = data.get("run_cross_vendor", True)
     if not isinstance(cross, bool):
         raise _invalid("run_cross_vendor must be true or false.", "run_cross_vendor")
-    day = None
-    if data.get("snapshot_date") not in (None, ""):
-        raw = data["snapshot_date"]
-        try:
-            day = date.fromisoformat(raw) if isinstance(raw, str) else None
-        except ValueError:
-            day = None
-        if day is None:
-            raise BadRequest("snapshot_date must be a date (YYYY-MM-DD).", code="invalid_date",
-                             details={"field": "snapshot_date"})
-        if day > timezone.localdate():
-            raise BadRequest("snapshot_date cannot be in the future.", code="invalid_date",
-                             details={"field": "snapshot_date"})
+    day = parse_date(data.get("snapshot_date"), "snapshot_date")
+    if day is not None and day > timezone.localdate():
+        raise BadRequest("snapshot_date cannot be in the future.", code="invalid_date",
+                         details={"field": "snapshot_date"})
     unknown_fields = sorted(set(data) - {"collectors", "collector", "run_cross_vendor", "snapshot_date"})
     if unknown_fields:
         raise _invalid(f"Unknown field(s): {', '.join(unknown_fields)}.", unknown_fields[0])

@@ -10,9 +10,9 @@ from rest_framework.response import Response
 
 from esinv.auth import actor_label, actor_user
 from esinv.errors import BadRequest, NotFound
+from esinv.params import parse_date
 from variances import dates, reports
 from variances.api import serializers as S
-from variances.api.params import parse_date
 from variances.filtersets import ExceptionFilterSet
 from variances.models import ExceptionEvent, ExceptionRecord, ExceptionStatus, VarianceStatus
 from variances.services import Action, apply_action

@@ -2,7 +2,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from esinv.errors import APIError
-from variances.api.params import parse_date
+from esinv.params import parse_date
 from variances.services import reconcile_day
 
 
