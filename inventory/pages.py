@@ -6,14 +6,17 @@ from django.shortcuts import render
 from esinv import charts
 from esinv.pages import kind_label, signed_in
 from esinv.params import is_plain_int
-from inventory.models import Organization, Windows11Assessment
+from inventory.models import Windows11Assessment
 from inventory.search import MIN_QUERY_LENGTH, search_devices
 from inventory.windows11.engine import REQUIREMENT_LABELS
-from inventory.windows11.summary import readiness_summary
+from inventory.windows11.summary import organization_breakdown, readiness_summary
 from variances.models import ExceptionRecord, ExceptionStatus
 
 SEARCH_LIMIT = 200
-WIN11_DEVICE_LIMIT = 500
+WIN11_DEVICE_LIMIT = 500  # devices listed for one organization (its counts are always complete)
+WIN11_ORGANIZATIONS_SHOWN = 15  # organization rows before "show all"
+WIN11_TOP_ORGANIZATIONS = 10  # organizations whose incompatible devices are listed when none is picked
+WIN11_DEVICES_PER_ORGANIZATION = 25
 
 
 def open_exceptions_by_key(keys: list[str]) -> dict[str, list[dict]]:
@@ -59,26 +62,31 @@ def windows11_summary() -> dict:
     """The readiness numbers of GET /api/windows-11-24h2/status, with the deficiencies labelled for the chart."""
     summary = readiness_summary()
     summary["deficiencies"] = [(REQUIREMENT_LABELS[code], n) for code, n in summary["deficiency_counts"].items()]
+    summary["missing"] = [(REQUIREMENT_LABELS[code], n) for code, n in summary["missing_data_counts"].items() if n]
     return summary
 
 
-def incompatible_by_organization(organization_id: int | None, limit: int = WIN11_DEVICE_LIMIT):
-    """Incompatible devices grouped by organization (most devices first), each with its remediation hints."""
-    rows = Windows11Assessment.objects.filter(status=Windows11Assessment.INCOMPATIBLE)
+def incompatible_devices(organization_id: int | None, per_organization: int, limit: int = WIN11_DEVICE_LIMIT):
+    """Incompatible devices (category incompatible) by organization id: at most `per_organization` each, and
+    `limit` in all. Only what the page shows; every count on the page comes from the grouped query."""
+    rows = Windows11Assessment.objects.filter(category=Windows11Assessment.INCOMPATIBLE)
     if organization_id:
         rows = rows.filter(organization_id=organization_id)
-    total = rows.count()
-    # Only the columns the table shows; the organization name comes in the same query.
-    rows = rows.select_related("organization").only(
-        "hostname", "display_name", "cpu_model", "os_name", "deficiencies", "already_on_24h2",
-        "organization__name", "system_manufacturer", "system_model",
-    ).order_by("organization__name", "hostname")[:limit]
-    groups = defaultdict(list)
+    rows = rows.only(
+        "hostname", "display_name", "cpu_model", "os_name", "deficiencies", "organization_id",
+        "system_manufacturer", "system_model",
+    ).order_by("organization_id", "hostname")[:limit]
+    by_org = defaultdict(list)
     for row in rows:
-        groups[row.organization.name if row.organization_id else "Unassigned"].append(row)
-    ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0].casefold()))
-    return [{"organization": name, "devices": devices_, "hints": remediation_hints(devices_)}
-            for name, devices_ in ordered], total
+        if len(by_org[row.organization_id]) < per_organization:
+            by_org[row.organization_id].append(row)
+    return by_org
+
+
+def requirement_hints(organization: dict) -> list[tuple[str, int]]:
+    """What the organization's incompatible devices fail, with how many devices fail it, most first."""
+    counts = [(REQUIREMENT_LABELS[code], n) for code, n in organization["deficiency_counts"].items() if n]
+    return sorted(counts, key=lambda item: (-item[1], item[0]))
 
 
 def remediation_hints(assessments) -> list[tuple[str, int]]:
@@ -94,20 +102,27 @@ def windows11(request):
     raw_org = (request.GET.get("organization") or "").strip()
     organization_id = int(raw_org) if is_plain_int(raw_org) else None
     summary = windows11_summary()
-    groups, total = incompatible_by_organization(organization_id) if summary["total"] else ([], 0)
-    organizations = Organization.objects.filter(
-        id__in=Windows11Assessment.objects.filter(status=Windows11Assessment.INCOMPATIBLE).values("organization_id")
-    ).order_by("name").only("id", "name")
+    organizations = organization_breakdown(with_deficiencies=True) if summary["total"] else []
+    with_incompatible = [o for o in organizations if o["incompatible_devices"]]
+    if organization_id:
+        with_incompatible = [o for o in with_incompatible if o["organization_id"] == organization_id]
+        devices = incompatible_devices(organization_id, per_organization=WIN11_DEVICE_LIMIT)
+    else:
+        with_incompatible = with_incompatible[:WIN11_TOP_ORGANIZATIONS]
+        devices = incompatible_devices(None, per_organization=WIN11_DEVICES_PER_ORGANIZATION)
+    groups = [{**org, "devices": devices.get(org["organization_id"], []), "hints": requirement_hints(org),
+               "remediations": remediation_hints(devices.get(org["organization_id"], []))}
+              for org in with_incompatible]
     return render(request, "pages/windows11.html", {
         "title": "Windows 11 24H2 readiness",
         "nav": "windows11",
         "summary": summary,
         "chart": charts.bar_chart([(label, n) for label, n in summary["deficiencies"]],
                                   label="Incompatible devices by failed requirement"),
-        "groups": groups,
-        "shown": sum(len(g["devices"]) for g in groups),
-        "total_incompatible": total,
         "organizations": organizations,
+        "organizations_shown": organizations[:WIN11_ORGANIZATIONS_SHOWN],
+        "organizations_more": organizations[WIN11_ORGANIZATIONS_SHOWN:],
+        "groups": groups,
         "organization_id": organization_id,
         "can_run": request.user.is_staff,
     })

@@ -1,5 +1,5 @@
 """Windows 11 24H2 readiness endpoints (paths and field names from the API contract)."""
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -13,7 +13,7 @@ from esinv.params import positive_int
 from inventory.models import Windows11Assessment, Windows11Run
 from inventory.windows11.engine import REQUIREMENT_LABELS, REQUIREMENTS
 from inventory.windows11.service import AssessmentAlreadyRunning, NoNinjaData, run_assessment
-from inventory.windows11.summary import code_counts, readiness_summary
+from inventory.windows11.summary import code_counts, organization_breakdown, readiness_summary
 
 # --- serializers ---------------------------------------------------------------
 
@@ -26,19 +26,39 @@ class Win11LastRunSerializer(serializers.ModelSerializer):
         fields = ["id", "status", "trigger", "started_at", "finished_at", "duration_seconds", "message"]
 
 
-class Win11StatusSerializer(serializers.Serializer):
+class Win11OrganizationSummarySerializer(serializers.Serializer):
+    organization_id = serializers.IntegerField(allow_null=True)
+    organization = serializers.CharField()
     total_windows_devices = serializers.IntegerField()
     compatible_devices = serializers.IntegerField()
     incompatible_devices = serializers.IntegerField()
     not_assessed_devices = serializers.IntegerField()
     already_on_24h2_devices = serializers.IntegerField()
-    compatibility_rate = serializers.FloatField(help_text="compatible / total × 100, one decimal")
+    on_24h2_unsupported_devices = serializers.IntegerField()
+    compatibility_rate = serializers.FloatField()
+
+
+class Win11StatusSerializer(serializers.Serializer):
+    total_windows_devices = serializers.IntegerField(
+        help_text="= compatible + incompatible + not_assessed + already_on_24h2 (one category per device)")
+    compatible_devices = serializers.IntegerField(help_text="not yet on 24H2, hardware passes every requirement")
+    incompatible_devices = serializers.IntegerField(help_text="not yet on 24H2, hardware fails a requirement")
+    not_assessed_devices = serializers.IntegerField(help_text="not yet on 24H2, a fact is missing, none failed")
+    already_on_24h2_devices = serializers.IntegerField(help_text="build 26100 or later, whatever the hardware")
+    on_24h2_unsupported_devices = serializers.IntegerField(
+        help_text="of already_on_24h2_devices: hardware that fails a requirement (a flag, not a category)")
+    on_24h2_not_assessed_devices = serializers.IntegerField(
+        help_text="of already_on_24h2_devices: hardware with a fact missing")
+    hardware_compatible_devices = serializers.IntegerField(
+        help_text="hardware passes every requirement: compatible + already on 24H2 on compatible hardware")
+    compatibility_rate = serializers.FloatField(help_text="hardware_compatible / total × 100, one decimal")
     last_assessment = serializers.DateTimeField(allow_null=True)
     snapshot_date = serializers.DateField(allow_null=True)
     deficiency_counts = inline_serializer("Win11DeficiencyCounts", _counts)
     missing_data_counts = inline_serializer("Win11MissingDataCounts", _counts)
     requirements = serializers.DictField(child=serializers.CharField())
     last_run = Win11LastRunSerializer(allow_null=True)
+    by_organization = Win11OrganizationSummarySerializer(many=True)
 
 
 class Win11DeficiencySerializer(serializers.Serializer):
@@ -57,6 +77,7 @@ class Win11MissingSerializer(serializers.Serializer):
 
 class Win11AssessmentSerializer(serializers.ModelSerializer):
     organization = serializers.CharField(source="organization.name", default=None, allow_null=True)
+    on_unsupported_hardware = serializers.BooleanField(read_only=True)
     deficiencies = Win11DeficiencySerializer(many=True)
     passed_requirements = serializers.ListField(child=serializers.CharField())
     missing_facts = Win11MissingSerializer(many=True)
@@ -65,7 +86,8 @@ class Win11AssessmentSerializer(serializers.ModelSerializer):
         model = Windows11Assessment
         fields = [
             "id", "hostname", "display_name", "vendor_device_id", "organization", "organization_id", "status",
-            "already_on_24h2", "os_name", "os_build", "cpu_model", "cpu_verdict", "cpu_rule", "cpu_reason",
+            "category", "already_on_24h2", "on_unsupported_hardware", "os_name", "os_build", "cpu_model",
+            "cpu_verdict", "cpu_rule", "cpu_reason",
             "system_manufacturer", "system_model", "passed_requirements", "deficiencies", "missing_facts",
             "last_contact", "last_update", "snapshot_date", "assessment_date",
         ]
@@ -111,6 +133,16 @@ def _organization_filter(request) -> int | None:
     return positive_int(raw, "organization_id")
 
 
+def _bool_param(raw: str, field: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("true", "1", "yes"):
+        return True
+    if value in ("false", "0", "no"):
+        return False
+    raise BadRequest(f"{field} must be true or false.", code="invalid_parameter",
+                     details={"field": field, "value": raw})
+
+
 def _deficiency_filter(request) -> str | None:
     raw = request.query_params.get("deficiency")
     if raw in (None, ""):
@@ -121,14 +153,22 @@ def _deficiency_filter(request) -> str | None:
     return raw
 
 
-def _device_list(request, status: str, with_groups: bool = False):
-    assessments = Windows11Assessment.objects.filter(status=status)
+def _device_list(request, category: str, with_groups: bool = False):
+    """One category's devices (a page) and, with_groups, its per-organization counts over the whole filtered set."""
+    assessments = Windows11Assessment.objects.filter(category=category)
     organization_id = _organization_filter(request)
     if organization_id is not None:
         assessments = assessments.filter(organization_id=organization_id)
-    deficiency = _deficiency_filter(request) if status == Windows11Assessment.INCOMPATIBLE else None
+    deficiency = _deficiency_filter(request) if category in (
+        Windows11Assessment.INCOMPATIBLE, Windows11Assessment.ALREADY_ON_24H2) else None
     if deficiency:
         assessments = assessments.filter(deficiency_codes__contains=f"|{deficiency}|")
+    if category == Windows11Assessment.ALREADY_ON_24H2:
+        raw = request.query_params.get("unsupported_hardware")
+        if raw not in (None, ""):
+            flag = Q(status=Windows11Assessment.INCOMPATIBLE)
+            assessments = assessments.filter(flag) if _bool_param(raw, "unsupported_hardware") else \
+                assessments.exclude(flag)
     paginator = HubPagination()
     # The organization's name is on every row: joined in the page query, not fetched per row.
     page = paginator.paginate_queryset(
@@ -170,7 +210,10 @@ def status_view(request):
         "compatible_devices": row["compatible"],
         "incompatible_devices": row["incompatible"],
         "not_assessed_devices": row["not_assessed"],
-        "already_on_24h2_devices": row["on_24h2"],
+        "already_on_24h2_devices": row["already_on_24h2"],
+        "on_24h2_unsupported_devices": row["on_24h2_unsupported"],
+        "on_24h2_not_assessed_devices": row["on_24h2_not_assessed"],
+        "hardware_compatible_devices": row["hardware_compatible"],
         "compatibility_rate": row["rate"],
         "last_assessment": row["last"],
         "snapshot_date": row["snapshot_date"],
@@ -178,6 +221,7 @@ def status_view(request):
         "missing_data_counts": row["missing_data_counts"],
         "requirements": {code: REQUIREMENT_LABELS[code] for code in REQUIREMENTS},
         "last_run": Win11LastRunSerializer(last_run).data if last_run else None,
+        "by_organization": organization_breakdown(),
     })
 
 
@@ -189,7 +233,7 @@ def status_view(request):
 @api_view(["GET"])
 def incompatible_view(request):
     """Incompatible devices with their deficiencies, and the counts grouped by organization."""
-    return _device_list(request, Windows11Assessment.INCOMPATIBLE, with_groups=True)
+    return _device_list(request, Windows11Assessment.INCOMPATIBLE, with_groups=True)  # not those already on 24H2
 
 
 @extend_schema(tags=["windows-11"], responses=_list_envelope("Win11CompatibleList", with_groups=False),
@@ -206,6 +250,20 @@ def compatible_view(request):
 def not_assessed_view(request):
     """Devices that could not be assessed, with the facts NinjaOne did not report."""
     return _device_list(request, Windows11Assessment.NOT_ASSESSED, with_groups=True)
+
+
+@extend_schema(
+    tags=["windows-11"], responses=_list_envelope("Win11AlreadyOn24H2List", with_groups=True),
+    parameters=[*_LIST_PARAMETERS, OpenApiParameter(
+        "unsupported_hardware", OpenApiTypes.BOOL,
+        description="true: only devices on 24H2 whose hardware fails a requirement; false: only the others."),
+        OpenApiParameter("deficiency", OpenApiTypes.STR, enum=list(REQUIREMENTS),
+                         description="Only devices whose hardware fails this requirement.")],
+)
+@api_view(["GET"])
+def already_on_24h2_view(request):
+    """Devices already on 24H2 (build 26100 or later), each flagged when its hardware is unsupported."""
+    return _device_list(request, Windows11Assessment.ALREADY_ON_24H2, with_groups=True)
 
 
 @extend_schema(tags=["windows-11"], request=None, responses={200: RunResponseSerializer})

@@ -1,6 +1,6 @@
 from inventory.models.organizations import Organization, OrganizationAlias, Vendor, VendorOrganization
 from inventory.models.snapshots import Device, Snapshot
-from inventory.models.windows11 import CpuOverride, Windows11Assessment, Windows11Run
+from inventory.models.windows11 import CpuOverride, SupportedProcessor, Windows11Assessment, Windows11Run
 
 __all__ = [
     "CpuOverride",
@@ -8,6 +8,7 @@ __all__ = [
     "Organization",
     "OrganizationAlias",
     "Snapshot",
+    "SupportedProcessor",
     "Vendor",
     "VendorOrganization",
     "Windows11Assessment",

@@ -51,6 +51,30 @@ class CpuOverride(models.Model):
                 raise ValidationError({"pattern": f"Not a valid regular expression: {exc}"}) from None
 
 
+class SupportedProcessor(models.Model):
+    """One row of Microsoft's Windows 11 supported-processor lists (Manufacturer, Series, Model).
+
+    Filled from the CSV files shipped in ``inventory/windows11/data/`` on the
+    first assessment (when the table is empty) and refreshed with
+    ``manage.py import_cpu_list``. A brand string that matches a row is
+    supported (`inventory.windows11.microsoft_list`).
+    """
+
+    manufacturer = models.CharField(max_length=40)
+    series = models.CharField(max_length=120, blank=True)
+    model = models.CharField(max_length=120)
+    list_date = models.DateField(null=True, blank=True, help_text="Date of Microsoft's list, when known.")
+    source = models.CharField(max_length=255, blank=True, help_text="File the row was loaded from.")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["manufacturer", "series", "model"]
+        verbose_name = "Windows 11 supported processor (Microsoft list)"
+
+    def __str__(self):
+        return f"{self.manufacturer} {self.series} {self.model}"
+
+
 class Windows11Run(models.Model):
     """One assessment run. At most one is `running` at a time (a database constraint, not a lock in memory)."""
 
@@ -69,6 +93,10 @@ class Windows11Run(models.Model):
     incompatible_devices = models.PositiveIntegerField(default=0)
     not_assessed_devices = models.PositiveIntegerField(default=0)
     already_on_24h2_devices = models.PositiveIntegerField(default=0)
+    on_24h2_unsupported_devices = models.PositiveIntegerField(
+        default=0, help_text="Of the devices already on 24H2, those whose hardware fails a requirement.")
+    hardware_compatible_devices = models.PositiveIntegerField(
+        default=0, help_text="Devices whose hardware passes every requirement, already on 24H2 or not.")
     message = models.TextField(blank=True)
 
     class Meta:
@@ -86,7 +114,9 @@ class Windows11Assessment(models.Model):
     """The latest Windows 11 24H2 verdict for one NinjaOne Windows workstation (replaced by each run)."""
 
     COMPATIBLE, INCOMPATIBLE, NOT_ASSESSED = "compatible", "incompatible", "not_assessed"
+    ALREADY_ON_24H2 = "already_on_24h2"
     STATUS_CHOICES = [(COMPATIBLE, "compatible"), (INCOMPATIBLE, "incompatible"), (NOT_ASSESSED, "not assessed")]
+    CATEGORY_CHOICES = [*STATUS_CHOICES, (ALREADY_ON_24H2, "already on 24H2")]
 
     # No foreign-key indexes on purpose (see Meta.indexes): runs, devices and
     # organizations are looked up rarely, and a scan is one table of one row
@@ -100,7 +130,10 @@ class Windows11Assessment(models.Model):
     display_name = models.CharField(max_length=255, blank=True)
     organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", db_index=False)
-    status = models.CharField(max_length=15, choices=STATUS_CHOICES)
+    status = models.CharField(max_length=15, choices=STATUS_CHOICES, help_text="The hardware verdict.")
+    # Exactly one per device: already_on_24h2 when the build is 26100 or later,
+    # else the status. The counts, lists, page and exports partition by it.
+    category = models.CharField(max_length=15, choices=CATEGORY_CHOICES, default=COMPATIBLE)
     already_on_24h2 = models.BooleanField(default=False, help_text="Build 26100 or later.")
     os_name = models.CharField(max_length=200, blank=True)
     os_build = models.CharField(max_length=40, blank=True)
@@ -125,10 +158,15 @@ class Windows11Assessment(models.Model):
     class Meta:
         ordering = ["hostname"]
         verbose_name = "Windows 11 assessment"
-        # One index: the lists filter by status and page in hostname order. Every
+        # One index: the lists filter by category and page in hostname order. Every
         # run rewrites the whole table, so each further index costs every run;
         # organization filters scan at most one row per Windows workstation.
-        indexes = [models.Index(fields=["status", "hostname"], name="win11_status_hostname")]
+        indexes = [models.Index(fields=["category", "hostname"], name="win11_category_hostname")]
 
     def __str__(self):
         return f"{self.hostname}: {self.status}"
+
+    @property
+    def on_unsupported_hardware(self) -> bool:
+        """The flag inside the already-on-24H2 category: the device runs 24H2 on hardware that fails."""
+        return self.already_on_24h2 and self.status == self.INCOMPATIBLE

@@ -1,31 +1,37 @@
-"""Is this CPU supported by Windows 11 24H2? Decided from the brand string alone.
+"""The generation rule: is this CPU supported by Windows 11 24H2, judged from the brand string alone?
 
-NinjaOne gives only the processor's brand string, so the decision is a parse
-of its normal form (`inventory.windows11.brand.normalise_brand`) into vendor,
-family and model number, then Microsoft's rule in CPU terms:
+This rule decides only brand strings that are on none of Microsoft's lists
+(new parts, odd spellings): a list match decides first
+(`inventory.windows11.microsoft_list`, applied by `overrides.CpuResolver`,
+whose verdicts then read ``generation-rule:<code>``). NinjaOne gives only the
+processor's brand string, so the decision is a parse of its normal form
+(`inventory.windows11.brand.normalise_brand`) into vendor, family and model
+number, then Microsoft's rule in CPU terms:
 
 * Intel: Core 8th generation and later. The generation of a Core iN-NNNN[suffix]
   part comes from its model number: five digits → the first two
   (i7-10510U → 10); four digits starting with 1 → the first two (the mobile
   parts i7-1065G7 → 10, i5-1135G7 → 11, i5-1235U → 12); other four digits → the
   first one (i5-8250U → 8, i7-7700K → 7); three digits → 1st generation
-  (i7-920). Core Ultra and the 2023+ "Core 5 120U" naming are supported. Microsoft
-  also lists the 7th-generation Core X-series (i9-7900X) and the i7-7820HQ.
-  Xeon: Scalable by the second digit of the model (Gold 5215 → 2nd gen,
-  supported; Gold 6148 → 1st gen, not), W-series and E-2xxx supported,
-  E3/E5/E7 vN and pre-2010 Xeons not. Pentium and Celeron: the Gemini Lake,
-  Coffee Lake and later parts (Pentium Silver, Pentium Gold 5405U/G5400 and
-  numbers from 5000, the 4425Y; Celeron N4000/J4105/4205U and numbers from
-  4000, G4900 and up); older ones not. Atom: only the x6000 series. The
-  Alder Lake-N "Intel N100" / "Core i3-N305" parts are supported.
+  (i7-920). Core Ultra, the 2023+ "Core 3/5/7/9 NNN" naming and "Intel
+  Processor 300/U300" are supported. Microsoft also lists the 7th-generation
+  Core X-series (i9-7900X) and the i7-7820HQ. Xeon: Scalable of every
+  generation (Microsoft lists the first, Gold 6130, too), W-series (W-2123,
+  w5-3435X) and E-2xxx supported, D-17xx/18xx/27xx/28xx supported and older
+  D parts not, E3/E5/E7 vN and pre-2010 Xeons not. Pentium and Celeron: the
+  Gemini Lake, Coffee Lake and later parts (Pentium Silver, Pentium Gold
+  5405U/G5400 and numbers from 5000, the 4425Y; Celeron N4000/J4105/4205U and
+  numbers from 4000, G4900 and up); older ones not. Atom: only the x6000 and
+  x7000 series. The Alder Lake-N "Intel N100" / "Core i3-N305" parts are
+  supported.
 * AMD: Zen+ and later. Ryzen 1000 is Zen (no); Ryzen 2000 desktop parts
   (2600, 2700X, 2600E) are Zen+ (yes) but 2000 APUs with a U/H/G suffix
   (2500U, 2700U, 2200G) are Raven Ridge, Zen (no); Ryzen 3000 and later,
   including the 3000 mobile Zen+ parts (3200U, 3500U), yes; Ryzen AI and Z
-  yes. Threadripper 2000 and later; EPYC by the last digit of the model (7502
-  → 2nd gen, yes; 7601 → 1st gen, no); Athlon Silver/Gold, 3000G and 3xx
-  (Zen-based) yes, 2xxGE and pre-Zen Athlons no; FX, A-series, Phenom,
-  Sempron, Opteron no.
+  yes. Threadripper 2000 and later; EPYC by the last digit of the model (7502,
+  7F52 → 2nd gen, yes; 7601 → 1st gen, no); Athlon Silver/Gold, 3000G, 3xx,
+  7120U/7220U and the AMD 3015e/3020e (Zen-based) yes, 2xxGE and pre-Zen
+  Athlons no; FX, A-series, Phenom, Sempron, Opteron no.
 * Qualcomm: Snapdragon 850 and later, the 7c/8c/8cx and the X series.
   Microsoft SQ1/SQ2/SQ3 are supported.
 
@@ -79,25 +85,26 @@ def intel_core_generation(number: str) -> int:
 
 
 _CORE_ULTRA = re.compile(r"\bcore ultra ([3579]) (\d)(\d{2})([a-z]*)")
-_CORE_2023 = re.compile(r"\bcore ([357]) (\d)(\d{2})([a-z]*)\b")
+_CORE_2023 = re.compile(r"\bcore ([3579]) ([nu]?)(\d)(\d{2})([a-z]*)\b")
 _CORE_I_N = re.compile(r"\bcore i3-n(\d{3})\b")
-_CORE_I = re.compile(r"\bcore i([3579])-(\d{4,5})([a-z]*\d?)\b")
+_CORE_I = re.compile(r"\bcore i([3579])-(\d{4,5})([a-z0-9]*)\b")
 _CORE_I_OLD = re.compile(r"\bcore i([3579])[ -]+(?:[a-z] )?(\d{3})[a-z]*\b")
-_CORE_M_OLD = re.compile(r"\bcore m([357])?-?(\d)y(\d{2})\b")
+_CORE_M_OLD = re.compile(r"\bcore (?:m([357])?|i[357])-?(\d)y(\d{2})[a-z]?\b")  # m3-7Y30, M-5Y10c, i5-7Y54
 _CORE_M_NEW = re.compile(r"\bcore m([357])-(\d)(\d{3})y\b")
 _CORE_2 = re.compile(r"\bcore ?2\b|\bcore (?:duo|solo)\b")
 _XEON_SCALABLE = re.compile(r"\bxeon (platinum|gold|silver|bronze) (\d)(\d)(\d{2})([a-z+]*)")
-_XEON_W = re.compile(r"\bxeon w-(\d{4,5})([a-z]*)")
+_XEON_W = re.compile(r"\bxeon w([3579]?)-(\d{4,5})([a-z]*)")
 _XEON_E = re.compile(r"\bxeon e-(\d{4})([a-z]*)")
 _XEON_E357 = re.compile(r"\bxeon e([357])-(\d{4})([a-z]*)(?: v(\d))?")
 _XEON_D = re.compile(r"\bxeon d-(\d)(\d)(\d{2})([a-z]*)")
 _XEON_6 = re.compile(r"\bxeon 6(\d{3})([a-z]+)\b")
 _XEON_LEGACY = re.compile(r"\bxeon (?:[a-z] ?)?\d{4}\b|\bxeon [a-z]\d{4}")
 _INTEL_N = re.compile(r"\bintel n(\d{2,3})\b")
+_INTEL_PROCESSOR_300 = re.compile(r"\bintel (u?3\d{2})([a-z]*)\b")  # "Intel(R) Processor 300 / U300"
 _PENTIUM_SILVER = re.compile(r"\bpentium silver\b")
 _PENTIUM_NUMBERED = re.compile(r"\bpentium (?:gold )?([a-z]?)(\d{4})([a-z]*)\b")
 _CELERON_NUMBERED = re.compile(r"\bceleron ([a-z]?)(\d{4})([a-z]*)\b")
-_ATOM_X6000 = re.compile(r"\batom x6(\d{3})([a-z]*)")
+_ATOM_X6000 = re.compile(r"\batom x([67])(\d{3})([a-z]*)")
 
 
 def _intel(text: str) -> CpuVerdict | None:
@@ -107,9 +114,9 @@ def _intel(text: str) -> CpuVerdict | None:
         return _v(True, "intel-core-ultra", "Intel Core Ultra processors are supported.",
                   family="Core Ultra", generation=f"Series {m[2]}", model=model, **intel)
     if m := _CORE_2023.search(text):
-        return _v(True, "intel-core-2023", "Intel Core 3/5/7 (2023 naming) processors are supported.",
-                  family=f"Core {m[1]}", generation=f"Series {m[2]}", model=f"Core {m[1]} {m[2]}{m[3]}{m[4]}".upper()
-                  .replace("CORE", "Core"), **intel)
+        return _v(True, "intel-core-2023", "Intel Core 3/5/7/9 (2023 naming, without \"Ultra\") processors are "
+                  "supported.", family=f"Core {m[1]}", generation=f"Series {m[3]}",
+                  model=f"Core {m[1]} {m[2]}{m[3]}{m[4]}{m[5]}".upper().replace("CORE", "Core"), **intel)
     if m := _CORE_I_N.search(text):
         return _v(True, "intel-n-series", "Intel Core i3-N (Alder Lake-N, 12th generation) is supported.",
                   family="Core i3", generation="12", model=f"i3-N{m[1]}", **intel)
@@ -148,16 +155,19 @@ def _intel(text: str) -> CpuVerdict | None:
     if m := _INTEL_N.search(text):
         return _v(True, "intel-n-series", "Intel N-series (Alder Lake-N, 12th generation) is supported.",
                   family="Intel N", generation="12", model=f"N{m[1]}", **intel)
+    if m := _INTEL_PROCESSOR_300.search(text):
+        return _v(True, "intel-processor-300", "Intel Processor 300 / U300 (2023 naming, Raptor Lake era) is "
+                  "supported.", family="Intel Processor", model=f"{m[1]}{m[2]}".upper(), **intel)
     if "pentium" in text:
         return _pentium(text)
     if "celeron" in text:
         return _celeron(text)
     if "atom" in text:
         if m := _ATOM_X6000.search(text):
-            return _v(True, "intel-atom-x6000", "Intel Atom x6000 series (Elkhart Lake) is supported.",
-                      family="Atom", model=f"x6{m[1]}{m[2].upper()}", **intel)
-        return _v(False, "intel-atom-legacy", "Intel Atom: only the x6000 series is supported.", family="Atom",
-                  **intel)
+            return _v(True, "intel-atom-x6000", "Intel Atom x6000/x7000 series (Elkhart Lake, Amston Lake) is "
+                      "supported.", family="Atom", model=f"x{m[1]}{m[2]}{m[3].upper()}", **intel)
+        return _v(False, "intel-atom-legacy", "Intel Atom: only the x6000 and x7000 series are supported.",
+                  family="Atom", **intel)
     return None
 
 
@@ -165,13 +175,13 @@ def _xeon(text: str) -> CpuVerdict:
     intel = dict(vendor="Intel", family="Xeon")
     if m := _XEON_SCALABLE.search(text):
         generation = int(m[3])
-        return _v(generation >= 2, "intel-xeon-scalable",
-                  f"Xeon Scalable, {_ordinal(generation)} generation (second digit of the model): 2nd and later are "
-                  "supported.", generation=str(generation), model=f"{m[1].title()} {m[2]}{m[3]}{m[4]}{m[5].upper()}",
-                  **intel)
+        return _v(True, "intel-xeon-scalable",
+                  f"Xeon Scalable, {_ordinal(generation)} generation (second digit of the model): Microsoft lists "
+                  "every generation, the first (Skylake-SP) included.", generation=str(generation),
+                  model=f"{m[1].title()} {m[2]}{m[3]}{m[4]}{m[5].upper()}", **intel)
     if m := _XEON_W.search(text):
-        return _v(True, "intel-xeon-w", "Xeon W-series is on Microsoft's list.", model=f"W-{m[1]}{m[2].upper()}",
-                  **intel)
+        return _v(True, "intel-xeon-w", "Xeon W-series (W-1200 to W-3400, w3/w5/w7/w9) is on Microsoft's list.",
+                  model=f"W{m[1]}-{m[2]}{m[3].upper()}", **intel)
     if m := _XEON_E.search(text):
         return _v(True, "intel-xeon-e", "Xeon E-2xxx (Coffee Lake and later) is supported.",
                   model=f"E-{m[1]}{m[2].upper()}", **intel)
@@ -179,9 +189,9 @@ def _xeon(text: str) -> CpuVerdict:
         return _v(False, "intel-xeon-e3-e5-e7", "Xeon E3/E5/E7 (v1–v6) predate Coffee Lake.",
                   model=f"E{m[1]}-{m[2]}{m[3].upper()}" + (f" v{m[4]}" if m[4] else ""), **intel)
     if m := _XEON_D.search(text):
-        ok = m[2] == "7"
-        return _v(ok, "intel-xeon-d", "Xeon D: the D-1700/D-2700 (Ice Lake-D) parts are supported, earlier ones "
-                  "are not.", model=f"D-{m[1]}{m[2]}{m[3]}{m[4].upper()}", **intel)
+        ok = m[2] in ("7", "8")
+        return _v(ok, "intel-xeon-d", "Xeon D: the D-1700/D-1800/D-2700/D-2800 (Ice Lake-D and later) parts are "
+                  "supported, earlier ones are not.", model=f"D-{m[1]}{m[2]}{m[3]}{m[4].upper()}", **intel)
     if m := _XEON_6.search(text):
         return _v(True, "intel-xeon-6", "Xeon 6 processors are supported.", model=f"6{m[1]}{m[2].upper()}", **intel)
     if _XEON_LEGACY.search(text):
@@ -224,7 +234,8 @@ _RYZEN_EMBEDDED = re.compile(r"\bryzen embedded ([a-z])(\d)(\d{3})([a-z]*)")
 _RYZEN = re.compile(r"\bryzen(?: ([3579]))?(?: pro)? (\d)(\d{3})([a-z]*)")
 _ATHLON_TIER = re.compile(r"\bathlon (?:pro )?(silver|gold)\b")
 _ATHLON_NUMBERED = re.compile(r"\bathlon (?:pro )?(\d{3,4})([a-z]*)\b")
-_EPYC = re.compile(r"\bepyc (\d)(\d)(\d)(\d)([a-z]*)")
+_EPYC = re.compile(r"\bepyc (\d)([0-9a-z])([0-9a-z])(\d)([a-z]*)\b")  # 7502, 7F52, 72F3, 7H12
+_AMD_30X0E = re.compile(r"\bamd (30[12]\de)\b")  # "AMD 3015e with Radeon Graphics" (Zen, Athlon-class)
 _AMD_LEGACY = re.compile(r"\b(?:fx-?|a\d{1,2}-|a\d{1,2} pro-|phenom|sempron|turion|opteron|athlon|e\d?-\d{3}|"
                          r"geode|duron)")
 
@@ -258,9 +269,12 @@ def _amd(text: str) -> CpuVerdict | None:
         return _v(True, "amd-athlon-zen", f"Athlon {m[1].title()} (Zen-based) is supported.", family="Athlon", **amd)
     if m := _ATHLON_NUMBERED.search(text):
         number = m[1]
-        ok = (len(number) == 3 and number[0] == "3") or (len(number) == 4 and number.startswith("30"))
-        return _v(ok, "amd-athlon-zen", "Athlon 3000G / 3xx (Zen-based) are supported; 2xxGE and the pre-Zen "
-                  "Athlons are not.", family="Athlon", model=f"{number}{m[2].upper()}", **amd)
+        ok = (len(number) == 3 and number[0] == "3") or (len(number) == 4 and number.startswith(("30", "7")))
+        return _v(ok, "amd-athlon-zen", "Athlon 3000G / 3xx / 7x20 (Zen-based) are supported; 2xxGE and the "
+                  "pre-Zen Athlons are not.", family="Athlon", model=f"{number}{m[2].upper()}", **amd)
+    if m := _AMD_30X0E.search(text):
+        return _v(True, "amd-athlon-zen", "AMD 3015e / 3020e (Zen-based) are supported.", family="Athlon",
+                  model=m[1].upper(), **amd)
     if m := _EPYC.search(text):
         generation = int(m[4])
         return _v(generation >= 2, "amd-epyc", f"EPYC {_ordinal(generation)} generation (last digit of the model): "

@@ -1,5 +1,8 @@
 """Reading Microsoft's published supported-processor lists (CSV: Manufacturer, Series, Model).
 
+Lines starting with ``#`` are comments (the shipped files name their source
+and date there: "# ... list of 2025-09-08.").
+
 Each row becomes a `contains` override pattern in normal form: the model
 alone when it carries letters ("i5-8250U" → "i5-8250u", "Gold 5215" →
 "gold 5215", "3000G" → "3000g"), and prefixed with the series when it is a
@@ -14,6 +17,7 @@ from dataclasses import dataclass, field
 from inventory.windows11.brand import normalise_brand
 
 REQUIRED_COLUMNS = ("manufacturer", "series", "model")
+_LIST_DATE = re.compile(r"\blist of (\d{4}-\d{2}-\d{2})\b")
 _SERIES_NOISE = re.compile(r"\b(?:intel|amd|qualcomm|\d+(?:st|nd|rd|th) generation|generation|series)\b")
 
 
@@ -35,6 +39,7 @@ class CpuList:
     rows_read: int = 0
     skipped_blank: int = 0
     duplicates: int = 0
+    list_date: str | None = None  # from a "# ... list of YYYY-MM-DD" comment line, when there is one
 
 
 def pattern_for(series: str, model: str) -> str:
@@ -58,6 +63,9 @@ def parse_cpu_list(text: str) -> CpuList:
     if "\x00" in text:
         raise CpuListError("the file is not a text CSV (it contains NUL bytes)")
     lines = [line for line in text.splitlines() if line.strip(" ,;\t")]
+    comments = [line for line in lines if line.lstrip("\ufeff").startswith("#")]
+    lines = [line for line in lines if not line.lstrip("\ufeff").startswith("#")]
+    dated = next((m for m in (_LIST_DATE.search(line) for line in comments) if m), None)
     if not lines:
         raise CpuListError("the file is empty")
     try:
@@ -73,7 +81,7 @@ def parse_cpu_list(text: str) -> CpuList:
             f"Manufacturer, Series, Model (found: {', '.join(h for h in header if h) or 'nothing'})"
         )
     index = {c: header.index(c) for c in REQUIRED_COLUMNS}
-    result, seen = CpuList(), set()
+    result, seen = CpuList(list_date=dated[1] if dated else None), set()
     for row in reader:
         result.rows_read += 1
         values = {c: (row[i].strip() if i < len(row) else "") for c, i in index.items()}

@@ -16,6 +16,11 @@ volume 68,719,476,736 bytes, both inclusive; the clock must be *more* than
 1000 MHz; at least 2 logical processors. Build 26100 is 24H2: a device on it
 or later is flagged `already_on_24h2` (its status still reflects the
 hardware, so an unsupported machine that was forced onto 24H2 still shows).
+
+The *category* partitions the devices for counting and listing: a device on
+24H2 is in `already_on_24h2` (whatever its hardware; "on unsupported
+hardware" is a flag inside that category), every other device is in the
+category of its status (`category_of`).
 """
 import re
 from dataclasses import dataclass, field
@@ -33,6 +38,9 @@ BUILD_24H2 = 26100
 COMPATIBLE = "compatible"
 INCOMPATIBLE = "incompatible"
 NOT_ASSESSED = "not_assessed"
+ALREADY_ON_24H2 = "already_on_24h2"
+# Every device is in exactly one category: the hardware status, unless it already runs 24H2.
+CATEGORIES = (COMPATIBLE, INCOMPATIBLE, NOT_ASSESSED, ALREADY_ON_24H2)
 
 # Requirement codes, in the order they are reported.
 ARCHITECTURE = "os_64bit"
@@ -85,6 +93,14 @@ class Assessment:
     missing: list[dict] = field(default_factory=list)  # [{requirement, facts, reason}]
     already_on_24h2: bool = False
     build: int | None = None
+
+    @property
+    def category(self) -> str:
+        return category_of(self.status, self.already_on_24h2)
+
+    @property
+    def on_unsupported_hardware(self) -> bool:
+        return on_unsupported_hardware(self.status, self.already_on_24h2)
 
     @property
     def deficiency_codes(self) -> list[str]:
@@ -305,6 +321,16 @@ def assess(facts: DeviceFacts, cpu: CpuVerdict) -> Assessment:
     result.build = parse_build(facts.os_build)
     result.already_on_24h2 = is_24h2_or_later(result.build)
     return result
+
+
+def category_of(status: str, already_on_24h2: bool) -> str:
+    """The one category of a device: already_on_24h2 when it runs build 26100 or later, else its status."""
+    return ALREADY_ON_24H2 if already_on_24h2 else status
+
+
+def on_unsupported_hardware(status: str, already_on_24h2: bool) -> bool:
+    """The flag inside the already-on-24H2 category: the hardware fails a requirement."""
+    return already_on_24h2 and status == INCOMPATIBLE
 
 
 def is_24h2_or_later(build: int | None) -> bool:

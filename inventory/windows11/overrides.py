@@ -1,19 +1,29 @@
-"""Staff overrides of the CPU rule, and the resolver that applies them first.
+"""The CPU decision in order: staff overrides, then Microsoft's lists, then the generation rule.
 
 An override is (pattern, match type, supported, note). `exact` and `contains`
 compare normalised brand strings (`brand.normalise_brand`); `contains` must
 match whole tokens. `regex` searches the raw brand string, ignoring case.
 The most specific override wins: exact, then contains (longest pattern
-first), then regex (lowest id first). When none matches, Microsoft's rule
-(`cpu.classify_cpu`) decides.
+first), then regex (lowest id first); its verdict's rule is ``override:<id>``.
+
+When no override matches, a brand string on one of Microsoft's supported-
+processor lists (`microsoft_list`) is supported, rule ``microsoft-list``.
+A string on no list is decided by the generation rule (`cpu.classify_cpu`),
+rule ``generation-rule:<code>`` (for example
+``generation-rule:intel-core-before-8th-gen``); strings the rule cannot read
+stay `unknown` under the rule's own code (``cpu-unrecognised``,
+``virtual-cpu``, ``cpu-not-reported``).
 """
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from inventory.windows11.brand import contains_token_run, normalise_brand
 from inventory.windows11.cpu import SUPPORTED, UNSUPPORTED, CpuVerdict, classify_cpu
+from inventory.windows11.microsoft_list import MicrosoftList, shipped_list
 
 EXACT, CONTAINS, REGEX = "exact", "contains", "regex"
+LIST_RULE = "microsoft-list"
+GENERATION_RULE = "generation-rule:"
 
 
 @dataclass(frozen=True)
@@ -26,9 +36,14 @@ class Override:
 
 
 class CpuResolver:
-    """Decides CPUs with overrides first; caches per brand string (a run sees few distinct CPUs)."""
+    """Decides CPUs (overrides, list, rule); caches per brand string (a run sees few distinct CPUs).
 
-    def __init__(self, overrides=()):
+    `microsoft_list` defaults to the lists shipped with the hub; pass
+    ``MicrosoftList()`` to judge by the generation rule alone.
+    """
+
+    def __init__(self, overrides=(), microsoft_list: MicrosoftList | None = None):
+        self.microsoft_list = shipped_list() if microsoft_list is None else microsoft_list
         overrides = list(overrides)
         self._exact = {normalise_brand(o.pattern): o for o in sorted(overrides, key=lambda o: -o.id)
                        if o.match_type == EXACT}
@@ -46,11 +61,14 @@ class CpuResolver:
 
     @classmethod
     def from_database(cls) -> "CpuResolver":
+        """Overrides and Microsoft's lists as stored (the lists seeded from the shipped files when empty)."""
         from inventory.models import CpuOverride
+        from inventory.windows11.list_store import load_microsoft_list
 
-        # Only the matching columns: the table can hold Microsoft's whole list.
+        # Only the matching columns: the table can hold many imported rows.
         rows = CpuOverride.objects.only("id", "pattern", "match_type", "supported", "note")
-        return cls(Override(r.id, r.pattern, r.match_type, r.supported, r.note) for r in rows)
+        return cls([Override(r.id, r.pattern, r.match_type, r.supported, r.note) for r in rows],
+                   load_microsoft_list())
 
     def match(self, brand: str) -> Override | None:
         text = normalise_brand(brand)
@@ -75,7 +93,7 @@ class CpuResolver:
         rule = classify_cpu(brand)
         override = self.match(brand) if brand.strip() else None
         if override is None:
-            return rule
+            return self._listed_or_rule(brand, rule)
         note = f" ({override.note})" if override.note else ""
         return CpuVerdict(
             SUPPORTED if override.supported else UNSUPPORTED,
@@ -83,3 +101,19 @@ class CpuResolver:
             f"Override {override.match_type} {override.pattern!r}{note}.",
             vendor=rule.vendor, family=rule.family, generation=rule.generation, model=rule.model,
         )
+
+    def _listed_or_rule(self, brand: str, rule: CpuVerdict) -> CpuVerdict:
+        entry = self.microsoft_list.match(brand) if brand.strip() else None
+        if entry is not None:
+            dated = f", list of {entry.list_date}" if entry.list_date else ""
+            return CpuVerdict(
+                SUPPORTED, LIST_RULE,
+                f"On Microsoft's Windows 11 supported {entry.manufacturer} processors ({entry.series} "
+                f"{entry.model}{dated}).",
+                vendor=rule.vendor or entry.manufacturer, family=rule.family, generation=rule.generation,
+                model=rule.model or entry.model,
+            )
+        if rule.verdict in (SUPPORTED, UNSUPPORTED):
+            return replace(rule, rule=GENERATION_RULE + rule.rule,
+                           reason=f"Not on Microsoft's lists; by the generation rule: {rule.reason}")
+        return rule

@@ -23,10 +23,12 @@ from django.utils import timezone
 from inventory.models import Snapshot, Vendor, Windows11Assessment, Windows11Run
 from inventory.queries import latest_snapshot_date
 from inventory.windows11.engine import (
+    ALREADY_ON_24H2,
     COMPATIBLE,
     INCOMPATIBLE,
     NOT_ASSESSED,
     DeviceFacts,
+    category_of,
     combine,
     evaluate,
     is_24h2_or_later,
@@ -67,7 +69,7 @@ class RunSummary:
 
     @property
     def compatibility_rate(self) -> float:
-        return compatibility_rate(self.run.compatible_devices, self.run.total_devices)
+        return compatibility_rate(self.run.hardware_compatible_devices, self.run.total_devices)
 
     def output(self) -> str:
         run = self.run
@@ -79,7 +81,8 @@ class RunSummary:
             f"  - Compatible devices: {run.compatible_devices}\n"
             f"  - Incompatible devices: {run.incompatible_devices}\n"
             f"  - Not assessed (missing data): {run.not_assessed_devices}\n"
-            f"  - Already on 24H2: {run.already_on_24h2_devices}\n"
+            f"  - Already on 24H2: {run.already_on_24h2_devices} "
+            f"(on unsupported hardware: {run.on_24h2_unsupported_devices})\n"
             f"  - Compatibility rate: {self.compatibility_rate}%\n"
             f"  - Duration: {run.duration_seconds:.2f} s"
         )
@@ -90,13 +93,16 @@ class RunSummary:
             "status": "success", "run_id": run.pk, "snapshot_date": str(run.snapshot_date),
             "total_devices": run.total_devices, "compatible_devices": run.compatible_devices,
             "incompatible_devices": run.incompatible_devices, "not_assessed_devices": run.not_assessed_devices,
-            "already_on_24h2_devices": run.already_on_24h2_devices, "compatibility_rate": self.compatibility_rate,
+            "already_on_24h2_devices": run.already_on_24h2_devices,
+            "on_24h2_unsupported_devices": run.on_24h2_unsupported_devices,
+            "compatibility_rate": self.compatibility_rate,
             "duration_seconds": run.duration_seconds,
         }
 
 
 def compatibility_rate(compatible: int, total: int) -> float:
-    """Compatible devices as a percentage of all assessed Windows devices, one decimal."""
+    """Devices whose hardware meets every requirement (compatible, or already on 24H2 on compatible
+    hardware) as a percentage of all assessed Windows devices, one decimal."""
     return round(100.0 * compatible / total, 1) if total else 0.0
 
 
@@ -135,7 +141,8 @@ def windows_rows(day):
 
 # The stored columns, in the order build_assessments produces them.
 ASSESSMENT_FIELDS = (
-    "run", "device", "vendor_device_id", "hostname", "display_name", "organization", "status", "already_on_24h2",
+    "run", "device", "vendor_device_id", "hostname", "display_name", "organization", "status", "category",
+    "already_on_24h2",
     "os_name", "os_build", "passed_requirements", "deficiencies", "deficiency_codes", "missing_facts",
     "missing_codes", "cpu_verdict", "cpu_rule", "cpu_reason", "cpu_model", "system_manufacturer", "system_model",
     "last_contact", "last_update", "snapshot_date", "assessment_date",
@@ -176,8 +183,9 @@ def build_assessments(rows, resolver: CpuResolver, run_id: int, day, now) -> lis
         (vendor_device_id, device_id, organization_id, clean_hostname, hostname, display_name, manufacturer,
          model, last_contact, last_update) = row[:n_meta]
         status, passed, deficiencies, deficiency_codes, missing, missing_codes = verdict
+        on_24h2 = is_24h2_or_later(parse_build(facts.os_build))
         append((run_id, device_id, vendor_device_id, clean_hostname or hostname, display_name, organization_id,
-                status, is_24h2_or_later(parse_build(facts.os_build)), facts.os_name, facts.os_build, passed,
+                status, category_of(status, on_24h2), on_24h2, facts.os_name, facts.os_build, passed,
                 deficiencies, deficiency_codes, missing, missing_codes, cpu.verdict, cpu.rule, cpu.reason[:300],
                 facts.cpu_model, manufacturer, model, last_contact, last_update, day, now))
     return out
@@ -200,9 +208,9 @@ def run_assessment(trigger: str = "manual", actor: str = "") -> RunSummary:
         rows = build_assessments(windows_rows(day).iterator(chunk_size=5000), CpuResolver.from_database(), run.pk,
                                  connection.ops.adapt_datefield_value(day),
                                  connection.ops.adapt_datetimefield_value(now))
-        status_at, on_24h2_at = ASSESSMENT_FIELDS.index("status"), ASSESSMENT_FIELDS.index("already_on_24h2")
-        counts = Counter(row[status_at] for row in rows)
-        on_24h2 = sum(1 for row in rows if row[on_24h2_at])
+        status_at, category_at = ASSESSMENT_FIELDS.index("status"), ASSESSMENT_FIELDS.index("category")
+        counts = Counter(row[category_at] for row in rows)
+        on_24h2_hardware = Counter(row[status_at] for row in rows if row[category_at] == ALREADY_ON_24H2)
         with transaction.atomic():
             # The assessments are the latest verdicts only: replaced as a set, never half a run.
             Windows11Assessment.objects.all().delete()
@@ -215,7 +223,9 @@ def run_assessment(trigger: str = "manual", actor: str = "") -> RunSummary:
             run.compatible_devices = counts[COMPATIBLE]
             run.incompatible_devices = counts[INCOMPATIBLE]
             run.not_assessed_devices = counts[NOT_ASSESSED]
-            run.already_on_24h2_devices = on_24h2
+            run.already_on_24h2_devices = counts[ALREADY_ON_24H2]
+            run.on_24h2_unsupported_devices = on_24h2_hardware[INCOMPATIBLE]
+            run.hardware_compatible_devices = counts[COMPATIBLE] + on_24h2_hardware[COMPATIBLE]
             run.message = "Windows 11 24H2 assessment completed successfully"
             run.save()
     except Exception as exc:

@@ -26,9 +26,11 @@ def test_status_counts_and_contract_fields(reader, fleet):
     body = response.json()
     assert {"total_windows_devices", "compatible_devices", "incompatible_devices", "not_assessed_devices",
             "compatibility_rate", "last_assessment"} <= set(body)
+    # One category per device: ON-24H2 (compatible hardware) counts only as already on 24H2.
     assert (body["total_windows_devices"], body["compatible_devices"], body["incompatible_devices"],
-            body["not_assessed_devices"], body["already_on_24h2_devices"]) == (6, 3, 2, 1, 1)
-    assert body["compatibility_rate"] == 50.0
+            body["not_assessed_devices"], body["already_on_24h2_devices"]) == (6, 2, 2, 1, 1)
+    assert (body["hardware_compatible_devices"], body["on_24h2_unsupported_devices"]) == (3, 0)
+    assert body["compatibility_rate"] == 50.0  # hardware that passes: GOOD-1, GOOD-2, ON-24H2 of 6
     assert body["deficiency_counts"] == {"os_64bit": 0, "cpu_supported": 1, "tpm_2": 1, "secure_boot": 0,
                                          "memory": 1, "storage": 0, "cpu_clock": 0, "cpu_cores": 0}
     assert body["missing_data_counts"]["tpm_2"] == 1 and body["missing_data_counts"]["secure_boot"] == 1
@@ -75,8 +77,8 @@ def test_bad_parameters_are_400(reader, params, field):
 
 def test_compatible_lists_passed_requirements(reader, fleet):
     run_assessment()
-    body = reader.get(f"{BASE}/compatible", {"page_size": 2}).json()
-    assert body["count"] == 3 and body["total_pages"] == 2 and len(body["results"]) == 2
+    body = reader.get(f"{BASE}/compatible", {"page_size": 1}).json()
+    assert body["count"] == 2 and body["total_pages"] == 2 and len(body["results"]) == 1
     assert body["results"][0]["passed_requirements"] == [
         "os_64bit", "cpu_supported", "tpm_2", "secure_boot", "memory", "storage", "cpu_clock", "cpu_cores"]
     assert body["results"][0]["deficiencies"] == []
@@ -129,10 +131,11 @@ def _queries(client, path):
 
 # Our own queries per endpoint, on top of the auth/throttle plumbing every request pays.
 OWN_QUERIES = {
-    "status": 2,  # one aggregate (counts, by-deficiency counts, last assessment) + the last run
+    "status": 3,  # one aggregate (counts, by-deficiency counts, last assessment) + the last run + org GROUP BY
     "incompatible": 4,  # count + page (organization joined) + last assessment + organization groups
     "compatible": 3,  # count + page + last assessment
     "not-assessed": 4,
+    "already-on-24h2": 4,
 }
 
 
@@ -148,3 +151,36 @@ def test_query_count_is_fixed(reader, fleet, path):
     run_assessment()
     large = _queries(reader, f"{BASE}/{path}")
     assert small == large == plumbing + OWN_QUERIES[path]
+
+
+def _all_pages(client, path, **params):
+    body = client.get(f"{BASE}/{path}", {"page_size": 500, **params}).json()
+    return body
+
+
+def test_every_windows_device_is_in_exactly_one_category(reader, fleet):
+    ninja_windows("FORCED-24H2", os_build="10.0.26100.2033", os_name="Windows 11 Pro",
+                  cpu_model="Intel(R) Core(TM) i7-7700K CPU @ 4.20GHz")
+    run_assessment()
+    status = reader.get(f"{BASE}/status").json()
+    parts = (status["compatible_devices"], status["incompatible_devices"], status["not_assessed_devices"],
+             status["already_on_24h2_devices"])
+    assert sum(parts) == status["total_windows_devices"] == 7
+    assert parts == (2, 2, 1, 2) and status["on_24h2_unsupported_devices"] == 1
+    lists = {path: _all_pages(reader, path) for path in ("compatible", "incompatible", "not-assessed",
+                                                          "already-on-24h2")}
+    assert tuple(lists[p]["count"] for p in lists) == parts
+    hostnames = [d["hostname"] for body in lists.values() for d in body["results"]]
+    assert len(hostnames) == len(set(hostnames)) == 7
+    forced = next(d for d in lists["already-on-24h2"]["results"] if d["hostname"] == "FORCED-24H2")
+    assert forced["on_unsupported_hardware"] is True and forced["status"] == "incompatible"
+    assert forced["category"] == "already_on_24h2"
+    assert "FORCED-24H2" not in [d["hostname"] for d in lists["incompatible"]["results"]]
+    flagged = _all_pages(reader, "already-on-24h2", unsupported_hardware="true")
+    assert [d["hostname"] for d in flagged["results"]] == ["FORCED-24H2"]
+    assert [d["hostname"] for d in _all_pages(reader, "already-on-24h2", unsupported_hardware="false")[
+        "results"]] == ["ON-24H2"]
+    assert reader.get(f"{BASE}/already-on-24h2", {"unsupported_hardware": "maybe"}).status_code == 400
+    run = Windows11Run.objects.get(pk=status["last_run"]["id"])
+    assert (run.compatible_devices, run.incompatible_devices, run.not_assessed_devices,
+            run.already_on_24h2_devices, run.on_24h2_unsupported_devices) == (*parts, 1)

@@ -1,10 +1,11 @@
-"""The override table wins over the rule; import_cpu_list loads Microsoft's lists into it."""
+"""The override table wins over the list and the rule; import_cpu_list refreshes Microsoft's lists."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from inventory.models import CpuOverride
+from inventory.models import CpuOverride, SupportedProcessor
 from inventory.windows11.cpu_list import CpuListError, parse_cpu_list, pattern_for
+from inventory.windows11.microsoft_list import MicrosoftList, read_shipped_entries
 from inventory.windows11.overrides import CpuResolver, Override
 
 I7_7700K = "Intel(R) Core(TM) i7-7700K CPU @ 4.20GHz"
@@ -25,7 +26,7 @@ def test_override_can_mark_a_rule_supported_cpu_unsupported_and_settle_unknowns(
     ])
     assert resolver.resolve("Intel(R) Core(TM) i5-8250U CPU @ 1.60GHz").verdict == "unsupported"
     assert resolver.resolve("qemu virtual cpu version 2.5+").verdict == "supported"
-    assert resolver.resolve("Intel(R) Core(TM) i5-8350U CPU @ 1.70GHz").rule == "intel-core-8th-gen-plus"
+    assert resolver.resolve("Intel(R) Core(TM) i5-8350U CPU @ 1.70GHz").rule == "microsoft-list"
 
 
 def test_most_specific_override_wins():
@@ -42,8 +43,8 @@ def test_most_specific_override_wins():
 
 
 def test_contains_does_not_leak_to_neighbouring_models():
-    resolver = CpuResolver([Override(1, "ryzen 5 2600", "contains", False)])
-    assert resolver.resolve("AMD Ryzen 5 2600X Six-Core Processor").rule == "amd-ryzen-2000-desktop"
+    resolver = CpuResolver([Override(1, "ryzen 5 2600", "contains", False)], MicrosoftList())
+    assert resolver.resolve("AMD Ryzen 5 2600X Six-Core Processor").rule == "generation-rule:amd-ryzen-2000-desktop"
 
 
 def test_bad_regex_rows_are_skipped_not_fatal():
@@ -98,35 +99,45 @@ def test_parse_refuses_bad_files(text, message):
 
 
 @pytest.mark.django_db
-def test_import_command_loads_reports_and_is_idempotent(tmp_path):
+def test_import_command_refreshes_the_microsoft_list_per_manufacturer(tmp_path):
+    _call("import_cpu_list", "--shipped")
+    shipped = len(read_shipped_entries())
+    assert SupportedProcessor.objects.count() == shipped
     path = tmp_path / "amd.csv"
     path.write_text(MICROSOFT_CSV, encoding="utf-8")
-    CpuOverride.objects.create(pattern="ryzen 5 2600", match_type="contains", supported=False, note="staff said no")
-    out = _call("import_cpu_list", str(path))
-    assert "8 rows read, 6 processors, added 5, 1 already present, 1 duplicate rows, 1 rows without a model" in out
-    assert CpuOverride.objects.count() == 6
-    assert CpuOverride.objects.get(pattern="ryzen 5 2600").supported is False, "a manual override is kept"
-    imported = CpuOverride.objects.get(pattern="i5-8250u")
-    assert imported.supported and imported.source == "import" and "Microsoft list" in imported.note
-    assert "added 0, 6 already present" in _call("import_cpu_list", str(path))
-    assert CpuResolver.from_database().resolve("Intel(R) Xeon(R) Gold 5215 CPU @ 2.50GHz").rule.startswith(
-        "override:")
+    out = _call("import_cpu_list", str(path), "--date", "2026-10-01")
+    assert "8 rows read, 6 processors (AMD 2, Intel 3, Qualcomm 1), list of 2026-10-01" in out
+    assert "1 duplicate rows, 1 rows without a model skipped" in out
+    # Each manufacturer in the file now has exactly the file's rows; none was added as an override.
+    assert SupportedProcessor.objects.count() == 6 and not CpuOverride.objects.exists()
+    gold = SupportedProcessor.objects.get(model="Gold 5215")
+    assert gold.manufacturer == "Intel" and str(gold.list_date) == "2026-10-01" and gold.source == "amd.csv"
+    resolver = CpuResolver.from_database()
+    assert resolver.resolve("Intel(R) Xeon(R) Gold 5215 CPU @ 2.50GHz").rule == "microsoft-list"
+    assert resolver.resolve("AMD Ryzen 5 2600 Six-Core Processor").rule == "microsoft-list"
+    assert resolver.resolve("AMD Ryzen 7 5800X 8-Core Processor").rule.startswith("generation-rule:")
+    assert resolver.resolve("Snapdragon(R) 850 @ 2.96 GHz").rule == "microsoft-list"
+    assert "replaced 6 rows with 6" in _call("import_cpu_list", str(path))  # idempotent
+    _call("import_cpu_list", "--shipped")
+    assert SupportedProcessor.objects.count() == shipped
 
 
 @pytest.mark.django_db
 def test_import_command_windows_1252_and_unsupported_flag(tmp_path):
     path = tmp_path / "list.csv"
     path.write_bytes("Manufacturer;Series;Model\r\nIntel®;Core™;i7-7700K\r\n".encode("cp1252"))
-    assert "added 1" in _call("import_cpu_list", str(path), "--unsupported")
+    assert "added 1 unsupported overrides" in _call("import_cpu_list", str(path), "--unsupported")
     assert CpuOverride.objects.get(pattern="i7-7700k").supported is False
+    assert not SupportedProcessor.objects.exists()
 
 
 @pytest.mark.django_db
 def test_import_command_dry_run_saves_nothing(tmp_path):
     path = tmp_path / "list.csv"
     path.write_text(MICROSOFT_CSV)
-    assert "would add 6" in _call("import_cpu_list", str(path), "--dry-run")
-    assert CpuOverride.objects.count() == 0
+    assert "would replace the rows of AMD, Intel, Qualcomm" in _call("import_cpu_list", str(path), "--dry-run")
+    assert "would add 6" in _call("import_cpu_list", str(path), "--dry-run", "--unsupported")
+    assert CpuOverride.objects.count() == 0 and SupportedProcessor.objects.count() == 0
 
 
 @pytest.mark.django_db
@@ -138,6 +149,14 @@ def test_import_command_bad_files_are_command_errors(tmp_path, content, message)
         path.write_bytes(content)
     with pytest.raises(CommandError, match=message):
         call_command("import_cpu_list", str(path))
+
+
+@pytest.mark.django_db
+def test_import_command_needs_a_file_or_shipped_and_a_real_date(tmp_path):
+    with pytest.raises(CommandError, match="--shipped"):
+        call_command("import_cpu_list")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("import_cpu_list", "--shipped", "--date", "last week")
 
 
 def _call(*args) -> str:

@@ -25,8 +25,12 @@ def test_run_assesses_only_latest_ninja_windows_workstations(fleet):
         "GOOD-1": "compatible", "GOOD-2": "compatible", "ON-24H2": "compatible", "OLD-TPM": "incompatible",
         "OLD-CPU": "incompatible", "NO-SCRIPT": "not_assessed"}
     run = summary.run
+    assert {h: a.category for h, a in stored.items()} == {
+        "GOOD-1": "compatible", "GOOD-2": "compatible", "ON-24H2": "already_on_24h2", "OLD-TPM": "incompatible",
+        "OLD-CPU": "incompatible", "NO-SCRIPT": "not_assessed"}
     assert (run.status, run.total_devices, run.compatible_devices, run.incompatible_devices,
-            run.not_assessed_devices, run.already_on_24h2_devices) == ("success", 6, 3, 2, 1, 1)
+            run.not_assessed_devices, run.already_on_24h2_devices) == ("success", 6, 2, 2, 1, 1)
+    assert run.hardware_compatible_devices == 3 and run.on_24h2_unsupported_devices == 0
     assert run.snapshot_date == DAY and run.finished_at and run.duration_seconds is not None
     assert "Compatibility rate: 50.0%" in summary.output()
 
@@ -42,7 +46,8 @@ def test_stored_row_copies_device_facts_and_explains(fleet):
     assert old.last_contact == source.last_contact and old.snapshot_date == DAY and old.assessment_date
     assert [d["requirement"] for d in old.deficiencies] == ["cpu_supported", "memory"]
     assert old.deficiency_codes == "|cpu_supported|memory|"
-    assert (old.cpu_verdict, old.cpu_rule) == ("unsupported", "intel-core-before-8th-gen")
+    assert (old.cpu_verdict, old.cpu_rule) == ("unsupported", "generation-rule:intel-core-before-8th-gen")
+    assert (by_host()["GOOD-1"].cpu_verdict, by_host()["GOOD-1"].cpu_rule) == ("supported", "microsoft-list")
     assert "tpm_2" in old.passed_requirements
     missing = by_host()["NO-SCRIPT"]
     assert [m["requirement"] for m in missing.missing_facts] == ["tpm_2", "secure_boot"]
@@ -145,7 +150,7 @@ def test_task_is_callable_without_arguments_as_a_schedule_would(fleet):
 
     func = pydoc.locate(TASK_PATH)
     assert callable(func)
-    assert func()["compatible_devices"] == 3
+    assert func()["compatible_devices"] == 2
     ninja_windows("LATE-1", day=DAY + timedelta(days=1))
     assert func()["total_devices"] == 1
 
@@ -166,3 +171,19 @@ def test_schedule_made_by_the_ninja_collector_runs_this_task(fleet, monkeypatch)
     assert Windows11Run.objects.get().trigger == "schedule"
     # A one-off: spent (deleted or at zero repeats), so it does not run again.
     assert not Schedule.objects.filter(pk=schedule.pk).exclude(repeats=0).exists()
+
+
+def test_first_run_loads_the_shipped_microsoft_lists_and_a_refresh_survives(fleet):
+    from inventory.models import SupportedProcessor
+    from inventory.windows11.list_store import replace_entries
+    from inventory.windows11.microsoft_list import ListEntry, read_shipped_entries
+
+    assert not SupportedProcessor.objects.exists()
+    run_assessment()
+    assert SupportedProcessor.objects.count() == len(read_shipped_entries())
+    # A refreshed Intel list without the i5-8250U: the part falls back to the generation rule.
+    replace_entries([ListEntry("Intel", "Core(TM) i7", "i7-7700K", "refresh.csv", "2026-01-01")])
+    run_assessment()
+    assert by_host()["GOOD-1"].cpu_rule == "generation-rule:intel-core-8th-gen-plus"
+    assert (by_host()["OLD-CPU"].cpu_verdict, by_host()["OLD-CPU"].cpu_rule) == ("supported", "microsoft-list")
+    assert SupportedProcessor.objects.filter(manufacturer="AMD").exists()  # other manufacturers untouched
