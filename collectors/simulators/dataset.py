@@ -39,6 +39,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
+from collectors.simulators.windows_facts import windows_workstation_facts
 from inventory.classification import WINDOWS_NODE_CLASSES, billing_status_for, device_class_for, is_spare
 from inventory.hostnames import canonical_key, split_display_name
 from inventory.models.organizations import normalise_org_name
@@ -228,6 +229,10 @@ class MSPDataset:
         cpu, logical, clock = _CPUS[rng.randrange(len(_CPUS))]
         maker, model = _MAKERS[rng.randrange(len(_MAKERS))]
         windows = m.node_class.startswith("WINDOWS")
+        # Workstations get coherent Windows facts from their own random stream (windows_facts.py).
+        workstation = windows_workstation_facts(m.seq, self.seed) if m.node_class == "WINDOWS_WORKSTATION" else None
+        if workstation:
+            cpu, logical, clock = workstation.cpu, workstation.logical_cores, workstation.max_clock_hz
         device = {
             "id": row.id, "uid": _uuid(self.seed, "uid", row.id), "organizationId": row.org_id,
             "locationId": row.location_id, "nodeClass": m.node_class, "approvalStatus": "APPROVED",
@@ -247,13 +252,17 @@ class MSPDataset:
         }
         if not m.missing & 8:
             if windows:
-                server = m.node_class == "WINDOWS_SERVER"
-                device["os"] = {"manufacturer": "Microsoft Corporation",
-                                "name": "Windows Server 2019 Standard" if server else
-                                rng.choice(["Windows 10 Pro", "Windows 11 Pro", "Windows 10 Enterprise"]),
-                                "architecture": "64-bit" if rng.random() > 0.03 else "32-bit",
-                                "buildNumber": rng.choice(["19045", "22631", "26100", "17763"]),
-                                "releaseId": rng.choice(["22H2", "23H2", "24H2"])}
+                # The four draws are kept so that the rest of this device's stream (memory, disks) is unchanged.
+                draws = (rng.choice(["Windows 10 Pro", "Windows 11 Pro", "Windows 10 Enterprise"]), rng.random(),
+                         rng.choice(["19045", "22631", "26100", "17763"]), rng.choice(["22H2", "23H2", "24H2"]))
+                if workstation:
+                    name, architecture, build, release = (workstation.os_name, workstation.architecture,
+                                                          workstation.build, workstation.release)
+                else:  # servers and other Windows node classes: Server 2019 (build 17763, release 1809)
+                    name, architecture, build, release = (
+                        "Windows Server 2019 Standard", "64-bit" if draws[1] > 0.03 else "32-bit", "17763", "1809")
+                device["os"] = {"manufacturer": "Microsoft Corporation", "name": name, "architecture": architecture,
+                                "buildNumber": build, "releaseId": release}
             else:
                 device["os"] = {"manufacturer": "Apple" if m.node_class == "MAC" else "Linux",
                                 "name": "macOS 14" if m.node_class == "MAC" else "Ubuntu 22.04",
