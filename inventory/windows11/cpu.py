@@ -32,8 +32,8 @@ number, then Microsoft's rule in CPU terms:
   7F52 → 2nd gen, yes; 7601 → 1st gen, no); Athlon Silver/Gold, 3000G, 3xx,
   7120U/7220U and the AMD 3015e/3020e (Zen-based) yes, 2xxGE and pre-Zen
   Athlons no; FX, A-series, Phenom, Sempron, Opteron no.
-* Qualcomm: Snapdragon 850 and later, the 7c/8c/8cx and the X series.
-  Microsoft SQ1/SQ2/SQ3 are supported.
+* Qualcomm: Snapdragon 850 and later, the 7c/8c/8cx and the X series, the
+  QCM/QCS 5430 and 6490. Microsoft SQ1/SQ2/SQ3 are supported.
 
 Anything else is `unknown` with the reason (the device is then not
 assessed); virtual CPUs that hide the host's model are unknown too. Staff can
@@ -292,6 +292,7 @@ _SNAPDRAGON_X = re.compile(r"\bsnapdragon x\b|\bsnapdragon x (?:elite|plus)\b|\b
 _SNAPDRAGON_C = re.compile(r"\bsnapdragon (7c|8c|8cx)\b")
 _SNAPDRAGON_NUMBERED = re.compile(r"\bsnapdragon (\d{3})\b")
 _MICROSOFT_SQ = re.compile(r"\bmicrosoft sq([1-9])\b")
+_QUALCOMM_IOT = re.compile(r"\b(qc[ms][56]\d{3})\b")  # QCM/QCS5430, 6490: IoT parts on Microsoft's list
 
 
 def _arm(text: str) -> CpuVerdict | None:
@@ -307,6 +308,9 @@ def _arm(text: str) -> CpuVerdict | None:
     if m := _SNAPDRAGON_NUMBERED.search(text):
         return _v(int(m[1]) >= 850, "qualcomm-snapdragon-850-plus", "Snapdragon 850 and later are supported.",
                   model=m[1], **qualcomm)
+    if m := _QUALCOMM_IOT.search(text):
+        return _v(True, "qualcomm-iot", "Qualcomm QCM/QCS 5430 and 6490 (IoT) are supported.", vendor="Qualcomm",
+                  family="QCM/QCS", model=m[1].upper())
     if "snapdragon" in text:
         return _unknown("qualcomm-unrecognised", "Snapdragon model not recognised in the brand string.", **qualcomm)
     return None

@@ -92,9 +92,10 @@ def parse_cpu_list(text: str) -> CpuList:
         if not pattern:
             result.skipped_blank += 1
             continue
-        if pattern in seen:
+        row_key = tuple(values[c].casefold() for c in REQUIRED_COLUMNS)
+        if row_key in seen:
             result.duplicates += 1
             continue
-        seen.add(pattern)
+        seen.add(row_key)
         result.entries.append(CpuListEntry(values["manufacturer"], values["series"], values["model"], pattern))
     return result

@@ -78,7 +78,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {len(unmatched)} rows match no brand-string family and will never match: {names}")
 
     def _overrides(self, path: Path, cpu_list, dry_run: bool):
-        patterns = [entry.pattern for entry in cpu_list.entries]
+        # One override per pattern (two list rows can reduce to the same pattern).
+        entries = list({entry.pattern: entry for entry in reversed(cpu_list.entries)}.values())[::-1]
+        patterns = [entry.pattern for entry in entries]
         # One query for what is already there, then one batched insert for the rest.
         existing = set(
             CpuOverride.objects.filter(match_type=CpuOverride.CONTAINS, pattern__in=patterns)
@@ -88,14 +90,14 @@ class Command(BaseCommand):
             CpuOverride(pattern=e.pattern, match_type=CpuOverride.CONTAINS, supported=False,
                         source=CpuOverride.IMPORT, note=f"Imported as unsupported: {e.manufacturer} {e.series} "
                         f"{e.model}"[:255])
-            for e in cpu_list.entries if e.pattern not in existing
+            for e in entries if e.pattern not in existing
         ]
         if not dry_run:
             with transaction.atomic():
                 CpuOverride.objects.bulk_create(new, batch_size=500)
         verb = "would add" if dry_run else "added"
         self.stdout.write(
-            f"{path.name}: {cpu_list.rows_read} rows read, {len(cpu_list.entries)} processors, {verb} {len(new)} "
-            f"unsupported overrides, {len(cpu_list.entries) - len(new)} already present, {cpu_list.duplicates} "
+            f"{path.name}: {cpu_list.rows_read} rows read, {len(entries)} processors, {verb} {len(new)} "
+            f"unsupported overrides, {len(entries) - len(new)} already present, {cpu_list.duplicates} "
             f"duplicate rows, {cpu_list.skipped_blank} rows without a model skipped."
         )
