@@ -90,7 +90,7 @@ def main():
         print(f"{label}: {run.total_devices} devices in {elapsed:.2f} s wall ({cpu:.2f} s CPU of this process) = "
               f"{run.total_devices / elapsed:,.0f} devices/s "
               f"(compatible {run.compatible_devices}, incompatible {run.incompatible_devices}, "
-              f"not assessed {run.not_assessed_devices})")
+              f"not assessed {run.not_assessed_devices}, already on 24H2 {run.already_on_24h2_devices})")
         assert Windows11Assessment.objects.count() == n
     phases(day)
     verdict = "PASS" if elapsed < 5 else "FAIL"
