@@ -1,8 +1,9 @@
-"""Admin for Windows 11 readiness: assessments (read-only), runs (read-only), CPU overrides (editable)."""
+"""Admin for Windows 11 readiness: assessments and runs (read-only), Microsoft's lists (read-only: refreshed with
+`import_cpu_list`), CPU overrides (editable)."""
 from django.contrib import admin, messages
 
 from esinv.admin_mixins import ImmutableAdminMixin
-from inventory.models import CpuOverride, Windows11Assessment, Windows11Run
+from inventory.models import CpuOverride, SupportedProcessor, Windows11Assessment, Windows11Run
 from inventory.windows11.engine import REQUIREMENT_LABELS, REQUIREMENTS
 from inventory.windows11.overrides import CpuResolver
 
@@ -36,9 +37,9 @@ class MissingDataFilter(DeficiencyFilter):
 
 @admin.register(Windows11Assessment)
 class Windows11AssessmentAdmin(_ReadOnly):
-    list_display = ("hostname", "organization", "status", "deficiency_summary", "cpu_model", "cpu_verdict",
-                    "already_on_24h2", "last_contact", "assessment_date")
-    list_filter = ("status", DeficiencyFilter, MissingDataFilter, "cpu_verdict", "already_on_24h2",
+    list_display = ("hostname", "organization", "category", "status", "deficiency_summary", "cpu_model",
+                    "cpu_verdict", "cpu_rule", "last_contact", "assessment_date")
+    list_filter = ("category", "status", DeficiencyFilter, MissingDataFilter, "cpu_verdict", "already_on_24h2",
                    ("organization", admin.RelatedOnlyFieldListFilter))
     search_fields = ("hostname", "display_name", "vendor_device_id", "cpu_model", "system_model")
     list_select_related = ("organization",)
@@ -50,10 +51,19 @@ class Windows11AssessmentAdmin(_ReadOnly):
         return ", ".join(d["requirement"] for d in obj.deficiencies) or "—"
 
 
+@admin.register(SupportedProcessor)
+class SupportedProcessorAdmin(_ReadOnly):
+    list_display = ("manufacturer", "series", "model", "list_date", "source")
+    list_filter = ("manufacturer", "list_date", "source")
+    search_fields = ("series", "model")
+    readonly_fields = [f.name for f in SupportedProcessor._meta.fields]
+
+
 @admin.register(Windows11Run)
 class Windows11RunAdmin(_ReadOnly):
     list_display = ("started_at", "status", "trigger", "actor", "snapshot_date", "total_devices",
-                    "compatible_devices", "incompatible_devices", "not_assessed_devices", "duration_seconds")
+                    "compatible_devices", "incompatible_devices", "not_assessed_devices", "already_on_24h2_devices",
+                    "on_24h2_unsupported_devices", "duration_seconds")
     list_filter = ("status", "trigger")
     ordering = ("-started_at",)
     date_hierarchy = "started_at"
