@@ -53,7 +53,7 @@ def test_unicode_and_huge_page_numbers_are_400(reader, path, query):
 @pytest.mark.parametrize("value", ["%C2%B2", "9" * 30, "9" * 5000])
 def test_unicode_and_huge_organization_ids(reader, value):
     for path in ("/api/windows-11-24h2/compatible", "/api/windows-11-24h2/incompatible",
-                 "/api/windows-11-24h2/not-assessed"):
+                 "/api/windows-11-24h2/not-assessed", "/api/windows-11-24h2/already-on-24h2"):
         assert_json_error(reader.get(f"{path}?organization_id={value}"), 400)
     # On exceptions and exports an organization may be a name: no such name, no rows, never a 500.
     assert reader.get(f"/api/exceptions?organization={value}").status_code == 200

@@ -1,9 +1,13 @@
 """Windows 11 24H2 readiness endpoints (paths and field names from the API contract)."""
+import io
+
 from django.db.models import Count, Max, Q
+from django.http import HttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, content_negotiation_class
 from rest_framework.response import Response
 
 from esinv.auth import actor_label
@@ -12,8 +16,10 @@ from esinv.pagination import HubPagination
 from esinv.params import positive_int
 from inventory.models import Windows11Assessment, Windows11Run
 from inventory.windows11.engine import REQUIREMENT_LABELS, REQUIREMENTS
+from inventory.windows11.report_files import write_excel, write_pdf
 from inventory.windows11.service import AssessmentAlreadyRunning, NoNinjaData, run_assessment
 from inventory.windows11.summary import code_counts, organization_breakdown, readiness_summary
+from variances.api.export_views import IgnoreAccept
 
 # --- serializers ---------------------------------------------------------------
 
@@ -286,3 +292,41 @@ def run_view(request):
         "run_id": run.pk,
         "summary": summary.as_dict(),
     })
+
+
+# --- files -----------------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _report_file(kind: str) -> HttpResponse:
+    summary, organizations = readiness_summary(), organization_breakdown()
+    buffer = io.BytesIO()
+    now = timezone.now()
+    if kind == "xlsx":
+        write_excel(summary, organizations, buffer)
+        content_type = XLSX
+    else:
+        write_pdf(summary, organizations, buffer, now)
+        content_type = "application/pdf"
+    response = HttpResponse(buffer.getvalue(), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="windows11-readiness-{now:%Y-%m-%d}.{kind}"'
+    return response
+
+
+@extend_schema(tags=["windows-11"], responses={(200, XLSX): OpenApiTypes.BINARY},
+               description="The readiness report as an Excel workbook: Summary (the partition), By organization "
+               "(the status endpoint's by_organization), Devices (every assessed device with its category).")
+@api_view(["GET"])
+@content_negotiation_class(IgnoreAccept)
+def export_excel_view(request):
+    return _report_file("xlsx")
+
+
+@extend_schema(tags=["windows-11"], responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+               description="The readiness report as a PDF: the partition, why incompatible devices fail, and "
+               "every organization's counts.")
+@api_view(["GET"])
+@content_negotiation_class(IgnoreAccept)
+def export_pdf_view(request):
+    return _report_file("pdf")

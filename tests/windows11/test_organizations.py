@@ -4,9 +4,12 @@ A fleet of 540 Windows workstations across 24 organizations, where the largest
 client's devices sort last by name (the old page grouped only the first 500
 devices by name, so it would have missed them).
 """
+import io
 import re
 
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from inventory.models import Organization, Windows11Assessment
 from inventory.windows11.engine import GIB
@@ -98,3 +101,41 @@ def test_page_for_one_organization_lists_all_its_incompatible_devices(staff_clie
     assert shown == set(Windows11Assessment.objects.filter(
         organization=largest, category="incompatible").values_list("hostname", flat=True))
     assert not re.search(r"<strong>C\d\d-\d+</strong>", html)
+
+
+def test_excel_and_pdf_exports_show_the_same_partition_and_organizations(reader, big_fleet):
+    expected, total = big_fleet
+    run_assessment()
+    status = reader.get(f"{BASE}/status").json()
+    response = reader.get(f"{BASE}/export/excel")
+    assert response.status_code == 200 and response["Content-Disposition"].endswith('.xlsx"')
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True) if len(row) > 1}
+    assert (summary["Compatible"], summary["Incompatible"], summary["Not assessed"], summary["Already on 24H2"],
+            summary["Total Windows devices"]) == (
+        status["compatible_devices"], status["incompatible_devices"], status["not_assessed_devices"],
+        status["already_on_24h2_devices"], total)
+    header, *rows = list(book["By organization"].iter_rows(values_only=True))
+    assert header[:7] == ("Organization", "Windows devices", "Compatible", "Incompatible", "Not assessed",
+                          "Already on 24H2", "on unsupported hardware")
+    assert [r[:7] for r in rows] == [
+        (o["organization"], o["total_windows_devices"], o["compatible_devices"], o["incompatible_devices"],
+         o["not_assessed_devices"], o["already_on_24h2_devices"], o["on_24h2_unsupported_devices"])
+        for o in status["by_organization"]]
+    device_rows = list(book["Devices"].iter_rows(values_only=True))[1:]
+    assert len(device_rows) == total
+    categories = [r[2] for r in device_rows]
+    assert categories.count("incompatible") == status["incompatible_devices"]
+    assert sum(1 for r in device_rows if r[4] == "yes") == status["on_24h2_unsupported_devices"]
+
+    pdf = reader.get(f"{BASE}/export/pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    cells = [line.strip() for line in text.split("\n")]  # one table cell per line
+    for org in status["by_organization"]:
+        at = cells.index(org["organization"])
+        assert cells[at + 1:at + 7] == [str(org[k]) for k in (
+            "total_windows_devices", "compatible_devices", "incompatible_devices", "not_assessed_devices",
+            "already_on_24h2_devices", "on_24h2_unsupported_devices")], org
+    at = cells.index("Total Windows devices")
+    assert cells[at + 1] == str(total)
