@@ -268,12 +268,16 @@ class MSPDataset:
                                 "name": "macOS 14" if m.node_class == "MAC" else "Ubuntu 22.04",
                                 "architecture": "64-bit", "buildNumber": "", "releaseId": ""}
         if not m.missing & 4:
-            device["memory"] = {"capacity": rng.choice([4, 8, 16, 32]) * 1024**3 - rng.choice([0, 2]) * 1024**2 * 64}
+            gib, less = rng.choice([4, 8, 16, 32]), rng.choice([0, 2])
+            ready = workstation is not None and workstation.ready_hardware
+            device["memory"] = {"capacity": gib * 1024**3 - (0 if ready else less * 1024**2 * 64)}
         if not m.missing & 1:
             device["processors"] = [{"name": cpu, "architecture": "x64", "maxClockSpeed": clock,
                                      "numCores": max(1, logical // 2), "numLogicalCores": logical}]
         if not m.missing & 2:
             size = rng.choice([128, 256, 512, 1024, 60]) * 1000**3
+            if workstation is not None and workstation.ready_hardware:
+                size = max(size, 128 * 1000**3)
             device["volumes"] = ([{"name": "C:", "driveLetter": "C:", "capacity": size, "freeSpace": size // 3},
                                   {"name": "D:", "driveLetter": "D:", "capacity": 2 * size, "freeSpace": size}]
                                  if windows else [{"name": "/", "driveLetter": "", "capacity": size,
@@ -288,14 +292,19 @@ class MSPDataset:
         tpm = rng.random() > 0.08
         version = rng.choice(["2.0, 1.38, 0", "2.0, 1.16, 0", "1.2, 2, 3"]) if tpm else ""
         capable = rng.random() > 0.1
-        return {"deviceId": row.id, "fields": {
+        fields = {
             "hastpm": "true" if tpm else "false",
             "tpmenabled": ("true" if rng.random() > 0.05 else "false") if tpm else "false",
             "tpmversion": version,
             "securebootavailable": "true" if capable else "false",
             "securebootenabled": ("true" if rng.random() > 0.2 else "false") if capable else
             ("" if rng.random() < 0.5 else "false"),
-        }}
+        }
+        if m.node_class == "WINDOWS_WORKSTATION" and windows_workstation_facts(m.seq, self.seed).ready_hardware:
+            # Already on 24H2 on supported hardware: the TPM and Secure Boot it needed are there.
+            fields.update(hastpm="true", tpmenabled="true", tpmversion="2.0, 1.38, 0", securebootavailable="true",
+                          securebootenabled="true")
+        return {"deviceId": row.id, "fields": fields}
 
     def tl_child_organizations(self) -> list[dict]:
         return [{"organizationId": c.tl_org_id, "name": c.tl_name, "displayName": c.tl_name, "computerCount": 0,

@@ -6,7 +6,10 @@ them on supported hardware (a few were forced onto 24H2 on old machines);
 the rest on Windows 10 22H2 and older builds (19041-19045) or on Windows 11
 21H2-23H2 (22000-22631). The OS name always matches the build. Supported
 CPUs are brand strings of processors on Microsoft's lists as Windows
-reports them; unsupported ones are real strings of older parts.
+reports them; unsupported ones are real strings of older parts. A machine on
+24H2 with a supported CPU also has the rest of the hardware 24H2 asks for
+(`ready_hardware`: TPM 2.0, Secure Boot, at least 4 GB of RAM and a 128 GB+
+disk), as it would have to have been to take the update.
 """
 import random
 from dataclasses import dataclass
@@ -73,6 +76,7 @@ class WindowsFacts:
     build: str
     release: str
     architecture: str
+    ready_hardware: bool = False  # on 24H2 with a supported CPU: TPM 2.0, Secure Boot, RAM and disk all pass
 
 
 def windows_workstation_facts(seq: int, seed: int) -> WindowsFacts:
@@ -90,4 +94,5 @@ def windows_workstation_facts(seq: int, seed: int) -> WindowsFacts:
     name, build, release = os_choices[rng.randrange(len(os_choices))]
     # Windows 11 is 64-bit only; a few Windows 10 machines run the 32-bit edition.
     architecture = "32-bit" if kind == "win10" and cpus is UNSUPPORTED_CPUS and rng.random() < 0.05 else "64-bit"
-    return WindowsFacts(cpu, logical, clock, name, build, release, architecture)
+    ready = kind == "24h2" and cpus is SUPPORTED_CPUS
+    return WindowsFacts(cpu, logical, clock, name, build, release, architecture, ready)

@@ -49,3 +49,22 @@ def test_generated_ninja_devices_carry_those_facts():
         if "processors" in device:
             assert device["processors"][0]["name"] == windows_workstation_facts(row.machine.seq, msp.seed).cpu
     assert seen > 50
+
+
+def test_machines_on_24h2_with_a_supported_cpu_have_the_rest_of_the_hardware_too():
+    msp = generate_msp(devices=600, seed=5)
+    ready = 0
+    for row in msp.day(0)[0]:
+        m = row.machine
+        if m.node_class != "WINDOWS_WORKSTATION" or not windows_workstation_facts(m.seq, msp.seed).ready_hardware:
+            continue
+        device, custom = msp.ninja_device(row, 0), msp.ninja_custom_fields(row)
+        ready += 1
+        assert int(device["os"]["buildNumber"]) >= 26100 if "os" in device else True
+        if custom:
+            assert (custom["fields"]["tpmversion"], custom["fields"]["securebootenabled"]) == ("2.0, 1.38, 0", "true")
+        if "memory" in device:
+            assert device["memory"]["capacity"] >= 4 * 1024**3
+        if "volumes" in device:
+            assert device["volumes"][0]["capacity"] >= 128 * 1000**3
+    assert ready > 20
