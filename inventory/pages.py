@@ -1,6 +1,8 @@
 """Dashboard pages of the inventory: device search (`/devices/?q=`) and Windows 11 readiness (`/windows-11/`)."""
 from collections import Counter, defaultdict
 
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import render
 
 from esinv import charts
@@ -66,20 +68,23 @@ def windows11_summary() -> dict:
     return summary
 
 
-def incompatible_devices(organization_id: int | None, per_organization: int, limit: int = WIN11_DEVICE_LIMIT):
-    """Incompatible devices (category incompatible) by organization id: at most `per_organization` each, and
-    `limit` in all. Only what the page shows; every count on the page comes from the grouped query."""
-    rows = Windows11Assessment.objects.filter(category=Windows11Assessment.INCOMPATIBLE)
-    if organization_id:
-        rows = rows.filter(organization_id=organization_id)
-    rows = rows.only(
-        "hostname", "display_name", "cpu_model", "os_name", "deficiencies", "organization_id",
-        "system_manufacturer", "system_model",
-    ).order_by("organization_id", "hostname")[:limit]
+def incompatible_devices(organization_ids: list[int | None], per_organization: int) -> dict:
+    """Incompatible devices (category incompatible) of these organizations, at most `per_organization` each
+    (first by hostname), by organization id: one query with a window. Only what the page lists; every count
+    on the page comes from the grouped query."""
+    ids = [i for i in organization_ids if i is not None]
+    wanted = Q(organization_id__in=ids) | (Q(organization_id__isnull=True) if None in organization_ids else Q(pk=None))
+    rows = (
+        Windows11Assessment.objects.filter(wanted, category=Windows11Assessment.INCOMPATIBLE)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("organization_id")], order_by=F("hostname").asc()))
+        .filter(rank__lte=per_organization)
+        .only("hostname", "display_name", "cpu_model", "os_name", "deficiencies", "organization_id",
+              "system_manufacturer", "system_model")
+        .order_by("organization_id", "hostname")
+    )
     by_org = defaultdict(list)
     for row in rows:
-        if len(by_org[row.organization_id]) < per_organization:
-            by_org[row.organization_id].append(row)
+        by_org[row.organization_id].append(row)
     return by_org
 
 
@@ -106,10 +111,12 @@ def windows11(request):
     with_incompatible = [o for o in organizations if o["incompatible_devices"]]
     if organization_id:
         with_incompatible = [o for o in with_incompatible if o["organization_id"] == organization_id]
-        devices = incompatible_devices(organization_id, per_organization=WIN11_DEVICE_LIMIT)
+        per_organization = WIN11_DEVICE_LIMIT
     else:
         with_incompatible = with_incompatible[:WIN11_TOP_ORGANIZATIONS]
-        devices = incompatible_devices(None, per_organization=WIN11_DEVICES_PER_ORGANIZATION)
+        per_organization = WIN11_DEVICES_PER_ORGANIZATION
+    devices = incompatible_devices([o["organization_id"] for o in with_incompatible], per_organization) \
+        if with_incompatible else {}
     groups = [{**org, "devices": devices.get(org["organization_id"], []), "hints": requirement_hints(org),
                "remediations": remediation_hints(devices.get(org["organization_id"], []))}
               for org in with_incompatible]
