@@ -4,7 +4,7 @@ from collections import Counter, defaultdict
 from django.shortcuts import render
 
 from esinv import charts
-from esinv.pages import kind_label, signed_in
+from esinv.pages import inventory_page, kind_label
 from esinv.params import is_plain_int
 from inventory.models import Organization, Windows11Assessment
 from inventory.search import MIN_QUERY_LENGTH, search_devices
@@ -29,7 +29,7 @@ def open_exceptions_by_key(keys: list[str]) -> dict[str, list[dict]]:
     return found
 
 
-@signed_in
+@inventory_page
 def devices(request):
     query = (request.GET.get("q") or "").strip()[:255]
     results, truncated, message = [], False, ""
@@ -89,7 +89,7 @@ def remediation_hints(assessments) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-@signed_in
+@inventory_page
 def windows11(request):
     raw_org = (request.GET.get("organization") or "").strip()
     organization_id = int(raw_org) if is_plain_int(raw_org) else None
