@@ -4,6 +4,7 @@ from collections import Counter, defaultdict
 from django.shortcuts import render
 
 from esinv import charts
+from esinv.access import user_access
 from esinv.pages import inventory_page, kind_label
 from esinv.params import is_plain_int
 from inventory.models import Organization, Windows11Assessment
@@ -109,5 +110,5 @@ def windows11(request):
         "total_incompatible": total,
         "organizations": organizations,
         "organization_id": organization_id,
-        "can_run": request.user.is_staff,
+        "can_run": user_access(request.user).inventory_write,
     })

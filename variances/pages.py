@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.shortcuts import render
 
+from esinv.access import user_access
 from esinv.errors import APIError
 from esinv.pages import inventory_page
 from inventory.hostnames import clean_hostname
@@ -143,5 +144,5 @@ def variances(request):
         "date_choices": reconciled_dates(),
         "organizations": organizations,
         "exports": export_links(filters, day),
-        "can_act": request.user.is_staff,
+        "can_act": user_access(request.user).inventory_write,
     }, status=status_code)
