@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 
-from esinv.models import APIKey
+from esinv.admin_mixins import ViewOnlyAdminMixin
+from esinv.models import APIKey, AuthFailure
 
 
 @admin.register(APIKey)
@@ -28,3 +29,13 @@ class APIKeyAdmin(admin.ModelAdmin):
             key.revoke()
             count += 1
         self.message_user(request, f"Revoked {count} key(s).")
+
+
+@admin.register(AuthFailure)
+class AuthFailureAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """Failed sign-ins and bad API keys of the last day; deleting an address's rows lifts its lockout."""
+
+    list_display = ("at", "address", "kind", "username")
+    list_filter = ("kind",)
+    search_fields = ("address", "username")
+    date_hierarchy = "at"

@@ -6,4 +6,4 @@ class EsinvConfig(AppConfig):
     verbose_name = "API access"
 
     def ready(self):
-        from esinv import schema  # noqa: F401  (registers the OpenAPI auth extension)
+        from esinv import lockout, schema  # noqa: F401  (the failed sign-in counter; the OpenAPI auth extension)

@@ -2,8 +2,9 @@
 
 Callers are API keys (`X-API-Key: <key>` or `Authorization: Bearer <key>`) or
 signed-in users (Django sessions from the admin or the Microsoft sign-in, with
-CSRF on unsafe methods). Reads need either, unless ESINV_ANONYMOUS_READ is on;
-writes need a write key or a staff user.
+CSRF on unsafe methods). Keys read (and write keys write); signed-in people get what their grants
+say (esinv.access); anonymous callers read only when ESINV_ANONYMOUS_READ is
+on. Bad keys count towards the lockout of esinv.lockout.
 """
 from dataclasses import dataclass
 
@@ -11,7 +12,9 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework import authentication, exceptions, permissions
 
-from esinv.models import APIKey, hash_key
+from esinv import lockout
+from esinv.access import user_access
+from esinv.models import APIKey, AuthFailure, hash_key
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,13 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
         raw = _raw_key_from(request)
         if not raw:
             return None
+        try:
+            lockout.refuse_if_locked_out(request)
+        except lockout.LockedOut as locked:
+            raise exceptions.Throttled(wait=locked.seconds, detail=str(locked)) from None
         key = APIKey.objects.active().filter(key_hash=hash_key(raw)).first()
         if key is None:
+            lockout.record_failure(request, AuthFailure.API_KEY)
             raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
         now = timezone.now()
         # Touch at most once a minute: a dashboard polling every few seconds
@@ -92,29 +100,43 @@ def actor_user(request):
 def can_write(request) -> bool:
     if is_api_key(request):
         return request.auth.can_write
-    user = getattr(request, "user", None)
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+    return user_access(getattr(request, "user", None)).inventory_write
+
+
+NO_ACCESS_MESSAGE = "Your account has no access yet: ask an administrator to grant it."
 
 
 class HubAccess(permissions.BasePermission):
-    """Default permission for every hub endpoint (QBR has its own)."""
+    """Default permission for every hub endpoint (QBR has its own).
+
+    API keys: read keys read, write keys write. Signed-in people: what
+    esinv.access grants them (staff read and write, "Viewers" read, anyone
+    else 403). Anonymous callers: 401, except GETs with ESINV_ANONYMOUS_READ.
+    """
 
     message = "Authentication required: send an API key or sign in."
 
     def has_permission(self, request, view):
-        if request.method in permissions.SAFE_METHODS:
-            if settings.ESINV_ANONYMOUS_READ:
-                return True
-            return bool(request.user and request.user.is_authenticated)
-        if not (request.user and request.user.is_authenticated):
-            return False
-        if not can_write(request):
-            self.message = (
-                "This API key is read-only." if is_api_key(request)
-                else "Only staff users may change data."
-            )
-            return False
-        return True
+        safe = request.method in permissions.SAFE_METHODS
+        if is_api_key(request):
+            if not safe and not request.auth.can_write:
+                self.message = "This API key is read-only."
+                return False
+            return True
+        user = request.user
+        if user and user.is_authenticated:
+            access = user_access(user)
+            if not access.anything:
+                self.message = NO_ACCESS_MESSAGE
+                return False
+            if not access.inventory_read:
+                self.message = "Your account may use QBR data only; inventory data needs another grant."
+                return False
+            if not safe and not access.inventory_write:
+                self.message = "Only staff users may change data."
+                return False
+            return True
+        return safe and settings.ESINV_ANONYMOUS_READ
 
 
 class PublicAccess(permissions.BasePermission):

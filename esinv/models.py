@@ -49,3 +49,24 @@ class APIKey(models.Model):
     def revoke(self):
         self.revoked_at = timezone.now()
         self.save(update_fields=["revoked_at"])
+
+
+class AuthFailure(models.Model):
+    """One failed authentication (a wrong password or API key) from a client address; the lockout counts these."""
+
+    PASSWORD = "password"
+    API_KEY = "api_key"
+    KINDS = [(PASSWORD, "Password sign-in"), (API_KEY, "API key")]
+
+    address = models.CharField(max_length=64, help_text="Client address the attempt came from.")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    kind = models.CharField(max_length=20, choices=KINDS)
+    username = models.CharField(max_length=150, blank=True, help_text="Name tried (password sign-ins only).")
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["address", "at"], name="esinv_authfail_addr_at")]
+        verbose_name = "failed sign-in"
+
+    def __str__(self):
+        return f"{self.get_kind_display()} from {self.address} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -14,6 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from collectors.models import CollectorBatch, CollectorJob
 from collectors.runs import cleanup_stale
 from esinv import charts
+from esinv.access import user_access
 from esinv.status import build_status
 from inventory.freshness import Freshness
 from inventory.models import Vendor
@@ -29,16 +30,40 @@ BATCH_BADGES = {"completed": "green", "failed": "red", "cancelled": "grey", "run
 RECENT_BATCHES = 5
 
 
-def signed_in(view):
-    """Pages need a signed-in user; anyone else is sent to the sign-in page, coming back afterwards."""
+def requires(grant: str, refusal, *, title: str = "Not allowed"):
+    """Page decorator: anonymous visitors go to the sign-in page (and come back afterwards); signed-in
+    users need `grant` (an attribute of esinv.access.Access). Accounts granted nothing yet get the
+    polite no-access page, others without this grant a refusal (`refusal`: text, or a function of
+    nothing giving it); both answer 403."""
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect(f"{SIGN_IN_PATH}?{urlencode({'next': request.get_full_path()})}")
-        return view(request, *args, **kwargs)
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect(f"{SIGN_IN_PATH}?{urlencode({'next': request.get_full_path()})}")
+            access = user_access(request.user)
+            if not access.anything:
+                return no_access(request)
+            if not getattr(access, grant):
+                return refused(request, refusal() if callable(refusal) else refusal, title=title)
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
+
+    return decorate
+
+
+# The overview, variances, devices and Windows 11 pages show client inventory data.
+inventory_page = requires(
+    "inventory_read",
+    "This page shows client inventory data, which your account may not see. "
+    "Ask an administrator if you need it.",
+)
+
+
+def no_access(request):
+    """Signed in, but granted nothing yet (a new Microsoft sign-in, an invited account without a group)."""
+    return render(request, "pages/no_access.html", {"title": "No access yet"}, status=403)
 
 
 def safe_next(request) -> str:
@@ -58,7 +83,7 @@ def microsoft_configured(request) -> bool:
 
 
 def sign_in(request):
-    """Two ways in: the Microsoft sign-in (QBR users, staff) and a staff account (the admin's form)."""
+    """Two ways in: the Microsoft sign-in and a password account staff created (allauth's form)."""
     next_url = safe_next(request)
     if request.user.is_authenticated:
         return redirect(next_url)
@@ -66,7 +91,7 @@ def sign_in(request):
         "title": "Sign in",
         "microsoft_ready": microsoft_configured(request),
         "microsoft_url": f"/api/auth/microsoft/login?{urlencode({'next': next_url})}",
-        "staff_url": f"/admin/login/?{urlencode({'next': next_url})}",
+        "password_url": f"/accounts/login/?{urlencode({'next': next_url})}",
     })
 
 
@@ -108,7 +133,7 @@ def trend_chart(days: list[dict]):
                              colours=colours)
 
 
-@signed_in
+@inventory_page
 def overview(request):
     cleanup_stale()  # as /api/status does, so the page and the API agree
     status = build_status()
@@ -136,5 +161,5 @@ def overview(request):
         "batches": batches,
         "running_batch": running,
         "has_data": any(v["devices"] for v in vendors),
-        "can_run": request.user.is_staff,
+        "can_run": user_access(request.user).inventory_write,
     })

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, so its process_exception sees a locked-out sign-in first (answers 429).
+    "esinv.lockout.LockoutMiddleware",
 ]
 
 ROOT_URLCONF = "esinv.urls"
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "esinv.access.access_context",
             ],
         },
     },
@@ -129,7 +132,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend that first refuses a locked-out client address (esinv/lockout.py).
+    "esinv.lockout.LockoutBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
@@ -153,6 +157,11 @@ CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SESSION_COOKIE_SAMESITE = env_str("SESSION_COOKIE_SAMESITE", "None" if SESSION_COOKIE_SECURE else "Lax")
 CSRF_COOKIE_SAMESITE = env_str("CSRF_COOKIE_SAMESITE", "None" if CSRF_COOKIE_SECURE else "Lax")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+# Proxies in front of the hub that append the client's address to X-Forwarded-For. The client
+# address (throttling, sign-in lockout) is REMOTE_ADDR when 0, else the address the outermost of
+# them appended: a header the caller sends itself is never trusted.
+ESINV_TRUSTED_PROXIES = env_int("ESINV_TRUSTED_PROXIES", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = ESINV_TRUSTED_PROXIES
 
 # --- CORS -----------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
@@ -190,6 +199,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": ESINV_TRUSTED_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ES Inventory Hub API",
@@ -212,6 +222,26 @@ ESINV_ANONYMOUS_READ = env_bool("ESINV_ANONYMOUS_READ", False)
 ESINV_THROTTLE_RATE = env_str("ESINV_THROTTLE_RATE", "600/min")
 ESINV_THROTTLE_ANON_RATE = env_str("ESINV_THROTTLE_ANON_RATE", "120/min")
 ESINV_MAX_PAGE_SIZE = env_int("ESINV_MAX_PAGE_SIZE", 1000)
+
+# --- Accounts and access (esinv/access.py, esinv/accounts.py, esinv/lockout.py) ----
+# Group whose members (not staff) may read client inventory data; created by a data migration.
+ESINV_VIEWER_GROUP = env_str("ESINV_VIEWER_GROUP", "Viewers")
+# Failed sign-ins and bad API keys per client address: this many within the window lock the
+# address out for the lockout time after the last one (0 turns the lockout off).
+ESINV_AUTH_FAILURE_LIMIT = env_int("ESINV_AUTH_FAILURE_LIMIT", 10)
+ESINV_AUTH_FAILURE_WINDOW_MINUTES = env_int("ESINV_AUTH_FAILURE_WINDOW_MINUTES", 15)
+ESINV_AUTH_LOCKOUT_MINUTES = env_int("ESINV_AUTH_LOCKOUT_MINUTES", 15)
+
+# --- Mail (password reset only; without EMAIL_HOST the reset page says to ask staff) ----
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)  # STARTTLS, unless implicit TLS is chosen
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 # --- Domain rules -----------------------------------------------------------
 # A NinjaOne device whose display name or location matches is a spare.
@@ -246,6 +276,12 @@ if env_str("REDIS_URL", ""):
 # --- Microsoft sign-in (django-allauth) ------------------------------------
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# Accounts by invitation: local sign-up closed (esinv/accounts.py); reset mail only to known accounts.
+ACCOUNT_ADAPTER = "esinv.accounts.InvitationOnlyAccountAdapter"
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Failed logins are counted by esinv.lockout (one mechanism for forms and API keys), not allauth;
+# allauth's other request limits (password reset mails ...) stay.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
 # allauth's own /accounts/microsoft/login/ keeps needing a POST; the dashboard's
 # GET /api/auth/microsoft/login starts the flow itself (see docs/qbr.md).
 SOCIALACCOUNT_LOGIN_ON_GET = False

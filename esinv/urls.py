@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from esinv import health, status
+from esinv import accounts, health, status
 
 api_patterns = [
     path("health", health.health, name="health"),
@@ -20,6 +20,9 @@ api_patterns = [
 urlpatterns = [
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
+    # Before allauth's own routes: sign-up is closed, password reset needs mail (esinv/accounts.py).
+    path("accounts/signup/", accounts.signup_closed, name="signup-closed"),
+    path("accounts/password/reset/", accounts.password_reset, name="password-reset"),
     path("accounts/", include("allauth.urls")),
     path("", include("esinv.page_urls")),
 ]

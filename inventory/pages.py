@@ -6,7 +6,8 @@ from django.db.models.functions import RowNumber
 from django.shortcuts import render
 
 from esinv import charts
-from esinv.pages import kind_label, signed_in
+from esinv.access import user_access
+from esinv.pages import inventory_page, kind_label
 from esinv.params import is_plain_int
 from inventory.models import Windows11Assessment
 from inventory.search import MIN_QUERY_LENGTH, search_devices
@@ -34,7 +35,7 @@ def open_exceptions_by_key(keys: list[str]) -> dict[str, list[dict]]:
     return found
 
 
-@signed_in
+@inventory_page
 def devices(request):
     query = (request.GET.get("q") or "").strip()[:255]
     results, truncated, message = [], False, ""
@@ -102,7 +103,7 @@ def remediation_hints(assessments) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-@signed_in
+@inventory_page
 def windows11(request):
     raw_org = (request.GET.get("organization") or "").strip()
     organization_id = int(raw_org) if is_plain_int(raw_org) else None
@@ -131,5 +132,5 @@ def windows11(request):
         "organizations_more": organizations[WIN11_ORGANIZATIONS_SHOWN:],
         "groups": groups,
         "organization_id": organization_id,
-        "can_run": request.user.is_staff,
+        "can_run": user_access(request.user).inventory_write,
     })

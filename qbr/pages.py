@@ -8,14 +8,13 @@ from django.db.models import Max
 from django.shortcuts import render
 from django.utils import timezone
 
-from esinv.pages import refused, signed_in
+from esinv.pages import requires
 from inventory.models import Organization
 from qbr.aggregation import MonthValue
 from qbr.catalogue import CATALOGUE
 from qbr.devices import device_counts
 from qbr.models import MonthlyMetric
 from qbr.periods import Month, Quarter, parse_month, parse_quarter
-from qbr.permissions import user_can_read_qbr
 from qbr.scorecard import score_quarter
 
 QUARTERS_OFFERED = 8
@@ -83,11 +82,13 @@ def smart_number_rows(organization_id: int, values: list[MonthValue]) -> list[di
     ]
 
 
-@signed_in
+def _refusal() -> str:
+    return (f'The QBR pages are for members of the "{settings.QBR_READER_GROUP}" group. '
+            "Ask an administrator to add your account to it.")
+
+
+@requires("qbr_read", _refusal, title="QBR: not allowed")
 def qbr(request):
-    if not user_can_read_qbr(request.user):
-        return refused(request, f'The QBR pages are for members of the "{settings.QBR_READER_GROUP}" group. '
-                                "Ask an administrator to add your account to it.", title="QBR: not allowed")
     today = timezone.localdate()
     organization_id = Organization.MSP_ID
     quarter = pick_quarter(request.GET.get("quarter", ""), organization_id, today)

@@ -1,9 +1,9 @@
 """Who may read and write QBR data.
 
-- Signed-in users (Microsoft sign-in or admin session): read when in the
+- Signed-in users (Microsoft sign-in or a password): read when in the
   "QBR" or "QBR editors" group, or staff, or superuser; write when in
-  "QBR editors" or superuser. Unsafe methods need the CSRF token (DRF's
-  SessionAuthentication enforces it).
+  "QBR editors" or superuser (the rule is esinv.access's). Unsafe methods
+  need the CSRF token (DRF's SessionAuthentication enforces it).
 - API keys: a read key reads QBR, a write key also writes (entries are
   audited as `apikey:NAME`).
 - Anonymous callers get 401 JSON, whatever ESINV_ANONYMOUS_READ says: QBR
@@ -12,29 +12,16 @@
 from django.conf import settings
 from rest_framework import permissions
 
-from esinv.auth import is_api_key
-
-
-def _group_names(user) -> set[str]:
-    cached = getattr(user, "_qbr_groups", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user._qbr_groups = cached
-    return cached
+from esinv.access import user_access
+from esinv.auth import NO_ACCESS_MESSAGE, is_api_key
 
 
 def user_can_read_qbr(user) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.is_staff or user.is_superuser:
-        return True
-    return bool(_group_names(user) & {settings.QBR_READER_GROUP, settings.QBR_EDITOR_GROUP})
+    return user_access(user).qbr_read
 
 
 def user_can_write_qbr(user) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or settings.QBR_EDITOR_GROUP in _group_names(user)
+    return user_access(user).qbr_write
 
 
 class QBRAccess(permissions.BasePermission):
@@ -50,8 +37,12 @@ class QBRAccess(permissions.BasePermission):
                 self.message = "This API key is read-only."
                 return False
             return True
+        access = user_access(user)
+        if not access.anything:
+            self.message = NO_ACCESS_MESSAGE
+            return False
         if write:
             self.message = f'Changing QBR data needs membership of the "{settings.QBR_EDITOR_GROUP}" group.'
-            return user_can_write_qbr(user)
+            return access.qbr_write
         self.message = f'Reading QBR data needs membership of the "{settings.QBR_READER_GROUP}" group.'
-        return user_can_read_qbr(user)
+        return access.qbr_read

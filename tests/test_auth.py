@@ -89,8 +89,11 @@ def test_session_write_needs_csrf(staff_client):
     assert "CSRF" in response.json()["error"]["message"]
 
 
-def test_non_staff_session_cannot_write(db, django_user_model):
+def test_non_staff_viewer_reads_but_cannot_write(db, django_user_model, settings):
+    from django.contrib.auth.models import Group
+
     user = django_user_model.objects.create_user("viewer", password="x-Strong-123")
+    user.groups.add(Group.objects.get(name=settings.ESINV_VIEWER_GROUP))
     client = APIClient()
     client.force_login(user)
     assert client.get("/api/vendors").status_code == 200

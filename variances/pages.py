@@ -10,8 +10,9 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.shortcuts import render
 
+from esinv.access import user_access
 from esinv.errors import APIError
-from esinv.pages import signed_in
+from esinv.pages import inventory_page
 from inventory.hostnames import clean_hostname
 from inventory.models import Organization
 from variances import dates, reports
@@ -106,7 +107,7 @@ def reconciled_dates() -> list[str]:
     return [day for day, info in quality.items() if info["reconciled"]]
 
 
-@signed_in
+@inventory_page
 def variances(request):
     filters = page_filters(request.GET)
     error, rows, counts, total, day, status_code = "", [], [], 0, None, 200
@@ -143,5 +144,5 @@ def variances(request):
         "date_choices": reconciled_dates(),
         "organizations": organizations,
         "exports": export_links(filters, day),
-        "can_act": request.user.is_staff,
+        "can_act": user_access(request.user).inventory_write,
     }, status=status_code)

@@ -27,6 +27,7 @@ PAGES = [
     ("windows-11", "/windows-11/", "staff"),
     ("qbr", "/qbr/", "staff"),
     ("qbr-refused", "/qbr/", "outsider"),
+    ("no-access", "/", "newcomer"),
 ]
 SIZES = {"desktop": {"width": 1366, "height": 850}, "phone": {"width": 390, "height": 844}}
 
@@ -102,7 +103,9 @@ def build_demo(devices: int, days: int):
                                      first_name="Dana", last_name="Demo")
     staff.groups.add(*Group.objects.filter(name__in=["QBR", "QBR editors"]))
     outsider = User.objects.create_user("outsider", "outsider@example.com", "demo-pass-123")
-    return {"staff": staff, "outsider": outsider}
+    outsider.groups.add(*Group.objects.filter(name="Viewers"))  # reads inventory, not QBR
+    newcomer = User.objects.create_user("newcomer", "newcomer@example.com", "demo-pass-123")  # granted nothing
+    return {"staff": staff, "outsider": outsider, "newcomer": newcomer}
 
 
 def session_cookie(user) -> str:

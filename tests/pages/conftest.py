@@ -40,6 +40,12 @@ def member(db, django_user_model):
 
 
 @pytest.fixture
+def viewer(db, django_user_model, settings):
+    """Signed in, not staff, in the Viewers group: reads inventory pages, changes nothing."""
+    return signed_in_client(django_user_model, "inventory-viewer", groups=[settings.ESINV_VIEWER_GROUP])
+
+
+@pytest.fixture
 def qbr_member(db, django_user_model, settings):
     return signed_in_client(django_user_model, "qbr-user", groups=[settings.QBR_READER_GROUP])
 

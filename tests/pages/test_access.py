@@ -22,16 +22,16 @@ def microsoft_app(settings):
 def test_sign_in_without_a_microsoft_app_says_so(client):
     html = client.get("/sign-in/").content.decode()
     assert "Microsoft sign-in is not set up" in html and "/api/auth/microsoft/login" not in html
-    assert 'href="/admin/login/?next=%2F"' in html
+    assert 'href="/accounts/login/?next=%2F"' in html
 
 
-def test_sign_in_page_offers_microsoft_and_staff_account_with_next(client, settings):
+def test_sign_in_page_offers_microsoft_and_password_with_next(client, settings):
     microsoft_app(settings)
     response = client.get("/sign-in/", {"next": "/variances/?status=all"})
     html = response.content.decode()
     assert response.status_code == 200 and "<title>Sign in · ES Inventory Hub</title>" in html
     assert 'href="/api/auth/microsoft/login?next=%2Fvariances%2F%3Fstatus%3Dall"' in html
-    assert 'href="/admin/login/?next=%2Fvariances%2F%3Fstatus%3Dall"' in html
+    assert 'href="/accounts/login/?next=%2Fvariances%2F%3Fstatus%3Dall"' in html
 
 
 def test_sign_in_refuses_an_off_site_next(client, settings):
@@ -58,8 +58,8 @@ def test_every_page_has_a_title_and_the_navigation(staff, path, title):
     assert 'aria-current="page"' in html
 
 
-def test_qbr_refuses_a_user_outside_the_qbr_group(member, settings):
-    response = member.get("/qbr/")
+def test_qbr_refuses_a_viewer_outside_the_qbr_group(viewer, settings):
+    response = viewer.get("/qbr/")
     html = response.content.decode()
     assert response.status_code == 403
     assert "<title>QBR: not allowed" in html and f"&quot;{settings.QBR_READER_GROUP}&quot; group" in html
@@ -71,8 +71,8 @@ def test_qbr_member_who_is_not_staff_reads_qbr(qbr_member):
     assert response.status_code == 200 and "SmartNumbers" in response.content.decode()
 
 
-def test_non_staff_see_pages_without_action_buttons(member, reconciled):
-    overview = member.get("/").content.decode()
+def test_non_staff_see_pages_without_action_buttons(viewer, reconciled):
+    overview = viewer.get("/").content.decode()
     assert 'id="run-collectors"' not in overview and "needs a staff account" in overview
-    variances = member.get("/variances/").content.decode()
+    variances = viewer.get("/variances/").content.decode()
     assert 'class="act"' not in variances and "Read-only" in variances

@@ -86,6 +86,23 @@ class TestRoundTrip:
         assert status["qbr_access"] == {"read": False, "write": False}
         assert client.get("/api/qbr/thresholds").status_code == 403
 
+    def test_an_uninvited_microsoft_user_is_in_no_group_and_sees_nothing(self, settings, no_proxy,
+                                                                           django_user_model):
+        with _fake() as fake:
+            _configure(settings, fake)
+            client = Client()
+            _sign_in(client, fake)
+        user = django_user_model.objects.get(email="ada@contoso.example")
+        assert not user.groups.exists() and not user.is_staff and not user.is_superuser
+        settings.ESINV_ANONYMOUS_READ = True  # opens reads to anonymous callers, never to ungranted accounts
+        for path in ("/api/exceptions", "/api/organizations", "/api/variances/export/csv", "/api/status"):
+            response = client.get(path)
+            assert response.status_code == 403, path
+            assert response.json()["error"]["code"] == "permission_denied"
+        for path in ("/", "/variances/", "/devices/", "/windows-11/", "/qbr/"):
+            page = client.get(path)
+            assert page.status_code == 403 and "Your account has no access yet" in page.content.decode()
+
     def test_group_membership_opens_qbr(self, settings, no_proxy, django_user_model):
         from django.contrib.auth.models import Group
 
@@ -112,13 +129,14 @@ class TestRoundTrip:
             _sign_in(client, fake)
         assert client.get("/api/auth/status").json()["user"]["email"] == "ada@contoso.example"
 
-    def test_other_domains_are_refused(self, settings, no_proxy):
+    def test_other_domains_are_refused(self, settings, no_proxy, django_user_model):
         with _fake({**PROFILE, "mail": "eve@elsewhere.example"}) as fake:
             _configure(settings, fake)
             client = Client()
             finish = _sign_in(client, fake)
         assert finish.status_code == 403 and finish.json()["error"]["code"] == "sign_in_refused"
         assert client.get("/api/auth/status").json()["authenticated"] is False
+        assert not django_user_model.objects.exists()  # no account is created for another domain
 
     def test_multi_tenant_without_domain_list_fails_closed(self, settings, no_proxy):
         with _fake(tenant="organizations") as fake:
