@@ -71,7 +71,8 @@ def running_batch() -> CollectorBatch | None:
 
 
 def start_batch(names: list[str] | None = None, *, run_cross_vendor: bool = True, snapshot_date: date | None = None,
-                trigger: str = "api", requested_by: str = "", enqueue: bool = True) -> CollectorBatch:
+                trigger: str = "api", requested_by: str = "", enqueue: bool = True,
+                confirm_drop: bool = False) -> CollectorBatch:
     """Create a batch (taking the run lock) and queue its jobs. Raises UnknownCollector / RunConflict."""
     specs = resolve_names(names)
     cleanup_stale()
@@ -81,7 +82,7 @@ def start_batch(names: list[str] | None = None, *, run_cross_vendor: bool = True
             batch = CollectorBatch.objects.create(
                 status=RunStatus.QUEUED, snapshot_date=day, run_cross_vendor=run_cross_vendor,
                 cross_vendor_status=CrossVendorStatus.PENDING if run_cross_vendor else CrossVendorStatus.NOT_REQUESTED,
-                trigger=trigger, requested_by=requested_by[:150], active_slot=1,
+                trigger=trigger, requested_by=requested_by[:150], active_slot=1, confirm_drop=confirm_drop,
                 message=f"Queued: {', '.join(spec.label for spec in specs)}",
             )
             CollectorJob.objects.bulk_create([
@@ -93,7 +94,7 @@ def start_batch(names: list[str] | None = None, *, run_cross_vendor: bool = True
         active = running_batch()
         if active is None:  # it finished between our insert and this read
             return start_batch(names, run_cross_vendor=run_cross_vendor, snapshot_date=snapshot_date,
-                               trigger=trigger, requested_by=requested_by, enqueue=enqueue)
+                               trigger=trigger, requested_by=requested_by, enqueue=enqueue, confirm_drop=confirm_drop)
         raise RunConflict(active) from None
     if enqueue:
         enqueue_jobs(batch)
@@ -139,7 +140,7 @@ def run_job(job_id: str, *, on_progress=None) -> CollectorJob | None:
         status=RunStatus.RUNNING, started_at=now
     )
     spec = registry.get(job.name)
-    ctx = RunContext(job.snapshot_date, job_pk=job.pk, on_progress=on_progress)
+    ctx = RunContext(job.snapshot_date, job_pk=job.pk, on_progress=on_progress, confirm_drop=job.batch.confirm_drop)
     try:
         if spec is None:
             raise VendorError(job.name, "run", "this collector is no longer registered")
@@ -214,6 +215,21 @@ def finish_batch_if_done(batch_pk: int) -> bool:
         ended_at=timezone.now(), active_slot=None,
     )
     return True
+
+
+def rerun_accepting_drop(jobs, *, requested_by: str = "", enqueue: bool = True) -> CollectorBatch:
+    """A new batch re-running the given failed jobs' collectors for their date, accepting a sudden drop.
+
+    Raises ValueError when no failed job is given or they are of different dates; RunConflict as start_batch."""
+    failed = [job for job in jobs if job.status == RunStatus.FAILED]
+    if not failed:
+        raise ValueError("Select failed jobs to re-run.")
+    days = {job.snapshot_date for job in failed}
+    if len(days) > 1:
+        raise ValueError("Select failed jobs of one snapshot date: one batch runs at a time.")
+    names = list(dict.fromkeys(job.name for job in sorted(failed, key=lambda job: job.pk)))
+    return start_batch(names, snapshot_date=days.pop(), trigger="admin", requested_by=requested_by,
+                       enqueue=enqueue, confirm_drop=True)
 
 
 def cancel_job(job: CollectorJob, reason: str = "Cancelled") -> bool:

@@ -2,7 +2,8 @@
 from django.conf import settings
 
 from collectors.clients.base import VendorError
-from collectors.clients.threatlocker import ListingChanged, ThreatLockerClient
+from collectors.clients.threatlocker import ListingChanged, ListingShort, ThreatLockerClient
+from collectors.completeness import IncompleteDay, incomplete_message
 from collectors.context import RunContext
 from collectors.mapping import threatlocker_row
 from collectors.prefetch import prefetched
@@ -31,7 +32,7 @@ def fetch_rows(client: ThreatLockerClient, ctx: RunContext) -> tuple[list[dict],
         rows: dict[str, dict] = {}
         skipped = 0
         try:
-            for page in prefetched(client.computer_pages()):
+            for page in prefetched(client.computer_pages(), on_wait=ctx.beat):
                 total = page[0].get("totalRows") if isinstance(page[0], dict) else None
                 for computer in page:
                     if not isinstance(computer, dict) or computer.get("isDeleted"):
@@ -49,6 +50,9 @@ def fetch_rows(client: ThreatLockerClient, ctx: RunContext) -> tuple[list[dict],
             break
         except ListingChanged as exc:
             restarts += 1
+            if restarts > settings.THREATLOCKER_MAX_RESTARTS and isinstance(exc, ListingShort):
+                raise IncompleteDay(client.vendor, incomplete_message(
+                    client.vendor, "computers", exc.read, exc.total) + f" (read {restarts} times)") from None
             if restarts > settings.THREATLOCKER_MAX_RESTARTS:
                 raise VendorError(
                     client.vendor, "POST Computer/ComputerGetByAllParameters",

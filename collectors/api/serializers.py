@@ -37,6 +37,7 @@ class CollectorBatchSerializer(serializers.Serializer):
     collectors = serializers.SerializerMethodField()
     snapshot_date = serializers.DateField()
     run_cross_vendor = serializers.BooleanField()
+    confirm_drop = serializers.BooleanField(help_text="Staff accepted a sudden drop in a vendor's device count.")
     cross_vendor_status = serializers.CharField()
     cross_vendor_message = serializers.CharField()
     trigger = serializers.CharField()
@@ -68,6 +69,9 @@ class RunRequestSerializer(serializers.Serializer):
     collector = serializers.CharField(required=False, help_text='Legacy: "both", "ninja" or "threatlocker".')
     run_cross_vendor = serializers.BooleanField(required=False, default=True)
     snapshot_date = serializers.DateField(required=False, help_text="Day to file the snapshot under (default today).")
+    confirm_drop = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Accept a vendor day with more than COLLECTORS_MAX_DROP_PERCENT fewer devices than the previous day.")
 
 
 class RunResponseSerializer(CollectorBatchSerializer):

@@ -50,14 +50,18 @@ def parse_run_request(data) -> dict:
     cross = data.get("run_cross_vendor", True)
     if not isinstance(cross, bool):
         raise _invalid("run_cross_vendor must be true or false.", "run_cross_vendor")
+    confirm_drop = data.get("confirm_drop", False)
+    if not isinstance(confirm_drop, bool):
+        raise _invalid("confirm_drop must be true or false.", "confirm_drop")
     day = parse_date(data.get("snapshot_date"), "snapshot_date")
     if day is not None and day > timezone.localdate():
         raise BadRequest("snapshot_date cannot be in the future.", code="invalid_date",
                          details={"field": "snapshot_date"})
-    unknown_fields = sorted(set(data) - {"collectors", "collector", "run_cross_vendor", "snapshot_date"})
+    unknown_fields = sorted(set(data) - {"collectors", "collector", "run_cross_vendor", "snapshot_date",
+                                   "confirm_drop"})
     if unknown_fields:
         raise _invalid(f"Unknown field(s): {', '.join(unknown_fields)}.", unknown_fields[0])
-    return {"names": names, "run_cross_vendor": cross, "snapshot_date": day}
+    return {"names": names, "run_cross_vendor": cross, "snapshot_date": day, "confirm_drop": confirm_drop}
 
 
 def estimated_duration() -> float | None:
@@ -79,7 +83,7 @@ def run_collectors(request):
     try:
         batch = runs.start_batch(params["names"], run_cross_vendor=params["run_cross_vendor"],
                                  snapshot_date=params["snapshot_date"], trigger="api",
-                                 requested_by=actor_label(request))
+                                 requested_by=actor_label(request), confirm_drop=params["confirm_drop"])
     except runs.UnknownCollector as exc:
         raise _invalid(str(exc), "collectors", unknown=exc.unknown, allowed=registry.names()) from None
     except runs.RunConflict as exc:
