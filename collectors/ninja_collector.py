@@ -4,7 +4,7 @@ from django.conf import settings
 from collectors.clients.ninja import ListingShort, NinjaClient
 from collectors.completeness import IncompleteDay
 from collectors.context import RunContext
-from collectors.mapping import ninja_custom_facts, ninja_row
+from collectors.mapping import ninja_custom_facts, ninja_row, storable
 from collectors.prefetch import prefetched
 from collectors.writer import collect_day
 from inventory.models import Snapshot, Vendor
@@ -38,9 +38,9 @@ def _device_row(device, org_names: dict, locations: dict, resolve, resolver) -> 
     if not isinstance(device, dict):
         return None
     refs = device.get("references") if isinstance(device.get("references"), dict) else {}
-    org_id = str(device.get("organizationId") or "")
-    org_name = org_names.get(org_id) or str((refs.get("organization") or {}).get("name") or "")
-    location = locations.get(str(device.get("locationId"))) or str((refs.get("location") or {}).get("name") or "")
+    org_id = storable(device.get("organizationId") or "")
+    org_name = org_names.get(org_id) or storable((refs.get("organization") or {}).get("name"))
+    location = locations.get(str(device.get("locationId"))) or storable((refs.get("location") or {}).get("name"))
     organization_id = resolve(org_id or None, org_name)
     return ninja_row(device, organization_id=organization_id, org_name=org_name, location=location,
                      internal=resolver.is_internal(organization_id))
@@ -50,9 +50,9 @@ def fetch_rows(client: NinjaClient, ctx: RunContext) -> tuple[list[dict], dict]:
     """Every device as snapshot values, with custom fields; (rows, counts). Writes nothing but organizations."""
     ctx.progress(2, "NinjaOne: reading organizations and locations")
     organizations = client.organizations()
-    locations = {str(row.get("id")): str(row.get("name") or "") for row in client.locations() if isinstance(row, dict)}
+    locations = {str(row.get("id")): storable(row.get("name")) for row in client.locations() if isinstance(row, dict)}
     resolver = OrganizationResolver(Vendor.NINJA)
-    org_names = {str(row.get("id")): str(row.get("name") or "") for row in organizations if isinstance(row, dict)}
+    org_names = {storable(row.get("id")): storable(row.get("name")) for row in organizations if isinstance(row, dict)}
     our_org: dict[tuple[str, str], int | None] = {}
 
     def resolve(vendor_org_id, name):

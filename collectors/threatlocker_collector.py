@@ -5,7 +5,7 @@ from collectors.clients.base import VendorError
 from collectors.clients.threatlocker import ListingChanged, ListingShort, ThreatLockerClient
 from collectors.completeness import IncompleteDay, incomplete_message
 from collectors.context import RunContext
-from collectors.mapping import threatlocker_row
+from collectors.mapping import storable, threatlocker_row
 from collectors.prefetch import prefetched
 from collectors.writer import collect_day
 from inventory.models import Vendor
@@ -25,7 +25,7 @@ def fetch_rows(client: ThreatLockerClient, ctx: RunContext) -> tuple[list[dict],
 
     children = client.child_organizations()
     for org in children:
-        resolve(org.get("organizationId"), str(org.get("displayName") or org.get("name") or ""))
+        resolve(storable(org.get("organizationId")), storable(org.get("displayName") or org.get("name")))
 
     restarts = 0
     while True:
@@ -38,7 +38,8 @@ def fetch_rows(client: ThreatLockerClient, ctx: RunContext) -> tuple[list[dict],
                     if not isinstance(computer, dict) or computer.get("isDeleted"):
                         skipped += 1
                         continue
-                    organization_id = resolve(computer.get("organizationId"), str(computer.get("organization") or ""))
+                    organization_id = resolve(storable(computer.get("organizationId")),
+                                              storable(computer.get("organization")))
                     row = threatlocker_row(computer, organization_id=organization_id)
                     if row is None:
                         skipped += 1

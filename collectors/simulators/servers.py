@@ -172,7 +172,7 @@ class SimulatorServer:
                 time.sleep(float(params.get("seconds", 2)))
             elif kind == "expire_token":
                 self.expire_tokens()
-            elif kind in ("truncate", "page_shift", "short_page"):
+            elif kind in ("truncate", "page_shift", "short_page", "nul_bytes"):
                 after = kind
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         status, payload, extra = self.route(method, parts.path, query, headers, body)
@@ -183,6 +183,8 @@ class SimulatorServer:
             self.shift_listing()
         elif after == "short_page" and isinstance(payload, list):
             payload = payload[: int(fault.params.get("rows", 10))]
+        elif after == "nul_bytes":
+            payload = with_nul_bytes(payload, set(fault.params.get("keys") or NUL_KEYS))
         return status, payload, extra
 
     def expire_tokens(self):
@@ -291,6 +293,20 @@ class NinjaSimulator(SimulatorServer):
                 results.append(found)
         return {"cursor": {"name": f"cf-{index}", "offset": offset, "count": len(results),
                            "expires": int(time.time()) + 3600}, "results": results}
+
+
+NUL_KEYS = ("systemName", "displayName", "dnsName", "netbiosName", "hostname", "computerName", "organization",
+            "name", "operatingSystem", "group", "manufacturer", "model")
+
+
+def with_nul_bytes(value, keys: set):
+    """`value` with a NUL byte after the first character of every string under one of `keys` (at any depth)."""
+    if isinstance(value, list):
+        return [with_nul_bytes(item, keys) for item in value]
+    if isinstance(value, dict):
+        return {k: (v[:1] + "\x00" + v[1:] if k in keys and isinstance(v, str) and v else with_nul_bytes(v, keys))
+                for k, v in value.items()}
+    return value
 
 
 def _after_page(items: list[dict], after, page_size: int) -> list[dict]:
