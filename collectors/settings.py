@@ -48,9 +48,11 @@ COLLECTORS_RETRY_AFTER_MAX_SECONDS = env_float("COLLECTORS_RETRY_AFTER_MAX_SECON
 # --- Runs ---------------------------------------------------------------------
 # Collectors a run request without a list (or with "both"/"all") starts.
 COLLECTORS_DEFAULT = env_list("COLLECTORS_DEFAULT", ["ninja", "threatlocker"])
-# A running job with no heartbeat for this long is stale and marked failed.
-COLLECTORS_STALE_MINUTES = env_int("COLLECTORS_STALE_MINUTES", 10)
-# A queued job no worker picked up for this long is marked failed.
+# A running job with no heartbeat for this long (minutes, fractions allowed) is stale and marked failed, and a
+# batch run in-process (`manage.py collect`, a schedule) silent this long is released with its queued jobs.
+# Jobs beat every COLLECTORS_HEARTBEAT_SECONDS while paging and every 5 s while waiting for a vendor.
+COLLECTORS_STALE_MINUTES = env_float("COLLECTORS_STALE_MINUTES", 3.0)
+# A job queued on django-q2 that no worker picked up for this long is marked failed.
 COLLECTORS_QUEUED_STALE_MINUTES = env_int("COLLECTORS_QUEUED_STALE_MINUTES", 30)
 # Least seconds between two heartbeat writes of a job while it pages.
 COLLECTORS_HEARTBEAT_SECONDS = env_float("COLLECTORS_HEARTBEAT_SECONDS", 2.0)

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from collectors.models import CollectorBatch, CollectorJob
-from collectors.runs import cleanup_stale
 from esinv import charts
 from esinv.status import build_status
 from inventory.freshness import Freshness
@@ -110,7 +109,6 @@ def trend_chart(days: list[dict]):
 
 @signed_in
 def overview(request):
-    cleanup_stale()  # as /api/status does, so the page and the API agree
     status = build_status()
     names = dict(Vendor.objects.values_list("api_label", "name"))
     vendors = [

@@ -101,7 +101,10 @@ class StatusSerializer(serializers.Serializer):
     last_batch = CollectorBatchSerializer(allow_null=True)
     collectors = CollectorStateSerializer(many=True)
     worker = WorkerSerializer()
-    stale_jobs_cleaned = serializers.ListField(child=serializers.CharField())
+    stale_jobs = serializers.ListField(child=serializers.CharField(),
+                                       help_text="Jobs stale now, failed by the next cleanup (reads never clean).")
+    stale_jobs_cleaned = serializers.ListField(child=serializers.CharField(),
+                                               help_text="Always empty: kept for older dashboards.")
     timestamp = serializers.DateTimeField()
 
 
@@ -119,7 +122,10 @@ class ProgressSerializer(serializers.Serializer):
     progress_percent = serializers.IntegerField()
     message = serializers.CharField()
     collectors = CollectorJobSerializer(many=True)
-    stale_jobs_cleaned = serializers.ListField(child=serializers.CharField())
+    stale_jobs = serializers.ListField(child=serializers.CharField(),
+                                       help_text="Jobs stale now, failed by the next cleanup (reads never clean).")
+    stale_jobs_cleaned = serializers.ListField(child=serializers.CharField(),
+                                               help_text="Always empty: kept for older dashboards.")
     timestamp = serializers.DateTimeField()
 
 

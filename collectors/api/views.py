@@ -127,8 +127,8 @@ def _collector_states() -> list[dict]:
 @extend_schema(tags=["collectors"], responses=s.StatusSerializer)
 @api_view(["GET"])
 def collectors_status(request):
-    """Collector service status: the running batch, the last one, each collector's last job. Cleans stale jobs."""
-    cleaned = runs.cleanup_stale()
+    """Collector service status: the running batch, the last one, each collector's last job, and the jobs that are
+    stale now (reported only: `POST /api/collectors/cleanup-stale` and its schedule clean them)."""
     running = batches().filter(active_slot__isnull=False).first()
     last = batches().filter(active_slot__isnull=True).first()
     return Response({
@@ -137,7 +137,8 @@ def collectors_status(request):
         "last_batch": s.CollectorBatchSerializer(last).data if last else None,
         "collectors": _collector_states(),
         "worker": runs.worker_status(),
-        "stale_jobs_cleaned": cleaned,
+        "stale_jobs": [job["job_id"] for job in runs.find_stale()],
+        "stale_jobs_cleaned": [],  # kept for old dashboards: reads no longer clean
         "timestamp": timezone.now(),
     })
 
@@ -163,8 +164,8 @@ def collectors_history(request):
 @extend_schema(tags=["collectors"], responses=s.ProgressSerializer)
 @api_view(["GET"])
 def collectors_progress(request):
-    """Live progress of the running (else the latest) batch, and whether a worker is alive. Cleans stale jobs."""
-    cleaned = runs.cleanup_stale()
+    """Live progress of the running (else the latest) batch, whether a worker is alive, and the stale jobs
+    (reported only, never cleaned by this read)."""
     batch = batches().filter(active_slot__isnull=False).first() or batches().first()
     worker = runs.worker_status()
     data = s.CollectorBatchSerializer(batch).data if batch else None
@@ -180,7 +181,8 @@ def collectors_progress(request):
         "progress_percent": data["progress_percent"] if data else 0,
         "message": data["message"] if data else "No collection has run yet.",
         "collectors": data["collectors"] if data else [],
-        "stale_jobs_cleaned": cleaned,
+        "stale_jobs": [job["job_id"] for job in runs.find_stale()],
+        "stale_jobs_cleaned": [],  # kept for old dashboards: reads no longer clean
         "timestamp": timezone.now(),
     })
 
@@ -188,7 +190,8 @@ def collectors_progress(request):
 @extend_schema(tags=["collectors"], request=None, responses=s.CleanupSerializer)
 @api_view(["POST"])
 def cleanup_stale(request):
-    """Mark jobs with no heartbeat for COLLECTORS_STALE_MINUTES failed (and free their batch)."""
+    """Mark jobs nobody runs any more failed (no heartbeat for COLLECTORS_STALE_MINUTES, the queued jobs of a
+    stopped process, queued jobs no worker took) and free their batch."""
     cleaned = runs.cleanup_stale()
     return Response({
         "success": True, "cleaned": len(cleaned), "job_ids": cleaned,

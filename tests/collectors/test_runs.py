@@ -117,34 +117,84 @@ class TestJobLifecycle:
 
 
 class TestStaleJobs:
-    def running_job(self, heartbeat_minutes_ago):
-        job = start(["ninja"]).jobs.get()
+    def running_job(self, heartbeat_minutes_ago, trigger="api"):
+        job = start(["ninja"], trigger=trigger).jobs.get()
         beat = timezone.now() - timedelta(minutes=heartbeat_minutes_ago)
-        CollectorJob.objects.filter(pk=job.pk).update(status=RunStatus.RUNNING, started_at=beat, heartbeat_at=beat)
+        CollectorJob.objects.filter(pk=job.pk).update(status=RunStatus.RUNNING, started_at=beat, heartbeat_at=beat,
+                                                      task_id="q-task")
         return job
 
-    def test_no_heartbeat_for_ten_minutes_is_failed(self):
-        job = self.running_job(11)
+    def test_no_heartbeat_for_the_stale_window_is_failed(self, settings):
+        assert settings.COLLECTORS_STALE_MINUTES == 3  # the documented default
+        job = self.running_job(3.1)
         assert runs.cleanup_stale() == [job.job_id]
         job.refresh_from_db()
-        assert job.status == RunStatus.FAILED and job.message.startswith("Stale: no heartbeat for 10 minutes")
+        assert job.status == RunStatus.FAILED
+        assert job.message == ("Stale: the qcluster worker running it stopped (no heartbeat for 3 min); "
+                               "marked failed")
         batch = job.batch
         batch.refresh_from_db()
         assert batch.status == RunStatus.FAILED and batch.active_slot is None
 
     def test_recent_heartbeat_is_left_alone(self):
-        job = self.running_job(9)
+        job = self.running_job(2.9)
         assert runs.cleanup_stale() == []
         job.refresh_from_db()
         assert job.status == RunStatus.RUNNING
 
     def test_queued_job_no_worker_took(self, settings):
         job = start(["ninja"]).jobs.get()
-        CollectorJob.objects.filter(pk=job.pk).update(
-            created_at=timezone.now() - timedelta(minutes=settings.COLLECTORS_QUEUED_STALE_MINUTES + 1))
+        CollectorJob.objects.filter(pk=job.pk).update(task_id="q-task", created_at=timezone.now() - timedelta(
+            minutes=settings.COLLECTORS_QUEUED_STALE_MINUTES + 1))
         assert runs.cleanup_stale() == [job.job_id]
         job.refresh_from_db()
         assert "is qcluster running?" in job.message
+
+    def test_a_killed_collect_process_releases_its_batch_and_queued_jobs_at_the_heartbeat_window(self, settings):
+        """`manage.py collect` runs its jobs in-process: when it dies, its queued jobs have no task and would
+        never run. Its batch is released once it has been silent for COLLECTORS_STALE_MINUTES."""
+        batch = start(["ninja", "threatlocker"], trigger="command")
+        ninja, threatlocker = batch.jobs.order_by("id")
+        now = timezone.now()
+        CollectorJob.objects.filter(pk=ninja.pk).update(status=RunStatus.RUNNING, started_at=now, heartbeat_at=now)
+        # Within the window: nothing is stale and the lock holds.
+        assert runs.find_stale(now + timedelta(minutes=2.9)) == []
+        assert runs.cleanup_stale(now + timedelta(minutes=2.9)) == []
+        with pytest.raises(runs.RunConflict):
+            start(["ninja"])
+        # Past it: both jobs failed, saying what happened, and the batch released.
+        later = now + timedelta(minutes=3.1)
+        assert sorted(runs.cleanup_stale(later)) == sorted([ninja.job_id, threatlocker.job_id])
+        ninja.refresh_from_db()
+        threatlocker.refresh_from_db()
+        assert ninja.message == "Stale: the collect process stopped (no heartbeat for 3 min); marked failed"
+        assert threatlocker.message == ("Not run: the collect process stopped (no heartbeat for 3 min) before this "
+                                        "job started; marked failed")
+        assert "qcluster" not in ninja.message + threatlocker.message
+        batch.refresh_from_db()
+        assert batch.status == RunStatus.FAILED and batch.active_slot is None
+        assert start(["ninja"]).status == RunStatus.QUEUED
+
+    def test_a_live_in_process_batch_keeps_its_queued_jobs(self):
+        batch = start(["ninja", "threatlocker"], trigger="command")
+        ninja = batch.jobs.order_by("id").first()
+        # The first job is running and beating; the second waits its turn in the same process.
+        later = timezone.now() + timedelta(minutes=10)
+        CollectorJob.objects.filter(pk=ninja.pk).update(status=RunStatus.RUNNING, started_at=later,
+                                                        heartbeat_at=later)
+        assert runs.cleanup_stale(later + timedelta(minutes=1)) == []
+        assert set(batch.jobs.values_list("status", flat=True)) == {RunStatus.RUNNING, RunStatus.QUEUED}
+
+    def test_a_finished_batch_left_open_is_closed_only_after_the_window(self):
+        batch = start(["ninja"])
+        now = timezone.now()
+        batch.jobs.update(status=RunStatus.COMPLETED, started_at=now, ended_at=now, heartbeat_at=now)
+        assert runs.cleanup_stale(now + timedelta(minutes=1)) == []
+        batch.refresh_from_db()
+        assert batch.active_slot == 1  # the process that finished the job may be closing it right now
+        runs.cleanup_stale(now + timedelta(minutes=3.1))
+        batch.refresh_from_db()
+        assert batch.active_slot is None and batch.status == RunStatus.COMPLETED
 
     def test_a_stale_job_that_wakes_up_does_not_write(self, settings):
         settings.COLLECTORS_HEARTBEAT_SECONDS = 0
