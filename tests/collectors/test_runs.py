@@ -271,13 +271,40 @@ class TestFollowUps:
         assert "no common date" in batch.cross_vendor_message and batch.active_slot is None
 
 
-def test_daily_schedules_exist_and_are_idempotent():
-    from collectors.schedules import SCHEDULE_FUNC, ensure_daily_schedules
+def test_one_daily_batch_and_the_cleanup_schedule_exist_and_are_idempotent():
+    from collectors.schedules import CLEANUP_FUNC, SCHEDULE_FUNC, ensure_daily_schedules
 
-    daily = Schedule.objects.filter(func=SCHEDULE_FUNC).order_by("name")
-    assert list(daily.values_list("name", "args", "schedule_type")) == [
-        ("collect-ninja-daily", "'ninja'", "D"), ("collect-threatlocker-daily", "'threatlocker'", "D")]
-    assert ensure_daily_schedules() == [] and daily.count() == 2
+    daily = Schedule.objects.filter(func=SCHEDULE_FUNC)
+    assert list(daily.values_list("name", "args", "schedule_type")) == [("collect-daily", "", "D")]
+    cleanup = Schedule.objects.get(func=CLEANUP_FUNC)
+    assert (cleanup.name, cleanup.schedule_type, cleanup.minutes, cleanup.repeats) == (
+        "collectors-cleanup-stale", "I", 2, -1)
+    assert ensure_daily_schedules() == [] and daily.count() == 1
+
+
+def test_migration_replaces_per_vendor_schedules_keeping_their_time():
+    from datetime import UTC, datetime
+
+    from collectors.schedules import SCHEDULE_FUNC, replace_per_vendor_schedules
+
+    Schedule.objects.filter(func=SCHEDULE_FUNC).delete()
+    for name, hour in (("collect-ninja-daily", 3), ("collect-threatlocker-daily", 4)):
+        Schedule.objects.create(name=name, func=SCHEDULE_FUNC, args="'x'", schedule_type="D",
+                                next_run=datetime(2026, 11, 24, hour, 30, tzinfo=UTC))
+    assert replace_per_vendor_schedules(Schedule, now=datetime(2026, 11, 23, 12, tzinfo=UTC)) == ["collect-daily"]
+    daily = Schedule.objects.get(func=SCHEDULE_FUNC)
+    assert daily.name == "collect-daily" and daily.next_run == datetime(2026, 11, 24, 3, 30, tzinfo=UTC)
+
+
+def test_the_cleanup_task_fails_stale_jobs():
+    from collectors.tasks import cleanup_stale_jobs
+
+    job = start(["ninja"], trigger="command").jobs.get()
+    old = timezone.now() - timedelta(minutes=5)
+    CollectorJob.objects.filter(pk=job.pk).update(status=RunStatus.RUNNING, started_at=old, heartbeat_at=old)
+    CollectorBatch.objects.filter(pk=job.batch_id).update(created_at=old)
+    assert cleanup_stale_jobs() == f"1 stale job(s) marked failed: {job.job_id}"
+    assert CollectorBatch.objects.get().active_slot is None
 
 
 def test_next_daily_run():
@@ -297,6 +324,20 @@ class TestScheduledCollection:
         result = scheduled_collection("threatlocker", run_cross_vendor=False)
         batch = CollectorBatch.objects.get()
         assert result == f"{batch.batch_id}: completed" and batch.trigger == "schedule"
+
+    def test_the_daily_run_is_one_batch_of_every_vendor_reconciled_once(self, monkeypatch, caplog):
+        from collectors.tasks import scheduled_collection
+
+        reconciled = []
+        monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: {"rows_written": 1})
+        monkeypatch.setattr("collectors.threatlocker_collector.run", lambda ctx: {"rows_written": 1})
+        monkeypatch.setattr("variances.services.reconcile_day", lambda day, **kw: reconciled.append(day))
+        scheduled_collection()  # what the collect-daily schedule calls
+        batch = CollectorBatch.objects.get()
+        assert sorted(batch.jobs.values_list("name", flat=True)) == ["ninja", "threatlocker"]
+        assert batch.status == RunStatus.COMPLETED and batch.cross_vendor_status == CrossVendorStatus.COMPLETED
+        assert reconciled == [batch.snapshot_date]
+        assert "Reconciliation failed" not in caplog.text
 
     def test_gives_up_when_another_batch_keeps_running(self, settings):
         from collectors.tasks import scheduled_collection
