@@ -91,6 +91,8 @@ def recent_batches(limit: int = RECENT_BATCHES) -> list[CollectorBatch]:
         batch.badge = BATCH_BADGES.get(batch.status, "grey")
         for job in batch.jobs.all():
             job.badge = BATCH_BADGES.get(job.status, "grey")
+            # Refused for a sudden drop in device count: staff may re-run accepting it.
+            job.drop_refused = job.status == "failed" and job.error.startswith("SuddenDrop:")
     return batches
 
 
