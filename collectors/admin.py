@@ -1,4 +1,5 @@
-"""Batches and jobs in the admin: read-only records with their messages; a cancel action.
+"""Batches and jobs in the admin: read-only records with their messages; cancel and re-run-accepting-the-drop
+actions.
 
 The collection schedules are django-q2's own `Schedule` rows (Django Q > Scheduled tasks).
 """
@@ -32,13 +33,29 @@ class CollectorBatchAdmin(ReadOnlyMixin, admin.ModelAdmin):
                        "started_at", "ended_at", "duration_seconds")
     fields = readonly_fields
     inlines = [CollectorJobInline]
-    actions = ["cancel_batches"]
+    actions = ["cancel_batches", "rerun_accepting_drop"]
 
     @admin.action(description="Cancel the selected batches' queued or running jobs")
     def cancel_batches(self, request, queryset):
         jobs = CollectorJob.objects.filter(batch__in=queryset, status__in=RunStatus.ACTIVE)
         cancelled = sum(runs.cancel_job(job, f"Cancelled by {request.user.get_username()}") for job in jobs)
         self.message_user(request, f"{cancelled} job(s) cancelled.", messages.SUCCESS if cancelled else messages.INFO)
+
+    @admin.action(description="Re-run the failed collectors accepting the drop in device count")
+    def rerun_accepting_drop(self, request, queryset):
+        rerun(self, request, CollectorJob.objects.filter(batch__in=queryset, status=RunStatus.FAILED))
+
+
+def rerun(model_admin, request, jobs):
+    """Start a batch re-running `jobs` with confirm_drop; report the outcome in the admin."""
+    try:
+        batch = runs.rerun_accepting_drop(list(jobs), requested_by=f"admin:{request.user.get_username()}")
+    except (ValueError, runs.RunConflict) as exc:
+        model_admin.message_user(request, str(exc), messages.ERROR)
+        return
+    model_admin.message_user(
+        request, f"Batch {batch.batch_id} queued for {batch.snapshot_date}, accepting the drop in device count.",
+        messages.SUCCESS)
 
 
 @admin.register(CollectorJob)
@@ -54,10 +71,14 @@ class CollectorJobAdmin(ReadOnlyMixin, admin.ModelAdmin):
                        "error", "counts", "snapshot_date", "task_id", "created_at", "started_at", "ended_at",
                        "heartbeat_at", "duration_seconds")
     fields = readonly_fields
-    actions = ["cancel_jobs"]
+    actions = ["cancel_jobs", "rerun_accepting_drop"]
 
     @admin.action(description="Cancel the selected queued or running jobs")
     def cancel_jobs(self, request, queryset):
         cancelled = sum(runs.cancel_job(job, f"Cancelled by {request.user.get_username()}")
                         for job in queryset.filter(status__in=RunStatus.ACTIVE))
         self.message_user(request, f"{cancelled} job(s) cancelled.", messages.SUCCESS if cancelled else messages.INFO)
+
+    @admin.action(description="Re-run accepting the drop in device count (failed jobs)")
+    def rerun_accepting_drop(self, request, queryset):
+        rerun(self, request, queryset.filter(status=RunStatus.FAILED))

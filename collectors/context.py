@@ -23,8 +23,10 @@ class RunContext:
     """
 
     def __init__(self, snapshot_date: date, *, job_pk: int | None = None, on_progress=None, sleep=time.sleep,
-                 clock=time.monotonic):
+                 clock=time.monotonic, confirm_drop: bool = False):
         self.snapshot_date = snapshot_date
+        # Staff accepted a sudden drop in the vendor's device count for this run.
+        self.confirm_drop = confirm_drop
         self.job_pk = job_pk
         self.on_progress = on_progress
         self.sleep = sleep
@@ -50,6 +52,10 @@ class RunContext:
         )
         if not updated:
             raise JobAborted("the job is no longer running (cancelled or marked stale)")
+
+    def beat(self):
+        """A heartbeat with the current progress (while waiting for a vendor); throttled like progress."""
+        self.progress(self.percent, self.message)
 
     def checkpoint(self, percent: float, message: str):
         """A forced report: call before writing, so an aborted job never writes."""

@@ -54,12 +54,26 @@ def _describe(result) -> str:
     return f"run {pk}" if pk is not None else str(result)
 
 
+def missing_vendors(day, *, exclude=()) -> list[str]:
+    """Names of the inventory vendors (other than `exclude`, the ones just collected) without a snapshot for
+    `day`: reconciliation needs both."""
+    from inventory.models import Snapshot, Vendor
+
+    return [name for vendor_id, name in ((Vendor.NINJA, "NinjaOne"), (Vendor.THREATLOCKER, "ThreatLocker"))
+            if vendor_id not in exclude
+            and not Snapshot.objects.filter(vendor_id=vendor_id, snapshot_date=day).exists()]
+
+
 def reconcile_batch(batch: CollectorBatch) -> tuple[str, str]:
     """Run the variances reconciliation for the batch's date; (status, message) to record on the batch."""
     try:
         from variances.services import reconcile_day
     except ImportError as exc:
         return CrossVendorStatus.UNAVAILABLE, f"Reconciliation is not available: {exc}"
+    collected = set(batch.jobs.values_list("vendor_id", flat=True))
+    missing = missing_vendors(batch.snapshot_date, exclude=collected)
+    if missing:  # one vendor run alone for a day the other has not collected: nothing to reconcile yet
+        return CrossVendorStatus.SKIPPED, f"Not run: no {' or '.join(missing)} snapshot for {batch.snapshot_date}."
     kwargs = {}
     if "triggered_by" in inspect.signature(reconcile_day).parameters:
         kwargs["triggered_by"] = f"collectors:{batch.batch_id}"

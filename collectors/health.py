@@ -14,7 +14,8 @@ def _iso(value):
 
 
 def collector_health(now=None) -> dict:
-    """`{has_recent_failures, recent_failures[...], total_failures_last_24h}` over failed jobs of the last 24 hours."""
+    """`{has_recent_failures, recent_failures[...], total_failures_last_24h}` over failed jobs of the last 24 hours,
+    and `stale_jobs` (jobs nobody runs any more, awaiting the cleanup schedule)."""
     now = now or timezone.now()
     # Failed jobs ended in the window; the vendor label comes with them in the same query.
     failures = (
@@ -37,4 +38,9 @@ def collector_health(now=None) -> dict:
             "started_at": _iso(job.started_at),
             "ended_at": _iso(job.ended_at),
         })
-    return {"has_recent_failures": total > 0, "recent_failures": recent, "total_failures_last_24h": total}
+    # Reported, never cleaned here: a read does not mutate (the cleanup schedule and endpoint do).
+    from collectors.runs import find_stale
+
+    stale = [{"job_id": job["job_id"], "message": job["message"]} for job in find_stale(now)]
+    return {"has_recent_failures": total > 0, "recent_failures": recent, "total_failures_last_24h": total,
+            "stale_jobs": stale}

@@ -3,7 +3,11 @@
 Each mapper returns a dict keyed by `inventory.models.Snapshot` field names
 (`organization_id` for the organization), or None for a row without any usable
 hostname. The writer adds the date and the device and clips long strings.
+Every vendor string goes through `storable()` first: NUL bytes and lone
+surrogates, which PostgreSQL cannot store (SQLite can), are removed here, so
+a vendor's odd byte never crashes a write on one backend only.
 """
+import re
 from datetime import UTC, datetime
 
 from inventory.classification import billing_status_for, device_class_for, is_spare
@@ -14,11 +18,21 @@ from inventory.models import Snapshot
 MAX_LENGTH = {f.attname: f.max_length for f in Snapshot._meta.concrete_fields if getattr(f, "max_length", None)}
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(value) -> str:
+    """A vendor value as text any database stores: without NUL bytes and lone surrogates ("" for missing)."""
+    if value is None:
+        return ""
+    return _UNSTORABLE.sub("", str(value))
+
+
 def text(value, field: str) -> str:
-    """A vendor value as text cut to the snapshot column's length ("" for missing)."""
+    """A vendor value as storable text cut to the snapshot column's length ("" for missing)."""
     if value is None or value == "":
         return ""
-    return str(value)[: MAX_LENGTH[field]]
+    return storable(value)[: MAX_LENGTH[field]]
 
 _TRUE = {"true", "yes", "1", "on", "enabled"}
 _FALSE = {"false", "no", "0", "off", "disabled"}
@@ -105,12 +119,12 @@ def system_volume_bytes(volumes) -> int | None:
     for volume in volumes:
         if not isinstance(volume, dict):
             continue
-        letter = str(volume.get("driveLetter") or "").strip().rstrip("\\/").upper()
-        name = str(volume.get("name") or "").strip().upper()
+        letter = storable(volume.get("driveLetter")).strip().rstrip("\\/").upper()
+        name = storable(volume.get("name")).strip().upper()
         if letter in ("C", "C:") or name.startswith("C:"):
             return positive_int(volume.get("capacity"))
     for volume in volumes:
-        if isinstance(volume, dict) and str(volume.get("name") or "").strip() == "/":
+        if isinstance(volume, dict) and storable(volume.get("name")).strip() == "/":
             return positive_int(volume.get("capacity"))
     return None
 
@@ -118,9 +132,9 @@ def system_volume_bytes(volumes) -> int | None:
 def ninja_hostname(device: dict) -> str:
     """systemName, else dnsName, netbiosName, displayName."""
     for key in ("systemName", "dnsName", "netbiosName", "displayName"):
-        value = device.get(key)
-        if value and clean_hostname(str(value)):
-            return str(value).strip()
+        value = storable(device.get(key))
+        if value and clean_hostname(value):
+            return value.strip()
     return ""
 
 
@@ -148,8 +162,8 @@ def ninja_row(device: dict, *, organization_id, org_name: str, location: str, in
     key = canonical_key(hostname)
     if not key:
         return None
-    display_name = str(device.get("displayName") or "").strip() or hostname
-    node_class = str(device.get("nodeClass") or "")
+    display_name = storable(device.get("displayName")).strip() or hostname
+    node_class = storable(device.get("nodeClass"))
     device_class = device_class_for(node_class)
     spare = is_spare(display_name, location)
     system, os_info, memory = _block(device, "system"), _block(device, "os"), _block(device, "memory")
@@ -176,7 +190,7 @@ def ninja_row(device: dict, *, organization_id, org_name: str, location: str, in
         "os_architecture": text(os_info.get("architecture"), "os_architecture"),
         "os_build": text(os_info.get("buildNumber"), "os_build"),
         "os_release_id": text(os_info.get("releaseId"), "os_release_id"),
-        "cpu_model": text(str(processors[0].get("name") or "").strip(), "cpu_model") if processors else "",
+        "cpu_model": text(storable(processors[0].get("name")).strip(), "cpu_model") if processors else "",
         "cpu_logical_cores": min(logical, 32767) if logical else None,
         "cpu_max_clock_mhz": max(clocks) if clocks else None,
         "memory_bytes": positive_int(memory.get("capacity")),
@@ -197,9 +211,9 @@ def ninja_row(device: dict, *, organization_id, org_name: str, location: str, in
 def threatlocker_hostname(row: dict) -> str:
     """The `hostname` field, else `computerName`."""
     for key in ("hostname", "computerName"):
-        value = row.get(key)
-        if value and clean_hostname(str(value)):
-            return str(value).strip()
+        value = storable(row.get(key))
+        if value and clean_hostname(value):
+            return value.strip()
     return ""
 
 
@@ -209,7 +223,7 @@ def threatlocker_row(row: dict, *, organization_id) -> dict | None:
     key = canonical_key(hostname)
     if not key or not row.get("computerId"):
         return None
-    display_name = str(row.get("computerName") or "").strip() or hostname
+    display_name = storable(row.get("computerName")).strip() or hostname
     os_type = positive_int(row.get("osType"))
     return {
         "vendor_device_id": text(row["computerId"], "vendor_device_id"),

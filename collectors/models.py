@@ -62,6 +62,9 @@ class CollectorBatch(models.Model):
         max_length=16, choices=CrossVendorStatus.CHOICES, default=CrossVendorStatus.NOT_REQUESTED
     )
     cross_vendor_message = models.CharField(max_length=500, blank=True)
+    confirm_drop = models.BooleanField(
+        default=False, help_text="Staff accepted a drop in a vendor's device count larger than "
+                                 "COLLECTORS_MAX_DROP_PERCENT for this run.")
     trigger = models.CharField(max_length=20, default="api", help_text="api, schedule or command.")
     requested_by = models.CharField(max_length=150, blank=True)
     # 1 while the batch is queued or running, NULL afterwards: the database-wide run lock.

@@ -1,9 +1,10 @@
 """The NinjaOne collector: organizations, locations, devices-detailed, TPM/Secure Boot custom fields."""
 from django.conf import settings
 
-from collectors.clients.ninja import NinjaClient
+from collectors.clients.ninja import ListingShort, NinjaClient
+from collectors.completeness import IncompleteDay
 from collectors.context import RunContext
-from collectors.mapping import ninja_custom_facts, ninja_row
+from collectors.mapping import ninja_custom_facts, ninja_row, storable
 from collectors.prefetch import prefetched
 from collectors.writer import collect_day
 from inventory.models import Snapshot, Vendor
@@ -33,13 +34,25 @@ def paging_percent(done: int, expected: int | None, pages: int, start: float, en
     return start + (end - start) * (1 - 1 / (1 + pages / 5))  # approaches `end`, never reaches it
 
 
+def _device_row(device, org_names: dict, locations: dict, resolve, resolver) -> dict | None:
+    if not isinstance(device, dict):
+        return None
+    refs = device.get("references") if isinstance(device.get("references"), dict) else {}
+    org_id = storable(device.get("organizationId") or "")
+    org_name = org_names.get(org_id) or storable((refs.get("organization") or {}).get("name"))
+    location = locations.get(str(device.get("locationId"))) or storable((refs.get("location") or {}).get("name"))
+    organization_id = resolve(org_id or None, org_name)
+    return ninja_row(device, organization_id=organization_id, org_name=org_name, location=location,
+                     internal=resolver.is_internal(organization_id))
+
+
 def fetch_rows(client: NinjaClient, ctx: RunContext) -> tuple[list[dict], dict]:
     """Every device as snapshot values, with custom fields; (rows, counts). Writes nothing but organizations."""
     ctx.progress(2, "NinjaOne: reading organizations and locations")
     organizations = client.organizations()
-    locations = {str(row.get("id")): str(row.get("name") or "") for row in client.locations() if isinstance(row, dict)}
+    locations = {str(row.get("id")): storable(row.get("name")) for row in client.locations() if isinstance(row, dict)}
     resolver = OrganizationResolver(Vendor.NINJA)
-    org_names = {str(row.get("id")): str(row.get("name") or "") for row in organizations if isinstance(row, dict)}
+    org_names = {storable(row.get("id")): storable(row.get("name")) for row in organizations if isinstance(row, dict)}
     our_org: dict[tuple[str, str], int | None] = {}
 
     def resolve(vendor_org_id, name):
@@ -52,32 +65,31 @@ def fetch_rows(client: NinjaClient, ctx: RunContext) -> tuple[list[dict], dict]:
         resolve(vendor_org_id, name)
 
     expected = expected_device_count(Vendor.NINJA)
-    rows: dict[str, dict] = {}
-    skipped = pages = 0
-    ctx.progress(8, f"NinjaOne: {len(organizations)} organizations; reading devices")
-    for page in prefetched(client.device_pages()):
-        pages += 1
-        for device in page:
-            if not isinstance(device, dict):
-                skipped += 1
-                continue
-            refs = device.get("references") if isinstance(device.get("references"), dict) else {}
-            org_id = str(device.get("organizationId") or "")
-            org_name = org_names.get(org_id) or str((refs.get("organization") or {}).get("name") or "")
-            location = (locations.get(str(device.get("locationId")))
-                        or str((refs.get("location") or {}).get("name") or ""))
-            organization_id = resolve(org_id or None, org_name)
-            row = ninja_row(device, organization_id=organization_id, org_name=org_name, location=location,
-                            internal=resolver.is_internal(organization_id))
-            if row is None:
-                skipped += 1
-                continue
-            rows[row["vendor_device_id"]] = row
-        ctx.progress(paging_percent(len(rows), expected, pages, 10, 70), f"NinjaOne: {len(rows)} devices read")
+    for attempt in range(settings.NINJA_MAX_RESTARTS + 1):
+        rows: dict[str, dict] = {}
+        skipped = pages = 0
+        try:
+            for page in prefetched(client.device_pages(), on_wait=ctx.beat):
+                pages += 1
+                for device in page:
+                    row = _device_row(device, org_names, locations, resolve, resolver)
+                    if row is None:
+                        skipped += 1
+                        continue
+                    rows[row["vendor_device_id"]] = row
+                ctx.progress(paging_percent(len(rows), expected, pages, 10, 70), f"NinjaOne: {len(rows)} devices read")
+            break
+        except ListingShort as exc:
+            if attempt == settings.NINJA_MAX_RESTARTS:
+                raise IncompleteDay(client.vendor, (
+                    f"NinjaOne returned a short page of devices ({exc.got} of {exc.page_size}) that was not the "
+                    f"last, in each of {attempt + 1} reads: the listing may be incomplete; the day was not "
+                    "accepted and the previous data is kept")) from None
+            ctx.progress(8, f"NinjaOne: {exc}; reading the devices again", force=True)
 
     names = custom_field_names()
     with_fields = 0
-    for page in prefetched(client.custom_field_pages(list(names.values()))):
+    for page in prefetched(client.custom_field_pages(list(names.values())), on_wait=ctx.beat):
         for result in page:
             if not isinstance(result, dict):
                 continue

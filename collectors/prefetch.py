@@ -3,7 +3,10 @@
 `prefetched(pages)` runs a page generator in a thread, at most `depth` pages
 ahead, so the vendor renders and sends page n+1 while page n is mapped here.
 Errors raised by the generator are raised to the consumer in order; a consumer
-that stops early stops the thread.
+that stops early stops the thread. While the consumer waits for a page (a slow
+vendor, retries with backoff), `on_wait()` is called every `wait_seconds` in
+the consumer's thread: the job's heartbeat keeps beating without a database
+connection in the producer thread.
 """
 import queue
 import threading
@@ -12,7 +15,7 @@ from collections.abc import Iterable, Iterator
 _ITEM, _END, _ERROR = 0, 1, 2
 
 
-def prefetched(pages: Iterable, depth: int = 2) -> Iterator:
+def prefetched(pages: Iterable, depth: int = 2, *, on_wait=None, wait_seconds: float = 5.0) -> Iterator:
     channel: queue.Queue = queue.Queue(maxsize=max(1, depth))
     stopped = threading.Event()
 
@@ -38,7 +41,11 @@ def prefetched(pages: Iterable, depth: int = 2) -> Iterator:
     thread.start()
     try:
         while True:
-            kind, value = channel.get()
+            try:
+                kind, value = channel.get(timeout=wait_seconds if on_wait else None)
+            except queue.Empty:
+                on_wait()
+                continue
             if kind == _ITEM:
                 yield value
             elif kind == _END:

@@ -10,7 +10,11 @@
 - `finish_batch_if_done` is called after each job; the caller that finds every
   job finished claims the batch (a conditional update), runs the follow-ups
   (reconciliation) and releases the lock.
-- `cleanup_stale` fails jobs with no heartbeat for COLLECTORS_STALE_MINUTES.
+- `find_stale` lists jobs nobody runs any more (no heartbeat for
+  COLLECTORS_STALE_MINUTES, including the queued jobs of a killed in-process
+  batch); `cleanup_stale` fails them and releases their batch. Reads call
+  `find_stale` only; `cleanup_stale` runs on its schedule, from the cleanup
+  endpoint and before a new batch starts.
 """
 import logging
 from datetime import date, timedelta
@@ -71,7 +75,8 @@ def running_batch() -> CollectorBatch | None:
 
 
 def start_batch(names: list[str] | None = None, *, run_cross_vendor: bool = True, snapshot_date: date | None = None,
-                trigger: str = "api", requested_by: str = "", enqueue: bool = True) -> CollectorBatch:
+                trigger: str = "api", requested_by: str = "", enqueue: bool = True,
+                confirm_drop: bool = False) -> CollectorBatch:
     """Create a batch (taking the run lock) and queue its jobs. Raises UnknownCollector / RunConflict."""
     specs = resolve_names(names)
     cleanup_stale()
@@ -81,7 +86,7 @@ def start_batch(names: list[str] | None = None, *, run_cross_vendor: bool = True
             batch = CollectorBatch.objects.create(
                 status=RunStatus.QUEUED, snapshot_date=day, run_cross_vendor=run_cross_vendor,
                 cross_vendor_status=CrossVendorStatus.PENDING if run_cross_vendor else CrossVendorStatus.NOT_REQUESTED,
-                trigger=trigger, requested_by=requested_by[:150], active_slot=1,
+                trigger=trigger, requested_by=requested_by[:150], active_slot=1, confirm_drop=confirm_drop,
                 message=f"Queued: {', '.join(spec.label for spec in specs)}",
             )
             CollectorJob.objects.bulk_create([
@@ -93,7 +98,7 @@ def start_batch(names: list[str] | None = None, *, run_cross_vendor: bool = True
         active = running_batch()
         if active is None:  # it finished between our insert and this read
             return start_batch(names, run_cross_vendor=run_cross_vendor, snapshot_date=snapshot_date,
-                               trigger=trigger, requested_by=requested_by, enqueue=enqueue)
+                               trigger=trigger, requested_by=requested_by, enqueue=enqueue, confirm_drop=confirm_drop)
         raise RunConflict(active) from None
     if enqueue:
         enqueue_jobs(batch)
@@ -139,7 +144,7 @@ def run_job(job_id: str, *, on_progress=None) -> CollectorJob | None:
         status=RunStatus.RUNNING, started_at=now
     )
     spec = registry.get(job.name)
-    ctx = RunContext(job.snapshot_date, job_pk=job.pk, on_progress=on_progress)
+    ctx = RunContext(job.snapshot_date, job_pk=job.pk, on_progress=on_progress, confirm_drop=job.batch.confirm_drop)
     try:
         if spec is None:
             raise VendorError(job.name, "run", "this collector is no longer registered")
@@ -216,6 +221,21 @@ def finish_batch_if_done(batch_pk: int) -> bool:
     return True
 
 
+def rerun_accepting_drop(jobs, *, requested_by: str = "", enqueue: bool = True) -> CollectorBatch:
+    """A new batch re-running the given failed jobs' collectors for their date, accepting a sudden drop.
+
+    Raises ValueError when no failed job is given or they are of different dates; RunConflict as start_batch."""
+    failed = [job for job in jobs if job.status == RunStatus.FAILED]
+    if not failed:
+        raise ValueError("Select failed jobs to re-run.")
+    days = {job.snapshot_date for job in failed}
+    if len(days) > 1:
+        raise ValueError("Select failed jobs of one snapshot date: one batch runs at a time.")
+    names = list(dict.fromkeys(job.name for job in sorted(failed, key=lambda job: job.pk)))
+    return start_batch(names, snapshot_date=days.pop(), trigger="admin", requested_by=requested_by,
+                       enqueue=enqueue, confirm_drop=True)
+
+
 def cancel_job(job: CollectorJob, reason: str = "Cancelled") -> bool:
     """Cancel a queued or running job; a running one stops at its next heartbeat."""
     cancelled = CollectorJob.objects.filter(pk=job.pk, status__in=RunStatus.ACTIVE).update(
@@ -226,35 +246,73 @@ def cancel_job(job: CollectorJob, reason: str = "Cancelled") -> bool:
     return bool(cancelled)
 
 
-def cleanup_stale(now=None) -> list[str]:
-    """Fail jobs with no heartbeat for COLLECTORS_STALE_MINUTES (queued ones after
-    COLLECTORS_QUEUED_STALE_MINUTES) and close their batches; returns the job ids failed."""
+def _owner(trigger: str) -> str:
+    """Who runs a batch's jobs, for stale messages."""
+    return {"command": "the collect process", "schedule": "the scheduled collection (its qcluster worker)"}.get(
+        trigger, "the qcluster worker running it")
+
+
+def _minutes(value: float) -> str:
+    return f"{value:g} min"
+
+
+def _silent_batches(cutoff):
+    """Batches holding the lock whose last sign of life (creation, a job's start, heartbeat or end) is before
+    `cutoff`: nobody is running them any more."""
+    alive = (Q(jobs__heartbeat_at__gte=cutoff) | Q(jobs__started_at__gte=cutoff) | Q(jobs__ended_at__gte=cutoff)
+             | Q(created_at__gte=cutoff))
+    live = CollectorBatch.objects.filter(active_slot__isnull=False).filter(alive).values("pk")
+    return CollectorBatch.objects.filter(active_slot__isnull=False, ended_at__isnull=True).exclude(pk__in=live)
+
+
+def find_stale(now=None) -> list[dict]:
+    """The jobs that are stale now, with the message they get; reads only (the status endpoints report these).
+
+    - running, no heartbeat for COLLECTORS_STALE_MINUTES: the process running it stopped;
+    - queued in a batch run in-process (no django-q2 task: `manage.py collect`, a schedule) whose batch has
+      shown no sign of life for COLLECTORS_STALE_MINUTES: its process stopped, nobody will ever run it;
+    - queued on django-q2 for COLLECTORS_QUEUED_STALE_MINUTES: no worker took it.
+    """
     now = now or timezone.now()
-    cutoff = now - timedelta(minutes=settings.COLLECTORS_STALE_MINUTES)
+    minutes = settings.COLLECTORS_STALE_MINUTES
+    cutoff = now - timedelta(minutes=minutes)
     queued_cutoff = now - timedelta(minutes=settings.COLLECTORS_QUEUED_STALE_MINUTES)
-    stale = list(
-        CollectorJob.objects.filter(
-            Q(status=RunStatus.RUNNING, heartbeat_at__lt=cutoff)
-            | Q(status=RunStatus.RUNNING, heartbeat_at__isnull=True, started_at__lt=cutoff)
-            | Q(status=RunStatus.QUEUED, created_at__lt=queued_cutoff)
-        ).values_list("pk", "job_id", "status", "batch_id")
+    silent = _silent_batches(cutoff).values("pk")
+    jobs = CollectorJob.objects.filter(
+        Q(status=RunStatus.RUNNING, heartbeat_at__lt=cutoff)
+        | Q(status=RunStatus.RUNNING, heartbeat_at__isnull=True, started_at__lt=cutoff)
+        | Q(status=RunStatus.QUEUED, task_id="", batch__in=silent)
+        | (Q(status=RunStatus.QUEUED, created_at__lt=queued_cutoff) & ~Q(task_id=""))
     )
-    failed = []
-    for pk, job_id, status, _ in stale:
+    stale = []
+    for pk, job_id, status, batch_pk, task_id, trigger in jobs.values_list(
+            "pk", "job_id", "status", "batch_id", "task_id", "batch__trigger"):
         if status == RunStatus.RUNNING:
-            message = (f"Stale: no heartbeat for {settings.COLLECTORS_STALE_MINUTES} minutes "
-                       "(the worker stopped or was killed); marked failed")
+            message = f"Stale: {_owner(trigger)} stopped (no heartbeat for {_minutes(minutes)}); marked failed"
+        elif not task_id:
+            message = (f"Not run: {_owner(trigger)} stopped (no heartbeat for {_minutes(minutes)}) before this job "
+                       "started; marked failed")
         else:
             message = (f"Stale: no worker picked the job up within {settings.COLLECTORS_QUEUED_STALE_MINUTES} "
                        "minutes (is qcluster running?); marked failed")
-        if _fail_job(pk, message, "stale", from_status=status):
-            failed.append(job_id)
-    batch_pks = {batch_pk for *_, batch_pk in stale}
-    # Batches holding the lock with nothing left running (e.g. a crash between a job and its batch).
-    batch_pks.update(
-        CollectorBatch.objects.filter(active_slot__isnull=False, ended_at__isnull=True)
-        .exclude(jobs__status__in=RunStatus.ACTIVE).values_list("pk", flat=True)
-    )
+        stale.append({"pk": pk, "job_id": job_id, "status": status, "batch_pk": batch_pk, "message": message})
+    return stale
+
+
+def cleanup_stale(now=None) -> list[str]:
+    """Fail the jobs `find_stale` reports and close their batches; release batches nobody runs any more.
+
+    Runs from its django-q2 schedule, `POST /api/collectors/cleanup-stale` and before a new batch starts;
+    never from a GET. Returns the job ids failed."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(minutes=settings.COLLECTORS_STALE_MINUTES)
+    stale = find_stale(now)
+    failed = [job["job_id"] for job in stale
+              if _fail_job(job["pk"], job["message"], "stale", from_status=job["status"])]
+    batch_pks = {job["batch_pk"] for job in stale}
+    # Batches holding the lock with nothing left to run and silent for the stale window (e.g. a crash between
+    # a job's end and its batch's close); the window keeps this from racing the process about to close it.
+    batch_pks.update(_silent_batches(cutoff).exclude(jobs__status__in=RunStatus.ACTIVE).values_list("pk", flat=True))
     for batch_pk in batch_pks:
         finish_batch_if_done(batch_pk)
     # A batch claimed for closing whose closer died (e.g. during reconciliation) keeps the lock: release it.

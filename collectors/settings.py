@@ -15,6 +15,8 @@ NINJA_TOKEN_PATH = env_str("NINJA_TOKEN_PATH", "/ws/oauth/token")
 # `/v2` is the documented prefix; some deployments answer under `/api/v2`.
 NINJA_API_PREFIX = env_str("NINJA_API_PREFIX", "/v2")
 NINJA_PAGE_SIZE = env_int("NINJA_PAGE_SIZE", 1000)
+# Re-reads of a listing in which a short page was not the last (NinjaOne reports no total).
+NINJA_MAX_RESTARTS = env_int("NINJA_MAX_RESTARTS", 2)
 # Renew the OAuth token this many seconds before it expires.
 NINJA_TOKEN_RENEW_SECONDS = env_int("NINJA_TOKEN_RENEW_SECONDS", 60)
 # Device custom fields filled by the MSP's scripts (TPM / Secure Boot).
@@ -46,12 +48,17 @@ COLLECTORS_RETRY_AFTER_MAX_SECONDS = env_float("COLLECTORS_RETRY_AFTER_MAX_SECON
 # --- Runs ---------------------------------------------------------------------
 # Collectors a run request without a list (or with "both"/"all") starts.
 COLLECTORS_DEFAULT = env_list("COLLECTORS_DEFAULT", ["ninja", "threatlocker"])
-# A running job with no heartbeat for this long is stale and marked failed.
-COLLECTORS_STALE_MINUTES = env_int("COLLECTORS_STALE_MINUTES", 10)
-# A queued job no worker picked up for this long is marked failed.
+# A running job with no heartbeat for this long (minutes, fractions allowed) is stale and marked failed, and a
+# batch run in-process (`manage.py collect`, a schedule) silent this long is released with its queued jobs.
+# Jobs beat every COLLECTORS_HEARTBEAT_SECONDS while paging and every 5 s while waiting for a vendor.
+COLLECTORS_STALE_MINUTES = env_float("COLLECTORS_STALE_MINUTES", 3.0)
+# A job queued on django-q2 that no worker picked up for this long is marked failed.
 COLLECTORS_QUEUED_STALE_MINUTES = env_int("COLLECTORS_QUEUED_STALE_MINUTES", 30)
 # Least seconds between two heartbeat writes of a job while it pages.
 COLLECTORS_HEARTBEAT_SECONDS = env_float("COLLECTORS_HEARTBEAT_SECONDS", 2.0)
+# A vendor's day with more than this share (percent) fewer devices than its previous day is refused unless
+# staff confirm the drop (collect --confirm-drop, confirm_drop in the run API, the admin action).
+COLLECTORS_MAX_DROP_PERCENT = env_float("COLLECTORS_MAX_DROP_PERCENT", 20.0)
 # Rows per INSERT batch when a day is written.
 COLLECTORS_WRITE_BATCH_SIZE = env_int("COLLECTORS_WRITE_BATCH_SIZE", 2000)
 # Daily collection schedule (UTC, HH:MM), created once; edit it in the admin afterwards.

@@ -15,16 +15,26 @@ def run_collector_job(job_id: str) -> str:
     return f"{job_id}: {job.status if job else 'not run'}"
 
 
-def scheduled_collection(*names: str, run_cross_vendor: bool = True) -> str:
-    """A daily schedule's entry point: a batch for `names`, run in this worker.
+def cleanup_stale_jobs() -> str:
+    """The cleanup schedule's entry point (every few minutes): fail jobs nobody runs any more, free their batch."""
+    cleaned = runs.cleanup_stale()
+    return f"{len(cleaned)} stale job(s) marked failed" + (f": {', '.join(cleaned)}" if cleaned else "")
 
-    When another batch is running (the other collector's schedule fired at the
-    same minute) it waits for it, up to COLLECTORS_SCHEDULE_WAIT_MINUTES.
+
+def scheduled_collection(*names: str, run_cross_vendor: bool = True) -> str:
+    """The daily schedule's entry point: one batch for `names` (default: every daily collector), run in this
+    worker, reconciled once when all its inventory jobs completed.
+
+    When another batch is running (e.g. one started by hand) it waits for it, up to
+    COLLECTORS_SCHEDULE_WAIT_MINUTES; one daily schedule means one worker at most waits.
     """
+    from collectors.schedules import daily_collectors
+
+    names = names or daily_collectors()
     deadline = time.monotonic() + settings.COLLECTORS_SCHEDULE_WAIT_MINUTES * 60
     while True:
         try:
-            batch = runs.start_batch(list(names) or None, run_cross_vendor=run_cross_vendor, trigger="schedule",
+            batch = runs.start_batch(list(names), run_cross_vendor=run_cross_vendor, trigger="schedule",
                                      requested_by="schedule", enqueue=False)
             break
         except runs.RunConflict as exc:

@@ -2,9 +2,10 @@
 from django.conf import settings
 
 from collectors.clients.base import VendorError
-from collectors.clients.threatlocker import ListingChanged, ThreatLockerClient
+from collectors.clients.threatlocker import ListingChanged, ListingShort, ThreatLockerClient
+from collectors.completeness import IncompleteDay, incomplete_message
 from collectors.context import RunContext
-from collectors.mapping import threatlocker_row
+from collectors.mapping import storable, threatlocker_row
 from collectors.prefetch import prefetched
 from collectors.writer import collect_day
 from inventory.models import Vendor
@@ -24,20 +25,21 @@ def fetch_rows(client: ThreatLockerClient, ctx: RunContext) -> tuple[list[dict],
 
     children = client.child_organizations()
     for org in children:
-        resolve(org.get("organizationId"), str(org.get("displayName") or org.get("name") or ""))
+        resolve(storable(org.get("organizationId")), storable(org.get("displayName") or org.get("name")))
 
     restarts = 0
     while True:
         rows: dict[str, dict] = {}
         skipped = 0
         try:
-            for page in prefetched(client.computer_pages()):
+            for page in prefetched(client.computer_pages(), on_wait=ctx.beat):
                 total = page[0].get("totalRows") if isinstance(page[0], dict) else None
                 for computer in page:
                     if not isinstance(computer, dict) or computer.get("isDeleted"):
                         skipped += 1
                         continue
-                    organization_id = resolve(computer.get("organizationId"), str(computer.get("organization") or ""))
+                    organization_id = resolve(storable(computer.get("organizationId")),
+                                              storable(computer.get("organization")))
                     row = threatlocker_row(computer, organization_id=organization_id)
                     if row is None:
                         skipped += 1
@@ -49,6 +51,9 @@ def fetch_rows(client: ThreatLockerClient, ctx: RunContext) -> tuple[list[dict],
             break
         except ListingChanged as exc:
             restarts += 1
+            if restarts > settings.THREATLOCKER_MAX_RESTARTS and isinstance(exc, ListingShort):
+                raise IncompleteDay(client.vendor, incomplete_message(
+                    client.vendor, "computers", exc.read, exc.total) + f" (read {restarts} times)") from None
             if restarts > settings.THREATLOCKER_MAX_RESTARTS:
                 raise VendorError(
                     client.vendor, "POST Computer/ComputerGetByAllParameters",

@@ -1,14 +1,19 @@
-"""Writing one vendor's day: devices upserted set-wise, the day replaced in one transaction.
+"""Writing one vendor's day: devices upserted set-wise and the day replaced, all in one transaction.
 
-`write_day` is only called once the whole vendor fetch has succeeded, so a
-failed run never reaches it and the previous rows for that date stay as they
-were. Re-running a day replaces it (idempotent).
+`write_day` is only called once the whole vendor fetch has succeeded and the
+day passed the checks of `collectors.completeness` (complete, no sudden drop
+unless confirmed), so a failed or refused run never reaches it and the
+previous rows for that date stay as they were. New devices are created in the
+same transaction as the rows that need them: a crash mid-write leaves neither.
+Re-running a day replaces it (idempotent).
 """
 from datetime import date
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models import Max
 
+from collectors.completeness import SuddenDrop, drop_message
 from inventory.models import Device, Snapshot
 
 # Keys per `IN (...)` lookup: under SQLite's historic 999-variable limit.
@@ -136,11 +141,11 @@ class SnapshotInserter:
 def write_day(vendor_id: int, day: date, rows: list[dict], *, batch_size: int | None = None) -> dict:
     """Replace `vendor_id`'s snapshot for `day` with `rows` in one transaction; returns counts."""
     rows = dedupe_by_vendor_id(rows)
-    ids, created = device_ids_for({row["canonical_key"] for row in rows}, day)
-    for row in rows:
-        row["device_id"] = ids[row["canonical_key"]]
     batch_size = batch_size or settings.COLLECTORS_WRITE_BATCH_SIZE
     with transaction.atomic():
+        ids, created = device_ids_for({row["canonical_key"] for row in rows}, day)
+        for row in rows:
+            row["device_id"] = ids[row["canonical_key"]]
         # Nothing references snapshot rows, so Django deletes them in one statement.
         replaced, _ = Snapshot.objects.filter(vendor_id=vendor_id, snapshot_date=day).delete()
         SnapshotInserter(connection).insert(rows, {"vendor_id": vendor_id, "snapshot_date": day}, batch_size)
@@ -148,13 +153,35 @@ def write_day(vendor_id: int, day: date, rows: list[dict], *, batch_size: int | 
     return {"rows_written": len(rows), "rows_replaced": replaced or 0, "devices_created": created}
 
 
-def collect_day(ctx, client, fetch_rows, vendor_id: int, noun: str) -> dict:
-    """A vendor collector's whole run: fetch every row through `client`, then replace the day.
+def previous_day_count(vendor_id: int, day: date) -> tuple[date | None, int]:
+    """The vendor's latest snapshot date before `day` and its row count ((None, 0) without one)."""
+    before = Snapshot.objects.filter(vendor_id=vendor_id, snapshot_date__lt=day)
+    latest = before.aggregate(latest=Max("snapshot_date"))["latest"]
+    if latest is None:
+        return None, 0
+    return latest, Snapshot.objects.filter(vendor_id=vendor_id, snapshot_date=latest).count()
 
-    Nothing is written unless the fetch completed; the client is closed either way.
+
+def check_drop(vendor: str, noun: str, vendor_id: int, day: date, count: int, *, confirmed: bool):
+    """Raise SuddenDrop when `count` falls too far below the vendor's previous day (unless staff confirmed)."""
+    if confirmed:
+        return
+    previous_day, previous = previous_day_count(vendor_id, day)
+    message = drop_message(vendor, noun, count, previous, previous_day, settings.COLLECTORS_MAX_DROP_PERCENT)
+    if message:
+        raise SuddenDrop(vendor, message)
+
+
+def collect_day(ctx, client, fetch_rows, vendor_id: int, noun: str) -> dict:
+    """A vendor collector's whole run: fetch every row through `client`, check the day, then replace it.
+
+    Nothing is written unless the fetch completed and the day passed its checks; the client is closed either way.
     """
     try:
         rows, counts = fetch_rows(client, ctx)
+        rows = dedupe_by_vendor_id(rows)
+        check_drop(client.vendor, noun, vendor_id, ctx.snapshot_date, len(rows),
+                   confirmed=getattr(ctx, "confirm_drop", False))
         ctx.checkpoint(88, f"{client.vendor}: writing {len(rows)} {noun} for {ctx.snapshot_date}")
         counts.update(write_day(vendor_id, ctx.snapshot_date, rows))
         counts["http_calls"] = client.calls

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from collectors.models import CollectorBatch, CollectorJob
-from collectors.runs import cleanup_stale
 from esinv import charts
 from esinv.access import user_access
 from esinv.status import build_status
@@ -117,6 +116,8 @@ def recent_batches(limit: int = RECENT_BATCHES) -> list[CollectorBatch]:
         batch.badge = BATCH_BADGES.get(batch.status, "grey")
         for job in batch.jobs.all():
             job.badge = BATCH_BADGES.get(job.status, "grey")
+            # Refused for a sudden drop in device count: staff may re-run accepting it.
+            job.drop_refused = job.status == "failed" and job.error.startswith("SuddenDrop:")
     return batches
 
 
@@ -135,7 +136,6 @@ def trend_chart(days: list[dict]):
 
 @inventory_page
 def overview(request):
-    cleanup_stale()  # as /api/status does, so the page and the API agree
     status = build_status()
     names = dict(Vendor.objects.values_list("api_label", "name"))
     vendors = [

@@ -12,7 +12,6 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from collectors.health import collector_health
-from collectors.runs import cleanup_stale
 from inventory.freshness import Freshness, report_status, vendor_freshness
 from inventory.models import Snapshot, Vendor
 from inventory.queries import latest_snapshot_dates
@@ -79,6 +78,6 @@ def build_status(now=None) -> dict:
 @extend_schema(tags=["status"], responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET", "HEAD"])
 def system_status(request):
-    """Overall status: data freshness per vendor, device counts, collector health, exceptions (latest date)."""
-    cleanup_stale()
+    """Overall status: data freshness per vendor, device counts, collector health (stale jobs reported, never
+    cleaned: a read does not mutate), exceptions (latest date)."""
     return Response(build_status())

@@ -37,6 +37,7 @@ class CollectorBatchSerializer(serializers.Serializer):
     collectors = serializers.SerializerMethodField()
     snapshot_date = serializers.DateField()
     run_cross_vendor = serializers.BooleanField()
+    confirm_drop = serializers.BooleanField(help_text="Staff accepted a sudden drop in a vendor's device count.")
     cross_vendor_status = serializers.CharField()
     cross_vendor_message = serializers.CharField()
     trigger = serializers.CharField()
@@ -68,6 +69,9 @@ class RunRequestSerializer(serializers.Serializer):
     collector = serializers.CharField(required=False, help_text='Legacy: "both", "ninja" or "threatlocker".')
     run_cross_vendor = serializers.BooleanField(required=False, default=True)
     snapshot_date = serializers.DateField(required=False, help_text="Day to file the snapshot under (default today).")
+    confirm_drop = serializers.BooleanField(
+        required=False, default=False,
+        help_text="Accept a vendor day with more than COLLECTORS_MAX_DROP_PERCENT fewer devices than the previous day.")
 
 
 class RunResponseSerializer(CollectorBatchSerializer):
@@ -97,7 +101,10 @@ class StatusSerializer(serializers.Serializer):
     last_batch = CollectorBatchSerializer(allow_null=True)
     collectors = CollectorStateSerializer(many=True)
     worker = WorkerSerializer()
-    stale_jobs_cleaned = serializers.ListField(child=serializers.CharField())
+    stale_jobs = serializers.ListField(child=serializers.CharField(),
+                                       help_text="Jobs stale now, failed by the next cleanup (reads never clean).")
+    stale_jobs_cleaned = serializers.ListField(child=serializers.CharField(),
+                                               help_text="Always empty: kept for older dashboards.")
     timestamp = serializers.DateTimeField()
 
 
@@ -115,7 +122,10 @@ class ProgressSerializer(serializers.Serializer):
     progress_percent = serializers.IntegerField()
     message = serializers.CharField()
     collectors = CollectorJobSerializer(many=True)
-    stale_jobs_cleaned = serializers.ListField(child=serializers.CharField())
+    stale_jobs = serializers.ListField(child=serializers.CharField(),
+                                       help_text="Jobs stale now, failed by the next cleanup (reads never clean).")
+    stale_jobs_cleaned = serializers.ListField(child=serializers.CharField(),
+                                               help_text="Always empty: kept for older dashboards.")
     timestamp = serializers.DateTimeField()
 
 

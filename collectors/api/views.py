@@ -50,14 +50,18 @@ def parse_run_request(data) -> dict:
     cross = data.get("run_cross_vendor", True)
     if not isinstance(cross, bool):
         raise _invalid("run_cross_vendor must be true or false.", "run_cross_vendor")
+    confirm_drop = data.get("confirm_drop", False)
+    if not isinstance(confirm_drop, bool):
+        raise _invalid("confirm_drop must be true or false.", "confirm_drop")
     day = parse_date(data.get("snapshot_date"), "snapshot_date")
     if day is not None and day > timezone.localdate():
         raise BadRequest("snapshot_date cannot be in the future.", code="invalid_date",
                          details={"field": "snapshot_date"})
-    unknown_fields = sorted(set(data) - {"collectors", "collector", "run_cross_vendor", "snapshot_date"})
+    unknown_fields = sorted(set(data) - {"collectors", "collector", "run_cross_vendor", "snapshot_date",
+                                   "confirm_drop"})
     if unknown_fields:
         raise _invalid(f"Unknown field(s): {', '.join(unknown_fields)}.", unknown_fields[0])
-    return {"names": names, "run_cross_vendor": cross, "snapshot_date": day}
+    return {"names": names, "run_cross_vendor": cross, "snapshot_date": day, "confirm_drop": confirm_drop}
 
 
 def estimated_duration() -> float | None:
@@ -79,7 +83,7 @@ def run_collectors(request):
     try:
         batch = runs.start_batch(params["names"], run_cross_vendor=params["run_cross_vendor"],
                                  snapshot_date=params["snapshot_date"], trigger="api",
-                                 requested_by=actor_label(request))
+                                 requested_by=actor_label(request), confirm_drop=params["confirm_drop"])
     except runs.UnknownCollector as exc:
         raise _invalid(str(exc), "collectors", unknown=exc.unknown, allowed=registry.names()) from None
     except runs.RunConflict as exc:
@@ -123,8 +127,8 @@ def _collector_states() -> list[dict]:
 @extend_schema(tags=["collectors"], responses=s.StatusSerializer)
 @api_view(["GET"])
 def collectors_status(request):
-    """Collector service status: the running batch, the last one, each collector's last job. Cleans stale jobs."""
-    cleaned = runs.cleanup_stale()
+    """Collector service status: the running batch, the last one, each collector's last job, and the jobs that are
+    stale now (reported only: `POST /api/collectors/cleanup-stale` and its schedule clean them)."""
     running = batches().filter(active_slot__isnull=False).first()
     last = batches().filter(active_slot__isnull=True).first()
     return Response({
@@ -133,7 +137,8 @@ def collectors_status(request):
         "last_batch": s.CollectorBatchSerializer(last).data if last else None,
         "collectors": _collector_states(),
         "worker": runs.worker_status(),
-        "stale_jobs_cleaned": cleaned,
+        "stale_jobs": [job["job_id"] for job in runs.find_stale()],
+        "stale_jobs_cleaned": [],  # kept for old dashboards: reads no longer clean
         "timestamp": timezone.now(),
     })
 
@@ -159,8 +164,8 @@ def collectors_history(request):
 @extend_schema(tags=["collectors"], responses=s.ProgressSerializer)
 @api_view(["GET"])
 def collectors_progress(request):
-    """Live progress of the running (else the latest) batch, and whether a worker is alive. Cleans stale jobs."""
-    cleaned = runs.cleanup_stale()
+    """Live progress of the running (else the latest) batch, whether a worker is alive, and the stale jobs
+    (reported only, never cleaned by this read)."""
     batch = batches().filter(active_slot__isnull=False).first() or batches().first()
     worker = runs.worker_status()
     data = s.CollectorBatchSerializer(batch).data if batch else None
@@ -176,7 +181,8 @@ def collectors_progress(request):
         "progress_percent": data["progress_percent"] if data else 0,
         "message": data["message"] if data else "No collection has run yet.",
         "collectors": data["collectors"] if data else [],
-        "stale_jobs_cleaned": cleaned,
+        "stale_jobs": [job["job_id"] for job in runs.find_stale()],
+        "stale_jobs_cleaned": [],  # kept for old dashboards: reads no longer clean
         "timestamp": timezone.now(),
     })
 
@@ -184,7 +190,8 @@ def collectors_progress(request):
 @extend_schema(tags=["collectors"], request=None, responses=s.CleanupSerializer)
 @api_view(["POST"])
 def cleanup_stale(request):
-    """Mark jobs with no heartbeat for COLLECTORS_STALE_MINUTES failed (and free their batch)."""
+    """Mark jobs nobody runs any more failed (no heartbeat for COLLECTORS_STALE_MINUTES, the queued jobs of a
+    stopped process, queued jobs no worker took) and free their batch."""
     cleaned = runs.cleanup_stale()
     return Response({
         "success": True, "cleaned": len(cleaned), "job_ids": cleaned,

@@ -2,7 +2,10 @@
 
 Wire format: /work/shared/VENDORS.md. Listings page with `after` (the last id
 of the previous page) and end on a page shorter than `pageSize`; custom fields
-page with a `cursor`.
+page with a `cursor`. A short page is trusted as the end only when the page
+after it is empty: NinjaOne reports no total, so a short page followed by more
+rows (a page cut short by the vendor) raises `ListingShort` instead of
+silently ending the listing, and the listing is read again from the start.
 """
 import time
 from collections.abc import Iterator
@@ -11,6 +14,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 
 from collectors.clients.base import VendorAuthError, VendorError, VendorHTTP
+
+
+class ListingShort(Exception):
+    """A page came back shorter than `pageSize` but was not the last: the listing may be incomplete."""
+
+    def __init__(self, what: str, got: int, page_size: int):
+        self.what, self.got, self.page_size = what, got, page_size
+        super().__init__(f"a page of {what} came back with {got} of {page_size} rows but was not the last")
 
 
 class NinjaClient(VendorHTTP):
@@ -65,8 +76,11 @@ class NinjaClient(VendorHTTP):
         return self.request_json("GET", f"{self.prefix}/{path}?{urlencode(params)}", call=call)[0]
 
     def _paged(self, path: str, extra: dict | None = None) -> Iterator[list[dict]]:
-        """Pages of a listing, following `after` until a short page."""
+        """Pages of a listing, following `after` until a short page that an empty one confirms as the end.
+
+        Raises ListingShort when a short page is followed by more rows."""
         after = None
+        short = None  # the length of the last page when it was short
         call = f"GET {self.prefix}/{path}"
         while True:
             params = {"pageSize": self.page_size, **(extra or {})}
@@ -76,20 +90,33 @@ class NinjaClient(VendorHTTP):
             if not isinstance(page, list):
                 raise VendorError(self.vendor, call,
                                   f"malformed page: expected a JSON array, got {type(page).__name__}")
-            if page:
-                yield page
-            if len(page) < self.page_size:
+            if not page:
                 return
+            if short is not None:
+                raise ListingShort(path, short, self.page_size)
+            yield page
+            if len(page) < self.page_size:
+                short = len(page)
             last = page[-1].get("id") if isinstance(page[-1], dict) else None
             if last is None or last == after:
                 raise VendorError(self.vendor, call, "malformed page: the last row has no usable id to page after")
             after = last
 
+    def _all(self, path: str) -> list[dict]:
+        """A whole small listing, read again from the start when a page was cut short."""
+        for _attempt in range(settings.NINJA_MAX_RESTARTS + 1):
+            try:
+                return [row for page in self._paged(path) for row in page]
+            except ListingShort as exc:
+                last = exc
+        raise VendorError(self.vendor, f"GET {self.prefix}/{path}",
+                          f"{last}; gave up after {settings.NINJA_MAX_RESTARTS + 1} reads")
+
     def organizations(self) -> list[dict]:
-        return [row for page in self._paged("organizations") for row in page]
+        return self._all("organizations")
 
     def locations(self) -> list[dict]:
-        return [row for page in self._paged("locations") for row in page]
+        return self._all("locations")
 
     def device_pages(self) -> Iterator[list[dict]]:
         return self._paged("devices-detailed")

@@ -1,10 +1,12 @@
 """ThreatLocker Portal API client (API key + managed organization headers).
 
 Wire format: /work/shared/VENDORS.md. Computers page by 1-based page number;
-each row carries `totalRows`, which tells when to stop. Page-number paging
-over a listing that changes between calls can repeat or skip rows, so the
-collector restarts the listing when it notices (a repeated id or a changed
-total).
+each row carries `totalRows`, which tells when to stop: every page up to
+`ceil(totalRows / pageSize)` is read, and a listing that ends with fewer rows
+than `totalRows` (a page came back short) raises `ListingShort`. Page-number
+paging over a listing that changes between calls can repeat or skip rows, so
+the collector restarts the listing when it notices (a repeated id, a changed
+total or a short listing).
 """
 import math
 from collections.abc import Iterator
@@ -16,6 +18,14 @@ from collectors.clients.base import VendorAuthError, VendorError, VendorHTTP
 
 class ListingChanged(Exception):
     """The computer listing changed while it was paged (rows moved between pages)."""
+
+
+class ListingShort(ListingChanged):
+    """The listing ended with fewer rows than its `totalRows`."""
+
+    def __init__(self, read: int, total: int):
+        self.read, self.total = read, total
+        super().__init__(f"read {read} of {total} computers")
 
 
 class ThreatLockerClient(VendorHTTP):
@@ -44,7 +54,7 @@ class ThreatLockerClient(VendorHTTP):
     def computer_pages(self) -> Iterator[list[dict]]:
         """Pages of computers. Raises ListingChanged when the listing moves under us."""
         path = "Computer/ComputerGetByAllParameters"
-        page_number, total, seen = 1, None, set()
+        page_number, total, seen, read = 1, None, set(), 0
         while True:
             body = {
                 "pageNumber": page_number, "pageSize": self.page_size, "searchText": "",
@@ -53,7 +63,7 @@ class ThreatLockerClient(VendorHTTP):
             }
             rows, _ = self._post(path, body)
             if not rows:
-                return
+                break
             page_total = rows[0].get("totalRows") if isinstance(rows[0], dict) else None
             if total is None:
                 total = page_total
@@ -63,12 +73,16 @@ class ThreatLockerClient(VendorHTTP):
             if any(cid in seen for cid in ids):
                 raise ListingChanged(f"page {page_number} repeats computers of an earlier page")
             seen.update(ids)
+            read += len(rows)
             yield rows
-            if len(rows) < self.page_size:
-                return
-            if total is not None and page_number >= math.ceil(total / self.page_size):
-                return
+            if not isinstance(total, int):
+                if len(rows) < self.page_size:  # no total to check against: a short page ends it
+                    return
+            elif page_number >= math.ceil(total / self.page_size):
+                break
             page_number += 1
+        if isinstance(total, int) and read != total:
+            raise ListingShort(read, total)
 
     def child_organizations(self) -> list[dict]:
         path = "Organization/OrganizationGetChildOrganizationsByParameters"

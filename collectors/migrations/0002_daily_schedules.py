@@ -1,19 +1,25 @@
-"""Daily collection schedules for NinjaOne and ThreatLocker (edit them in the admin: Django Q > Scheduled tasks)."""
+"""Daily collection schedules for NinjaOne and ThreatLocker, one per vendor (as first shipped; migration 0004
+replaces them by one daily batch)."""
 from django.db import migrations
+
+NAMES = {"ninja": "collect-ninja-daily", "threatlocker": "collect-threatlocker-daily"}
 
 
 def create(apps, schema_editor):
-    from collectors.schedules import ensure_daily_schedules
+    from django.conf import settings
 
-    ensure_daily_schedules(apps.get_model("django_q", "Schedule"))
+    from collectors.schedules import next_daily_run
+
+    schedule = apps.get_model("django_q", "Schedule")
+    when = next_daily_run(settings.COLLECTORS_DAILY_TIME)
+    for collector, name in NAMES.items():
+        if not schedule.objects.filter(name=name).exists():
+            schedule.objects.create(name=name, func="collectors.tasks.scheduled_collection", args=repr(collector),
+                                    schedule_type="D", repeats=-1, next_run=when)
 
 
 def remove(apps, schema_editor):
-    from collectors.schedules import DAILY_COLLECTORS, schedule_name
-
-    apps.get_model("django_q", "Schedule").objects.filter(
-        name__in=[schedule_name(c) for c in DAILY_COLLECTORS]
-    ).delete()
+    apps.get_model("django_q", "Schedule").objects.filter(name__in=list(NAMES.values())).delete()
 
 
 class Migration(migrations.Migration):

@@ -10,6 +10,10 @@
 | `unauthorized` | 401 whatever the credentials |
 | `page_shift` | answers normally, then the listing changes: ThreatLocker gains a computer sorted |
 |              | first, NinjaOne a device with a new highest id |
+| `short_page` | a valid page cut to its first `rows` rows (default 10); ThreatLocker's `totalRows` |
+|              | and `pagination` header still give the full total |
+| `nul_bytes` | answers normally with a NUL byte inside every name-like string (`keys`, default |
+|             | host, display, organization, OS, group, manufacturer and model names) |
 
 Each fault applies to the next `count` matching requests (-1: all of them);
 `path` (a case-insensitive substring) limits it to some calls.
@@ -17,7 +21,8 @@ Each fault applies to the next `count` matching requests (-1: all of them);
 import threading
 from dataclasses import dataclass, field
 
-KINDS = ("rate_limit", "server_error", "slow", "truncate", "expire_token", "unauthorized", "page_shift")
+KINDS = ("rate_limit", "server_error", "slow", "truncate", "expire_token", "unauthorized", "page_shift", "short_page",
+         "nul_bytes")
 
 
 @dataclass

@@ -10,7 +10,8 @@ Wire formats follow VENDORS.md: NinjaOne token at `/ws/oauth/token` and
 `/portalapi/` in any case. Control endpoints (for a simulator in another
 process, e.g. `manage.py simulate_vendors`): `GET /_simulator/stats`,
 `POST /_simulator/faults` (`{"kind", "count", "path", ...params}`),
-`DELETE /_simulator/faults`, `POST /_simulator/day` (`{"offset": N}`).
+`DELETE /_simulator/faults`, `POST /_simulator/day` (`{"offset": N}`), `POST /_simulator/limit`
+(`{"devices": N}`: serve only the first N devices of the day, `null` for all).
 """
 import json
 import math
@@ -70,6 +71,8 @@ class SimulatorServer:
         self.dataset = dataset
         self.faults = FaultPlan()
         self.day_offset = 0
+        # Serve only the first N devices of the day (a tenant that lost devices); None serves all.
+        self.listing_limit: int | None = None
         self.requests: Counter = Counter()
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer((host, port), _Handler)
@@ -102,7 +105,16 @@ class SimulatorServer:
     def set_day(self, offset: int):
         with self._lock:
             self.day_offset = int(offset)
+            self.listing_limit = None
             self.reset_overlay()
+
+    def limit_listing(self, devices: int | None):
+        """Serve only the first `devices` devices (consistently: totals match) until the day changes."""
+        with self._lock:
+            self.listing_limit = None if devices is None else int(devices)
+
+    def _limited(self, rows: list) -> list:
+        return rows if self.listing_limit is None else rows[: self.listing_limit]
 
     def reset_overlay(self):
         pass
@@ -129,6 +141,9 @@ class SimulatorServer:
             return 200, self.stats(), None
         if path == "day" and method == "POST":
             self.set_day(int(data.get("offset", 0)))
+            return 200, self.stats(), None
+        if path == "limit" and method == "POST":
+            self.limit_listing(data.get("devices"))
             return 200, self.stats(), None
         return 404, {"error": "unknown control call"}, None
 
@@ -157,7 +172,7 @@ class SimulatorServer:
                 time.sleep(float(params.get("seconds", 2)))
             elif kind == "expire_token":
                 self.expire_tokens()
-            elif kind in ("truncate", "page_shift"):
+            elif kind in ("truncate", "page_shift", "short_page", "nul_bytes"):
                 after = kind
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         status, payload, extra = self.route(method, parts.path, query, headers, body)
@@ -166,6 +181,10 @@ class SimulatorServer:
             payload = raw[: max(1, len(raw) // 2)]
         elif after == "page_shift":
             self.shift_listing()
+        elif after == "short_page" and isinstance(payload, list):
+            payload = payload[: int(fault.params.get("rows", 10))]
+        elif after == "nul_bytes":
+            payload = with_nul_bytes(payload, set(fault.params.get("keys") or NUL_KEYS))
         return status, payload, extra
 
     def expire_tokens(self):
@@ -211,7 +230,7 @@ class NinjaSimulator(SimulatorServer):
                                         template.location_id, False))
 
     def _rows(self) -> list[NinjaRow]:
-        return self.dataset.day(self.day_offset)[0] + list(self._extra)
+        return self._limited(self.dataset.day(self.day_offset)[0]) + list(self._extra)
 
     def route(self, method, path, query, headers, body):
         lowered = path.rstrip("/").lower()
@@ -274,6 +293,20 @@ class NinjaSimulator(SimulatorServer):
                 results.append(found)
         return {"cursor": {"name": f"cf-{index}", "offset": offset, "count": len(results),
                            "expires": int(time.time()) + 3600}, "results": results}
+
+
+NUL_KEYS = ("systemName", "displayName", "dnsName", "netbiosName", "hostname", "computerName", "organization",
+            "name", "operatingSystem", "group", "manufacturer", "model")
+
+
+def with_nul_bytes(value, keys: set):
+    """`value` with a NUL byte after the first character of every string under one of `keys` (at any depth)."""
+    if isinstance(value, list):
+        return [with_nul_bytes(item, keys) for item in value]
+    if isinstance(value, dict):
+        return {k: (v[:1] + "\x00" + v[1:] if k in keys and isinstance(v, str) and v else with_nul_bytes(v, keys))
+                for k, v in value.items()}
+    return value
 
 
 def _after_page(items: list[dict], after, page_size: int) -> list[dict]:
@@ -340,7 +373,7 @@ class ThreatLockerSimulator(SimulatorServer):
         resource = lowered[len("/portalapi/"):]
         if resource == "computer/computergetbyallparameters":
             with self._lock:
-                rows = list(self._extra) + self.dataset.day(self.day_offset)[1]
+                rows = list(self._extra) + self._limited(self.dataset.day(self.day_offset)[1])
             total = len(rows)
             page = rows[(page_number - 1) * page_size: page_number * page_size]
             pages = max(1, math.ceil(total / page_size))

@@ -132,13 +132,13 @@
     }
   }
 
-  async function runCollectors(button) {
+  async function runCollectors(button, body) {
     button.disabled = true;
     const panel = document.getElementById("run-progress");
     panel.hidden = false;
     panel.classList.remove("completed", "failed");
     document.getElementById("run-message").textContent = "Starting the collectors…";
-    const result = await api("POST", "/api/collectors/run", {});
+    const result = await api("POST", "/api/collectors/run", body || {});
     if (result.status === 202) {
       renderBatch(result.body);
       return follow(result.body.batch_id);
@@ -278,6 +278,13 @@
       run.addEventListener("click", function () { runCollectors(run); });
       if (run.dataset.runningBatch) { follow(run.dataset.runningBatch); }
     }
+    // A day refused for a sudden drop in device count: re-run that collector for that date, accepting it.
+    document.querySelectorAll("button.rerun-drop").forEach(function (rerun) {
+      rerun.addEventListener("click", function () {
+        runCollectors(rerun, {collectors: [rerun.dataset.collector], snapshot_date: rerun.dataset.date,
+                              confirm_drop: true});
+      });
+    });
     setupActions();
     setupBulk();
     setupExports();

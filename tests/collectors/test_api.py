@@ -128,26 +128,32 @@ class TestReads:
         assert reader.get("/api/collectors/history?limit=0").status_code == 400
         assert reader.get("/api/collectors/history?limit=x").status_code == 400
 
-    def test_progress_cleans_stale_jobs(self, writer, reader):
+    def test_reads_report_stale_jobs_but_never_clean_them(self, writer, reader):
         batch_id = post_run(writer, {"collector": "ninja"}).json()["batch_id"]
         old = timezone.now() - timedelta(minutes=11)
         CollectorJob.objects.filter(batch__batch_id=batch_id).update(status=RunStatus.RUNNING, started_at=old,
                                                                      heartbeat_at=old)
-        body = reader.get("/api/collectors/progress").json()
-        assert body["batch_id"] == batch_id and body["status"] == "failed" and body["is_running"] is False
-        assert len(body["stale_jobs_cleaned"]) == 1 and body["process_running"] is False
-        assert body["collectors"][0]["status"] == "failed"
-        assert post_run(writer, {}).status_code == 202  # the lock is free again
+        job_id = CollectorJob.objects.get(batch__batch_id=batch_id).job_id
+
+        def state():
+            return (list(CollectorJob.objects.order_by("id").values()),
+                    list(CollectorBatch.objects.order_by("id").values()))
+
+        before = state()
+        progress = reader.get("/api/collectors/progress").json()
+        assert progress["batch_id"] == batch_id and progress["is_running"] is True
+        assert progress["stale_jobs"] == [job_id] and progress["stale_jobs_cleaned"] == []
+        assert progress["process_running"] is False
+        assert reader.get("/api/collectors/status").json()["stale_jobs"] == [job_id]
+        health = reader.get("/api/status").json()["collector_health"]
+        assert [job["job_id"] for job in health["stale_jobs"]] == [job_id]
+        assert "no heartbeat for 3 min" in health["stale_jobs"][0]["message"]
+        assert state() == before  # no read closed, failed or reconciled anything
+        assert post_run(writer, {}).status_code == 202  # a new run request (a write) does clean up
 
     def test_progress_with_nothing_run_yet(self, reader):
         body = reader.get("/api/collectors/progress").json()
         assert body["batch_id"] is None and body["collectors"] == [] and body["progress_percent"] == 0
-
-    def test_status_cleans_stale_jobs_too(self, writer, reader):
-        post_run(writer, {"collector": "ninja"})
-        old = timezone.now() - timedelta(minutes=30)
-        CollectorJob.objects.update(status=RunStatus.RUNNING, started_at=old, heartbeat_at=old)
-        assert len(reader.get("/api/collectors/status").json()["stale_jobs_cleaned"]) == 1
 
     def test_cleanup_endpoint(self, writer):
         post_run(writer, {"collector": "ninja"})

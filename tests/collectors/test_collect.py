@@ -123,6 +123,17 @@ def test_failure_while_writing_rolls_the_day_back(sims, monkeypatch):
     assert list(rows(Vendor.THREATLOCKER).order_by("id").values_list("id", flat=True)) == before
 
 
+def test_a_failed_write_leaves_no_orphan_devices(sims, monkeypatch):
+    """Devices are created in the day's transaction: a write that fails creates none."""
+    def fail(self, rows_, constants, batch_size):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(SnapshotInserter, "insert", fail)
+    job = collect(["threatlocker"]).jobs.get()
+    assert job.status == RunStatus.FAILED and "disk full" in job.message
+    assert not Device.objects.exists() and not Snapshot.objects.exists()
+
+
 def test_threatlocker_listing_that_changes_is_read_again(sims, dataset):
     sims.threatlocker.inject("page_shift", path="computergetbyallparameters")
     batch = collect(["threatlocker"])

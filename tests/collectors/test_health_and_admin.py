@@ -25,7 +25,8 @@ def failed_job(name, hours_ago, message="boom"):
 
 
 def test_collector_health_shape():
-    assert collector_health() == {"has_recent_failures": False, "recent_failures": [], "total_failures_last_24h": 0}
+    assert collector_health() == {"has_recent_failures": False, "recent_failures": [], "total_failures_last_24h": 0,
+                                "stale_jobs": []}
     failed_job("ninja", 2, "NinjaOne POST token failed: authentication refused (HTTP 401)")
     failed_job("threatlocker", 1)
     failed_job("ninja", 30)  # outside the window

@@ -139,3 +139,17 @@ def test_threatlocker_row():
                                 organization_id=None)
     assert fallback["hostname"] == "PC-9 | note" and fallback["canonical_key"] == "pc-9"
     assert threatlocker_row({"computerId": "", "hostname": "PC"}, organization_id=None) is None
+
+
+def test_strings_postgresql_cannot_store_are_removed():
+    device = {"id": 7, "systemName": "PC\x00-01", "displayName": "PC-01 | desk\x00 2\ud800",
+              "nodeClass": "WINDOWS_WORKSTATION", "os": {"name": "Windows\x00 11"},
+              "system": {"serialNumber": "\udfffSN1"}, "processors": [{"name": "Intel\x00 Core"}]}
+    row = ninja_row(device, organization_id=1, org_name="Acme", location="HQ", internal=False)
+    assert (row["hostname"], row["canonical_key"], row["display_name"], row["display_note"]) == (
+        "PC-01", "pc-01", "PC-01 | desk 2", "desk 2")
+    assert (row["os_name"], row["serial_number"], row["cpu_model"]) == ("Windows 11", "SN1", "Intel Core")
+    tl = threatlocker_row({"computerId": "c\x001", "hostname": "\x00", "computerName": "PC\x00-02 | x",
+                           "organization": "Ac\x00me", "group": "G\x00"}, organization_id=1)
+    assert (tl["vendor_device_id"], tl["hostname"], tl["vendor_org_name"], tl["group_name"]) == (
+        "c1", "PC-02 | x", "Acme", "G")

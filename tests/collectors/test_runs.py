@@ -117,34 +117,84 @@ class TestJobLifecycle:
 
 
 class TestStaleJobs:
-    def running_job(self, heartbeat_minutes_ago):
-        job = start(["ninja"]).jobs.get()
+    def running_job(self, heartbeat_minutes_ago, trigger="api"):
+        job = start(["ninja"], trigger=trigger).jobs.get()
         beat = timezone.now() - timedelta(minutes=heartbeat_minutes_ago)
-        CollectorJob.objects.filter(pk=job.pk).update(status=RunStatus.RUNNING, started_at=beat, heartbeat_at=beat)
+        CollectorJob.objects.filter(pk=job.pk).update(status=RunStatus.RUNNING, started_at=beat, heartbeat_at=beat,
+                                                      task_id="q-task")
         return job
 
-    def test_no_heartbeat_for_ten_minutes_is_failed(self):
-        job = self.running_job(11)
+    def test_no_heartbeat_for_the_stale_window_is_failed(self, settings):
+        assert settings.COLLECTORS_STALE_MINUTES == 3  # the documented default
+        job = self.running_job(3.1)
         assert runs.cleanup_stale() == [job.job_id]
         job.refresh_from_db()
-        assert job.status == RunStatus.FAILED and job.message.startswith("Stale: no heartbeat for 10 minutes")
+        assert job.status == RunStatus.FAILED
+        assert job.message == ("Stale: the qcluster worker running it stopped (no heartbeat for 3 min); "
+                               "marked failed")
         batch = job.batch
         batch.refresh_from_db()
         assert batch.status == RunStatus.FAILED and batch.active_slot is None
 
     def test_recent_heartbeat_is_left_alone(self):
-        job = self.running_job(9)
+        job = self.running_job(2.9)
         assert runs.cleanup_stale() == []
         job.refresh_from_db()
         assert job.status == RunStatus.RUNNING
 
     def test_queued_job_no_worker_took(self, settings):
         job = start(["ninja"]).jobs.get()
-        CollectorJob.objects.filter(pk=job.pk).update(
-            created_at=timezone.now() - timedelta(minutes=settings.COLLECTORS_QUEUED_STALE_MINUTES + 1))
+        CollectorJob.objects.filter(pk=job.pk).update(task_id="q-task", created_at=timezone.now() - timedelta(
+            minutes=settings.COLLECTORS_QUEUED_STALE_MINUTES + 1))
         assert runs.cleanup_stale() == [job.job_id]
         job.refresh_from_db()
         assert "is qcluster running?" in job.message
+
+    def test_a_killed_collect_process_releases_its_batch_and_queued_jobs_at_the_heartbeat_window(self, settings):
+        """`manage.py collect` runs its jobs in-process: when it dies, its queued jobs have no task and would
+        never run. Its batch is released once it has been silent for COLLECTORS_STALE_MINUTES."""
+        batch = start(["ninja", "threatlocker"], trigger="command")
+        ninja, threatlocker = batch.jobs.order_by("id")
+        now = timezone.now()
+        CollectorJob.objects.filter(pk=ninja.pk).update(status=RunStatus.RUNNING, started_at=now, heartbeat_at=now)
+        # Within the window: nothing is stale and the lock holds.
+        assert runs.find_stale(now + timedelta(minutes=2.9)) == []
+        assert runs.cleanup_stale(now + timedelta(minutes=2.9)) == []
+        with pytest.raises(runs.RunConflict):
+            start(["ninja"])
+        # Past it: both jobs failed, saying what happened, and the batch released.
+        later = now + timedelta(minutes=3.1)
+        assert sorted(runs.cleanup_stale(later)) == sorted([ninja.job_id, threatlocker.job_id])
+        ninja.refresh_from_db()
+        threatlocker.refresh_from_db()
+        assert ninja.message == "Stale: the collect process stopped (no heartbeat for 3 min); marked failed"
+        assert threatlocker.message == ("Not run: the collect process stopped (no heartbeat for 3 min) before this "
+                                        "job started; marked failed")
+        assert "qcluster" not in ninja.message + threatlocker.message
+        batch.refresh_from_db()
+        assert batch.status == RunStatus.FAILED and batch.active_slot is None
+        assert start(["ninja"]).status == RunStatus.QUEUED
+
+    def test_a_live_in_process_batch_keeps_its_queued_jobs(self):
+        batch = start(["ninja", "threatlocker"], trigger="command")
+        ninja = batch.jobs.order_by("id").first()
+        # The first job is running and beating; the second waits its turn in the same process.
+        later = timezone.now() + timedelta(minutes=10)
+        CollectorJob.objects.filter(pk=ninja.pk).update(status=RunStatus.RUNNING, started_at=later,
+                                                        heartbeat_at=later)
+        assert runs.cleanup_stale(later + timedelta(minutes=1)) == []
+        assert set(batch.jobs.values_list("status", flat=True)) == {RunStatus.RUNNING, RunStatus.QUEUED}
+
+    def test_a_finished_batch_left_open_is_closed_only_after_the_window(self):
+        batch = start(["ninja"])
+        now = timezone.now()
+        batch.jobs.update(status=RunStatus.COMPLETED, started_at=now, ended_at=now, heartbeat_at=now)
+        assert runs.cleanup_stale(now + timedelta(minutes=1)) == []
+        batch.refresh_from_db()
+        assert batch.active_slot == 1  # the process that finished the job may be closing it right now
+        runs.cleanup_stale(now + timedelta(minutes=3.1))
+        batch.refresh_from_db()
+        assert batch.active_slot is None and batch.status == RunStatus.COMPLETED
 
     def test_a_stale_job_that_wakes_up_does_not_write(self, settings):
         settings.COLLECTORS_HEARTBEAT_SECONDS = 0
@@ -221,13 +271,40 @@ class TestFollowUps:
         assert "no common date" in batch.cross_vendor_message and batch.active_slot is None
 
 
-def test_daily_schedules_exist_and_are_idempotent():
-    from collectors.schedules import SCHEDULE_FUNC, ensure_daily_schedules
+def test_one_daily_batch_and_the_cleanup_schedule_exist_and_are_idempotent():
+    from collectors.schedules import CLEANUP_FUNC, SCHEDULE_FUNC, ensure_daily_schedules
 
-    daily = Schedule.objects.filter(func=SCHEDULE_FUNC).order_by("name")
-    assert list(daily.values_list("name", "args", "schedule_type")) == [
-        ("collect-ninja-daily", "'ninja'", "D"), ("collect-threatlocker-daily", "'threatlocker'", "D")]
-    assert ensure_daily_schedules() == [] and daily.count() == 2
+    daily = Schedule.objects.filter(func=SCHEDULE_FUNC)
+    assert list(daily.values_list("name", "args", "schedule_type")) == [("collect-daily", "", "D")]
+    cleanup = Schedule.objects.get(func=CLEANUP_FUNC)
+    assert (cleanup.name, cleanup.schedule_type, cleanup.minutes, cleanup.repeats) == (
+        "collectors-cleanup-stale", "I", 2, -1)
+    assert ensure_daily_schedules() == [] and daily.count() == 1
+
+
+def test_migration_replaces_per_vendor_schedules_keeping_their_time():
+    from datetime import UTC, datetime
+
+    from collectors.schedules import SCHEDULE_FUNC, replace_per_vendor_schedules
+
+    Schedule.objects.filter(func=SCHEDULE_FUNC).delete()
+    for name, hour in (("collect-ninja-daily", 3), ("collect-threatlocker-daily", 4)):
+        Schedule.objects.create(name=name, func=SCHEDULE_FUNC, args="'x'", schedule_type="D",
+                                next_run=datetime(2026, 11, 24, hour, 30, tzinfo=UTC))
+    assert replace_per_vendor_schedules(Schedule, now=datetime(2026, 11, 23, 12, tzinfo=UTC)) == ["collect-daily"]
+    daily = Schedule.objects.get(func=SCHEDULE_FUNC)
+    assert daily.name == "collect-daily" and daily.next_run == datetime(2026, 11, 24, 3, 30, tzinfo=UTC)
+
+
+def test_the_cleanup_task_fails_stale_jobs():
+    from collectors.tasks import cleanup_stale_jobs
+
+    job = start(["ninja"], trigger="command").jobs.get()
+    old = timezone.now() - timedelta(minutes=5)
+    CollectorJob.objects.filter(pk=job.pk).update(status=RunStatus.RUNNING, started_at=old, heartbeat_at=old)
+    CollectorBatch.objects.filter(pk=job.batch_id).update(created_at=old)
+    assert cleanup_stale_jobs() == f"1 stale job(s) marked failed: {job.job_id}"
+    assert CollectorBatch.objects.get().active_slot is None
 
 
 def test_next_daily_run():
@@ -247,6 +324,20 @@ class TestScheduledCollection:
         result = scheduled_collection("threatlocker", run_cross_vendor=False)
         batch = CollectorBatch.objects.get()
         assert result == f"{batch.batch_id}: completed" and batch.trigger == "schedule"
+
+    def test_the_daily_run_is_one_batch_of_every_vendor_reconciled_once(self, monkeypatch, caplog):
+        from collectors.tasks import scheduled_collection
+
+        reconciled = []
+        monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: {"rows_written": 1})
+        monkeypatch.setattr("collectors.threatlocker_collector.run", lambda ctx: {"rows_written": 1})
+        monkeypatch.setattr("variances.services.reconcile_day", lambda day, **kw: reconciled.append(day))
+        scheduled_collection()  # what the collect-daily schedule calls
+        batch = CollectorBatch.objects.get()
+        assert sorted(batch.jobs.values_list("name", flat=True)) == ["ninja", "threatlocker"]
+        assert batch.status == RunStatus.COMPLETED and batch.cross_vendor_status == CrossVendorStatus.COMPLETED
+        assert reconciled == [batch.snapshot_date]
+        assert "Reconciliation failed" not in caplog.text
 
     def test_gives_up_when_another_batch_keeps_running(self, settings):
         from collectors.tasks import scheduled_collection

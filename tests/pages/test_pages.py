@@ -37,6 +37,17 @@ def test_overview_lists_runs_with_the_vendor_error_and_follows_a_running_batch(s
     assert f'data-running-batch="{running.batch_id}"' in html
 
 
+def test_overview_offers_a_rerun_accepting_the_drop_only_for_a_refused_drop(staff, reconciled):
+    batch = CollectorBatch.objects.create(status="failed", snapshot_date=reconciled, message="1 job failed")
+    for name, error in (("threatlocker", "SuddenDrop: ThreatLocker returned 10 computers, 95% fewer ..."),
+                        ("ninja", "VendorError: server error")):
+        CollectorJob.objects.create(batch=batch, name=name, job_name=f"{name}-collector", status="failed",
+                                    snapshot_date=reconciled, message=error.split(": ", 1)[1], error=error)
+    html = staff.get("/").content.decode()
+    assert html.count('class="rerun-drop"') == 1
+    assert f'data-collector="threatlocker" data-date="{reconciled:%Y-%m-%d}">Re-run accepting the drop' in html
+
+
 def test_variances_default_to_unresolved_grouped_by_organization(staff, reconciled):
     html = staff.get("/variances/").content.decode()
     assert 'data-testid="match-count">2<' in html

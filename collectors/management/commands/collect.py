@@ -38,6 +38,9 @@ class Command(BaseCommand):
         parser.add_argument("--vendor", default="all", help=f"all, or one of: {', '.join(registry.names())}")
         parser.add_argument("--date", help="File the snapshot under this date (YYYY-MM-DD, default today).")
         parser.add_argument("--no-cross-vendor", action="store_true", help="Do not reconcile the vendors afterwards.")
+        parser.add_argument("--confirm-drop", action="store_true",
+                            help="Accept a vendor day with more than COLLECTORS_MAX_DROP_PERCENT fewer devices "
+                                 "than the previous day (refused otherwise).")
 
     def handle(self, *args, **options):
         vendor = options["vendor"].strip().lower()
@@ -50,7 +53,8 @@ class Command(BaseCommand):
                 raise CommandError(f"--date must be YYYY-MM-DD, not {options['date']!r}") from None
         try:
             batch = runs.start_batch(names, run_cross_vendor=not options["no_cross_vendor"], snapshot_date=day,
-                                     trigger="command", requested_by="manage.py collect", enqueue=False)
+                                     trigger="command", requested_by="manage.py collect", enqueue=False,
+                                     confirm_drop=options["confirm_drop"])
         except runs.UnknownCollector as exc:
             raise CommandError(str(exc)) from None
         except runs.RunConflict as exc:
