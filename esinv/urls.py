@@ -23,3 +23,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("esinv.page_urls")),
 ]
+
+# An unreachable database answers 503 + Retry-After; any other unhandled error the usual 500.
+handler500 = "esinv.pages.server_error"
