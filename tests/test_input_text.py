@@ -160,3 +160,16 @@ def test_a_session_cookie_holding_a_nul_is_ignored(staff_user):
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
     response = client.get("/api/status", HTTP_COOKIE=cookie)
     assert response.status_code == 401 and response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_a_refusal_carries_cors_headers_for_the_dashboard(reader, settings):
+    settings.CORS_ALLOWED_ORIGINS = ["https://dashboard.example.com"]
+    response = reader.get("/api/devices/search?q=ab%00cd", HTTP_ORIGIN="https://dashboard.example.com")
+    assert_refused(response, "q", "nul_character", "query")
+    assert response["Access-Control-Allow-Origin"] == "https://dashboard.example.com"
+
+
+def test_form_bodies_over_the_upload_limit_are_still_413(writer, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = writer.post("/api/qbr/thresholds", {**THRESHOLD, "notes": "x" * 5000})
+    assert response.status_code == 413 and response.json()["error"]["code"] == "payload_too_large"
