@@ -79,13 +79,17 @@ def check_name(name: str, location: str) -> None:
     check_text(name, name, location, max_length=MAX_NAME_LENGTH)
 
 
-def check_raw_query(query_string: str) -> None:
-    """Every `name=value` pair of a raw query string must percent-decode to valid UTF-8.
+def check_raw_query(query_string: str | bytes, location: str = "query") -> None:
+    """Every `name=value` pair of a raw query string (or url-encoded form body) must percent-decode to valid
+    UTF-8.
 
     Django decodes a broken sequence (e.g. ``%ED%A0%80``, an encoded surrogate) to U+FFFD without a word;
     the caller is told instead.
     """
-    raw = query_string.encode("latin-1", errors="replace")  # WSGI hands the bytes over as latin-1
+    if isinstance(query_string, bytes):
+        raw = query_string
+    else:
+        raw = query_string.encode("latin-1", errors="replace")  # WSGI hands the bytes over as latin-1
     for pair in raw.split(b"&"):
         if not pair:
             continue
@@ -95,7 +99,7 @@ def check_raw_query(query_string: str) -> None:
                 unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
             except UnicodeDecodeError:
                 label = unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8", errors="replace")
-                raise refusal(label, "query", "invalid_utf8",
+                raise refusal(label, location, "invalid_utf8",
                               f"is not valid UTF-8 (its percent-encoded {what} bytes do not decode)") from None
 
 

@@ -6,6 +6,7 @@ import uuid
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
 
 from esinv import inputs
@@ -157,6 +158,10 @@ class InputCheckMiddleware:
             if not is_api_path(request.path):
                 raise
             return error_response(request, 413, "payload_too_large", "The request body is too large.")
+        except MultiPartParserError as exc:
+            if not is_api_path(request.path):
+                raise
+            return error_response(request, 400, "malformed_request", f"Multipart form parse error - {exc}")
         return self.get_response(request)
 
     def check(self, request):
@@ -173,5 +178,7 @@ class InputCheckMiddleware:
         inputs.check_pairs(((name, value) for name, values in request.GET.lists() for value in values),
                            "query", max_length=limit)
         if request.method in ("POST", "PUT", "PATCH") and request.content_type in _FORM_TYPES:
+            if request.content_type == "application/x-www-form-urlencoded":
+                inputs.check_raw_query(request.body, "form")
             inputs.check_pairs(((name, value) for name, values in request.POST.lists() for value in values),
                                "form", max_length=inputs.max_text_length())

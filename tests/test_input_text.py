@@ -114,6 +114,18 @@ def test_form_body_with_a_nul_is_400_and_nothing_is_written(writer):
     assert not Threshold.objects.exists()
 
 
+def test_form_bytes_that_are_not_utf8_are_400(writer):
+    response = writer.generic("POST", "/api/qbr/thresholds", "metric_name=x&notes=%ED%A0%80",
+                              content_type="application/x-www-form-urlencoded")
+    assert_refused(response, "notes", "invalid_utf8", "form")
+
+
+def test_a_broken_multipart_body_is_a_malformed_request(writer):
+    response = writer.generic("POST", "/api/qbr/thresholds", b"--x\r\n", content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed_request" and "boundary" in response.json()["error"]["message"]
+
+
 def test_clean_json_still_goes_through(writer):
     response = writer.post("/api/qbr/thresholds", {**THRESHOLD, "notes": "ça va"}, format="json")
     assert response.status_code == 200, response.content
