@@ -5,6 +5,7 @@ run on SQLite and again on PostgreSQL in CI."""
 import json
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from inventory.models import Vendor
@@ -185,3 +186,12 @@ def test_form_bodies_over_the_upload_limit_are_still_413(writer, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = writer.post("/api/qbr/thresholds", {**THRESHOLD, "notes": "x" * 5000})
     assert response.status_code == 413 and response.json()["error"]["code"] == "payload_too_large"
+
+
+@pytest.mark.parametrize("name, message", [("x" * 101, "at most 100"), ("a\x00b", "NUL"), (" ", "blank")])
+def test_create_api_key_refuses_names_the_database_would_not_take(name, message):
+    from esinv.models import APIKey
+
+    with pytest.raises(CommandError, match=message):
+        call_command("create_api_key", name)
+    assert not APIKey.objects.exists()
