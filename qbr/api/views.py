@@ -326,7 +326,7 @@ class ThresholdsView(QBRView):
         request=inline_serializer(
             "QBRThresholdInput",
             {
-                "metric_name": serializers.CharField(),
+                "metric_name": serializers.ChoiceField(choices=sorted(THRESHOLD_NAMES)),
                 "organization_id": serializers.IntegerField(required=False),
                 "direction": serializers.ChoiceField(choices=["lower", "higher"]),
                 "green": serializers.FloatField(),
@@ -379,10 +379,10 @@ class ManualMetricsView(QBRView):
         request=inline_serializer(
             "QBRManualMetricInput",
             {
-                "period": serializers.CharField(help_text="YYYY-MM"),
+                "period": serializers.RegexField(MONTH_TYPE["pattern"], help_text="YYYY-MM"),
                 "organization_id": serializers.IntegerField(required=False),
                 "vendor_id": serializers.IntegerField(required=False, allow_null=True),
-                "metric_name": serializers.CharField(),
+                "metric_name": serializers.ChoiceField(choices=sorted(CATALOGUE)),
                 "metric_value": serializers.FloatField(),
                 "notes": serializers.CharField(required=False),
             },
