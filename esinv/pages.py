@@ -4,20 +4,16 @@ Pages read through the apps' own read functions (the same ones the JSON API
 answers from) and act through the JSON API with small `fetch` calls
 (static/esinv/dashboard.js), so a page never has rules of its own.
 """
-import sys
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views import defaults
 
 from collectors.models import CollectorBatch, CollectorJob
 from collectors.runs import cleanup_stale
 from esinv import charts
-from esinv.errors import database_unavailable
-from esinv.middleware import database_unavailable_response
 from esinv.status import build_status
 from inventory.freshness import Freshness
 from inventory.models import Vendor
@@ -72,14 +68,6 @@ def sign_in(request):
         "microsoft_url": f"/api/auth/microsoft/login?{urlencode({'next': next_url})}",
         "staff_url": f"/admin/login/?{urlencode({'next': next_url})}",
     })
-
-
-def server_error(request):
-    """handler500: an unreachable database is a 503 with Retry-After (JSON under /api/), not a 500."""
-    exception = sys.exc_info()[1]
-    if database_unavailable(exception):
-        return database_unavailable_response(request, exception)
-    return defaults.server_error(request)
 
 
 def refused(request, message: str, *, title: str = "Not allowed"):

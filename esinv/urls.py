@@ -25,4 +25,4 @@ urlpatterns = [
 ]
 
 # An unreachable database answers 503 + Retry-After; any other unhandled error the usual 500.
-handler500 = "esinv.pages.server_error"
+handler500 = "esinv.handlers.server_error"
