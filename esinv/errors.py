@@ -13,6 +13,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db.utils import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -36,6 +37,16 @@ STATUS_CODES = {
     502: "bad_gateway",
     503: "service_unavailable",
 }
+
+# Seconds a client is told to wait (Retry-After) while the database is unavailable.
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    """The database could not be reached, dropped the connection or is overloaded (locked, out of
+    connections): nothing the caller did, so 503 and try again, never 500."""
+    return isinstance(exc, (OperationalError, InterfaceError))
+
 
 _DRF_CODES = {
     exceptions.ParseError: "malformed_request",

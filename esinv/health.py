@@ -8,6 +8,7 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.response import Response
 
 from esinv.auth import PublicAccess
+from esinv.errors import RETRY_AFTER_SECONDS
 
 _health_schema = inline_serializer(
     "Health", {"status": serializers.CharField(), "timestamp": serializers.DateTimeField()}
@@ -24,6 +25,10 @@ def database_ok() -> tuple[bool, str]:
         return False, f"database unreachable: {exc.__class__.__name__}"
 
 
+def _retry_after(ok: bool) -> dict:
+    return {} if ok else {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
 def _public(view):
     view = throttle_classes([])(view)
     view = permission_classes([PublicAccess])(view)
@@ -37,7 +42,7 @@ def health(request):
     """The contract's health check: the process answers and the database too."""
     ok, detail = database_ok()
     body = {"status": "healthy" if ok else "unhealthy", "database": detail, "timestamp": timezone.now()}
-    return Response(body, status=200 if ok else 503)
+    return Response(body, status=200 if ok else 503, headers=_retry_after(ok))
 
 
 @extend_schema(responses=_health_schema, tags=["health"])
@@ -56,5 +61,5 @@ def ready(request):
     ok, detail = database_ok()
     return Response(
         {"status": "ready" if ok else "not_ready", "database": detail, "timestamp": timezone.now()},
-        status=200 if ok else 503,
+        status=200 if ok else 503, headers=_retry_after(ok),
     )

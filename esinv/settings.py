@@ -68,6 +68,9 @@ MIDDLEWARE = [
     # are answered as JSON under /api/ too.
     "esinv.middleware.APIErrorMiddleware",
     "corsheaders.middleware.CorsMiddleware",
+    # Before sessions, authentication and every view: text the database would refuse never gets further
+    # (and inside CORS, so a dashboard on another origin can read the 400).
+    "esinv.middleware.InputCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -222,6 +225,9 @@ ESINV_ANONYMOUS_READ = env_bool("ESINV_ANONYMOUS_READ", False)
 ESINV_THROTTLE_RATE = env_str("ESINV_THROTTLE_RATE", "600/min")
 ESINV_THROTTLE_ANON_RATE = env_str("ESINV_THROTTLE_ANON_RATE", "120/min")
 ESINV_MAX_PAGE_SIZE = env_int("ESINV_MAX_PAGE_SIZE", 1000)
+# Longest query-string value (and URL path), and longest string in a form or JSON body, in characters.
+ESINV_MAX_PARAM_LENGTH = env_int("ESINV_MAX_PARAM_LENGTH", 1000)
+ESINV_MAX_TEXT_LENGTH = env_int("ESINV_MAX_TEXT_LENGTH", 10000)
 
 # --- Accounts and access (esinv/access.py, esinv/accounts.py, esinv/lockout.py) ----
 # Group whose members (not staff) may read client inventory data; created by a data migration.

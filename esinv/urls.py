@@ -26,3 +26,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("esinv.page_urls")),
 ]
+
+# An unreachable database answers 503 + Retry-After; any other unhandled error the usual 500.
+handler500 = "esinv.handlers.server_error"

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
@@ -145,7 +144,8 @@ def collectors_status(request):
 
 @extend_schema(
     tags=["collectors"], responses=s.HistorySerializer,
-    parameters=[OpenApiParameter("limit", OpenApiTypes.INT, description=f"Runs to show (default {HISTORY_DEFAULT}).")],
+    parameters=[OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": HISTORY_MAX},
+                                description=f"Runs to show (default {HISTORY_DEFAULT}).")],
 )
 @api_view(["GET"])
 def collectors_history(request):

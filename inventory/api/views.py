@@ -1,5 +1,4 @@
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import api_view
@@ -16,7 +15,8 @@ SEARCH_LIMIT = 200
 
 @extend_schema(
     tags=["devices"],
-    parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=True, description="Hostname, display name or key.")],
+    parameters=[OpenApiParameter("q", {"type": "string", "minLength": 2, "maxLength": 255}, required=True,
+                                description="Hostname, display name or key.")],
     responses=DeviceSearchResponseSerializer,
 )
 @api_view(["GET"])

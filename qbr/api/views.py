@@ -26,6 +26,9 @@ from qbr.services import record_manual_metric
 from qbr.smartnumbers import SMART_NUMBERS
 from qbr.thresholds import bounds_error, bounds_labels
 
+# What qbr.periods accepts, so generated and documented periods match (the views still validate).
+MONTH_TYPE = {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"}
+QUARTER_TYPE = {"type": "string", "pattern": "^[0-9]{4}-[Qq][1-4]$"}
 ORG_PARAM = OpenApiParameter("organization_id", OpenApiTypes.INT, description="Organization (default 1, the MSP).")
 THRESHOLD_NAMES = {**{n: None for n in SMART_NUMBERS}, **CATALOGUE}
 
@@ -80,7 +83,7 @@ class MonthlyMetricsView(QBRView):
     @extend_schema(
         tags=["qbr"],
         parameters=[
-            OpenApiParameter("period", OpenApiTypes.STR, description="YYYY-MM (default: latest with data)."),
+            OpenApiParameter("period", MONTH_TYPE, description="YYYY-MM (default: latest with data)."),
             ORG_PARAM,
             OpenApiParameter("vendor_id", OpenApiTypes.INT),
             OpenApiParameter("metric_name", OpenApiTypes.STR),
@@ -130,7 +133,7 @@ class QuarterlyMetricsView(QBRView):
     @extend_schema(
         tags=["qbr"],
         parameters=[
-            OpenApiParameter("period", OpenApiTypes.STR, description="YYYY-Qn (default: latest with data)."),
+            OpenApiParameter("period", QUARTER_TYPE, description="YYYY-Qn (default: latest with data)."),
             ORG_PARAM,
         ],
         responses=envelope(
@@ -187,7 +190,7 @@ class DevicesByClientView(QBRView):
     @extend_schema(
         tags=["qbr"],
         parameters=[
-            OpenApiParameter("period", OpenApiTypes.STR, required=True, description="YYYY-MM"),
+            OpenApiParameter("period", MONTH_TYPE, required=True, description="YYYY-MM"),
             OpenApiParameter(
                 "organization_id", OpenApiTypes.INT, description="1 (default): every client; else that client only."
             ),
@@ -249,7 +252,7 @@ def _threshold_out(t: Threshold) -> dict:
 class SmartNumbersView(QBRView):
     @extend_schema(
         tags=["qbr"],
-        parameters=[OpenApiParameter("period", OpenApiTypes.STR, required=True, description="YYYY-Qn"), ORG_PARAM],
+        parameters=[OpenApiParameter("period", QUARTER_TYPE, required=True, description="YYYY-Qn"), ORG_PARAM],
         responses=envelope(
             "QBRSmartNumbers",
             {
@@ -323,7 +326,7 @@ class ThresholdsView(QBRView):
         request=inline_serializer(
             "QBRThresholdInput",
             {
-                "metric_name": serializers.CharField(),
+                "metric_name": serializers.ChoiceField(choices=sorted(THRESHOLD_NAMES)),
                 "organization_id": serializers.IntegerField(required=False),
                 "direction": serializers.ChoiceField(choices=["lower", "higher"]),
                 "green": serializers.FloatField(),
@@ -376,10 +379,10 @@ class ManualMetricsView(QBRView):
         request=inline_serializer(
             "QBRManualMetricInput",
             {
-                "period": serializers.CharField(help_text="YYYY-MM"),
+                "period": serializers.RegexField(MONTH_TYPE["pattern"], help_text="YYYY-MM"),
                 "organization_id": serializers.IntegerField(required=False),
                 "vendor_id": serializers.IntegerField(required=False, allow_null=True),
-                "metric_name": serializers.CharField(),
+                "metric_name": serializers.ChoiceField(choices=sorted(CATALOGUE)),
                 "metric_value": serializers.FloatField(),
                 "notes": serializers.CharField(required=False),
             },

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from collectors.models import CollectorBatch, CollectorJob
 from tests.browser.chromium import PHONE
@@ -107,10 +108,7 @@ def test_resolve_an_exception_with_a_note(new_page, demo_data, staff_user):
     copy = row.locator("button.copy").first
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     copy.click()
-    from playwright.sync_api import expect
-
-    # The label turns "Copied" once the clipboard write resolves: wait for it, don't race it.
-    expect(copy).to_have_text("Copied")
+    expect(copy).to_have_text("Copied")  # set once the clipboard promise resolves: wait for it, do not race it
     assert page.evaluate("navigator.clipboard.readText()") == copy.get_attribute("data-copy")
     before = int(page.get_by_test_id("match-count").inner_text())
     row.get_by_role("button", name="Resolve…").click()

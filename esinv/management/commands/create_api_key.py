@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from esinv.inputs import text_problem
 from esinv.models import APIKey
 
 
@@ -11,6 +12,9 @@ class Command(BaseCommand):
         parser.add_argument("--write", action="store_true", help="Allow POST endpoints (collect, resolve, ...).")
 
     def handle(self, name, write, **options):
+        problem = text_problem(name, APIKey._meta.get_field("name").max_length)
+        if problem or not name.strip():
+            raise CommandError(f"The key name {problem[1] if problem else 'is blank'}.")
         if APIKey.objects.filter(name=name).exists():
             raise CommandError(
                 f"An API key named {name!r} already exists; revoke it in the admin or pick another name."
