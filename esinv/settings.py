@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "corsheaders",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_q",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -69,6 +71,9 @@ MIDDLEWARE = [
     "esinv.middleware.APIErrorMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app itself (hashed, compressed names): the proxy needs no static rules.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,7 +148,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# collectstatic writes hashed, compressed copies that WhiteNoise serves with far-future caching.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": env_str("STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage"),
+    },
+}
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 SITE_ID = 1
 
@@ -162,6 +174,15 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 # them appended: a header the caller sends itself is never trusted.
 ESINV_TRUSTED_PROXIES = env_int("ESINV_TRUSTED_PROXIES", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = ESINV_TRUSTED_PROXIES
+# Behind the TLS proxy: plain-HTTP requests are redirected and browsers told to keep to HTTPS. Health
+# probes and the metrics scrape come from inside the network over plain HTTP and are not redirected.
+_BEHIND_TLS = env_bool("BEHIND_TLS_PROXY", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _BEHIND_TLS)
+SECURE_REDIRECT_EXEMPT = [r"^api/health(/live|/ready)?$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _BEHIND_TLS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _BEHIND_TLS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _BEHIND_TLS)
+from esinv.csp_policy import CONTENT_SECURITY_POLICY  # noqa: E402,F401
 
 # --- CORS -----------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
@@ -213,6 +234,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Named, so the schema (and `check --deploy`) has no enum-name collision warning.
+    "ENUM_NAME_OVERRIDES": {"CollectorRunStatusEnum": "collectors.models.RunStatus.CHOICES"},
 }
 
 # Existing dashboards read without credentials; set to true to allow that for
