@@ -11,6 +11,8 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # The app logs one line per request itself (with its request id); gunicorn's access log is off by default.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+# gunicorn's control socket (a per-user path shared by every gunicorn of that user) is not used.
+control_socket_disable = True
 
 
 def on_starting(server):
