@@ -4,7 +4,7 @@
     SMOKE_API_KEY=... python deploy/smoke_http.py run URL
 
 Requests carry `X-Forwarded-Proto: https`, as from the TLS proxy (plain HTTP is redirected, which is checked too).
-Standard library only.
+Needs prometheus-client (to parse /metrics as Prometheus would).
 """
 import ast
 import gzip
@@ -14,6 +14,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
+
+from prometheus_client.parser import text_string_to_metric_families
 
 PROXY = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
 
@@ -24,6 +27,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 opener = urllib.request.build_opener(NoRedirect)
+answered = {}  # (method, path, status) -> how many times this script got that answer
 
 
 def call(base, path, *, method="GET", headers=None, body=None, proxy=True):
@@ -31,9 +35,11 @@ def call(base, path, *, method="GET", headers=None, body=None, proxy=True):
                                      headers={**(PROXY if proxy else {}), **(headers or {})})
     try:
         with opener.open(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
+            result = response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        result = error.code, dict(error.headers), error.read()
+    answered[(method, path, result[0])] = answered.get((method, path, result[0]), 0) + 1
+    return result
 
 
 def check(condition, message):
@@ -78,8 +84,9 @@ def run(base, key):
     status, headers, _ = call(base, "/api/status", headers=auth, proxy=False)
     check(status == 301 and headers["Location"].startswith("https://"), "plain HTTP is redirected to HTTPS")
 
-    status, _, body = call(base, "/api/collectors/run", method="POST", headers={**auth, "Content-Type":
-                           "application/json"}, body=json.dumps({"collectors": ["ninja", "threatlocker"]}).encode())
+    status, _, body = call(base, "/api/collectors/run", method="POST", headers={
+        **auth, "Content-Type": "application/json", "X-Request-ID": "smoke-run-request"},
+        body=json.dumps({"collectors": ["ninja", "threatlocker"]}).encode())
     check(status == 202, f"POST /api/collectors/run answers 202 ({status} {body[:120]!r})")
     batch_id = json.loads(body)["batch_id"]
     status, _, body = call(base, "/api/collectors/run", method="POST", headers=auth)
@@ -121,7 +128,48 @@ def run(base, key):
     status, headers, _ = call(base, "/sign-in/")
     check(status == 200 and "script-src 'self'" in headers.get("Content-Security-Policy", "")
           and "max-age=" in headers.get("Strict-Transport-Security", ""), "pages carry CSP and HSTS")
+    check_metrics(base, auth, counts, report["summary"]["unresolved_count"])
+    check_logs(batch_id)
     print(f"  ok  HTTP checks took {time.monotonic() - started:.1f}s")
+
+
+def check_metrics(base, auth, device_counts, unresolved):
+    status, _, body = call(base, "/metrics", proxy=False)
+    check(status == 401, "/metrics refuses a caller without a key")
+    status, headers, body = call(base, "/metrics", headers=auth, proxy=False)
+    samples = {}
+    for family in text_string_to_metric_families(body.decode()):
+        for sample in family.samples:
+            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    check(status == 200, f"/metrics parses ({len(samples)} samples)")
+    devices = {labels[0][1]: value for (name, labels), value in samples.items() if name == "esinv_devices"}
+    check(sorted(devices.values()) == sorted(device_counts.values()), f"esinv_devices {devices} = /api/status")
+    open_total = sum(value for (name, _), value in samples.items() if name == "esinv_open_exceptions")
+    check(open_total == unresolved, f"esinv_open_exceptions sum to the report's {unresolved} open")
+    ages = {labels[0][1]: value for (name, labels), value in samples.items()
+            if name == "esinv_vendor_last_success_age_seconds"}
+    check(all(0 <= age < 120 for age in ages.values()) and len(ages) == 2, f"vendor ages {ages}")
+    # Requests are summed over both gunicorn workers: the count is every call this script made, whichever
+    # worker answered it (only this script calls /api/collectors/progress).
+    progress = [value for (name, labels), value in samples.items() if name == "esinv_http_requests_total"
+                and dict(labels) == {"method": "GET", "route": "api/collectors/progress", "status": "200"}]
+    made = answered[("GET", "/api/collectors/progress", 200)]
+    check(progress == [made], f"all {made} progress requests counted across the workers ({progress})")
+    check(samples[("esinv_tasks_queued", ())] == 0, "no task left queued")
+
+
+def check_logs(batch_id):
+    logs = Path(os.environ["SMOKE_LOG_DIR"])
+    web = [json.loads(line) for line in (logs / "web.log").read_text().splitlines() if line.startswith("{")]
+    check(any(entry.get("request_id") == "smoke-run-request" and entry.get("path") == "/api/collectors/run"
+              for entry in web), "web logs JSON lines with the caller's request id")
+    pids = {entry["pid"] for entry in web if entry.get("path") == "/api/collectors/progress"}
+    print(f"  ..  the progress requests were answered by {len(pids)} gunicorn worker(s)")
+    workers = [json.loads(line) for name in ("worker-1.log", "worker-2.log")
+               for line in (logs / name).read_text().splitlines() if line.startswith("{")]
+    in_batch = [entry for entry in workers if entry.get("batch_id") == batch_id]
+    check(in_batch and all(entry.get("job_id") and entry.get("task_id") for entry in in_batch),
+          f"workers log JSON lines with the task, job and batch ids ({len(in_batch)} in {batch_id})")
 
 
 if __name__ == "__main__":

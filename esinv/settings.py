@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: counts and times every response, static files and refusals included (esinv/metrics).
+    "esinv.metrics.requests.RequestMetricsMiddleware",
     "esinv.middleware.RequestIDMiddleware",
     # Outside everything else so that errors raised by the other middleware (a bad Host header)
     # are answered as JSON under /api/ too.
@@ -328,21 +330,32 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 
+# --- Metrics (GET /metrics, esinv/metrics) ----------------------------------
+# Addresses (or networks, e.g. 10.0.0.0/8) that may scrape /metrics without an API key.
+ESINV_METRICS_ALLOWED_IPS = env_list("ESINV_METRICS_ALLOWED_IPS", [])
+
 # --- Logging ---------------------------------------------------------------
+# plain: human-readable lines; json: one JSON object a line (production), see esinv/logjson.py.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "esinv.request_context.RequestIDLogFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "esinv.logjson.JSONFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": env_str("LOG_LEVEL_SERVER", "INFO")},
+        # One line per request from esinv.metrics (method, path, route, status, duration_ms).
+        "esinv.request": {"level": env_str("LOG_LEVEL_REQUESTS", "INFO")},
     },
 }
 

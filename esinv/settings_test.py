@@ -14,3 +14,4 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # ... and WhiteNoise finds them where runserver would (no var/static to scan).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+LOGGING["loggers"]["esinv.request"]["level"] = "WARNING"  # noqa: F405  (no line per test request)

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from esinv import accounts, health, status
+from esinv.metrics import views as metrics_views
 
 api_patterns = [
     path("health", health.health, name="health"),
@@ -25,6 +26,7 @@ api_patterns = [
 urlpatterns = [
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
+    path("metrics", metrics_views.metrics, name="metrics"),
     # Before allauth's own routes: sign-up is closed, password reset needs mail (esinv/accounts.py).
     path("accounts/signup/", accounts.signup_closed, name="signup-closed"),
     path("accounts/password/reset/", accounts.password_reset, name="password-reset"),
