@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "collectors",
     "variances",
     "qbr",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -364,5 +365,6 @@ LOGGING = {
 from collectors.connectwise_settings import *  # noqa: E402,F403
 from collectors.settings import *  # noqa: E402,F403
 from inventory.settings import *  # noqa: E402,F403
+from notifications.settings import *  # noqa: E402,F403
 from qbr.settings import *  # noqa: E402,F403
 from variances.settings import *  # noqa: E402,F403

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from collectors.models import CollectorBatch, CollectorJob, RunStatus
 from inventory.models import Snapshot, Vendor
+from notifications.models import Channel, Delivery
 from tests import factories as f
 from variances import types as T
 from variances.models import ExceptionRecord, ExceptionStatus, ReconciliationRun
@@ -55,6 +56,8 @@ def hub_data():
                                 snapshot_date=DAY, status=RunStatus.FAILED, started_at=now, ended_at=now)
     Task.objects.create(id="f" * 32, name="broken", func="math.nope", started=now, stopped=now, success=False)
     async_task("math.floor", 1.5)  # queued on the ORM broker, no cluster running
+    channel = Channel.objects.create(name="hook", url="http://127.0.0.1:9/", events=["test"])
+    Delivery.objects.create(channel=channel, event="test", payload={}, status="failed", attempts=5)
 
 
 @pytest.fixture
@@ -100,6 +103,8 @@ def test_gauges_equal_the_database(hub_data, scraper):
     assert metrics["esinv_reconciliation_last_duration_seconds"][labels()] == pytest.approx(run.duration_seconds)
     assert metrics["esinv_tasks_queued"][labels()] == OrmQ.objects.count() == 1
     assert metrics["esinv_tasks_failed"][labels()] == Failure.objects.count() == 1
+    assert metrics["esinv_notification_deliveries"] == {
+        labels(status="pending"): 0, labels(status="delivered"): 0, labels(status="failed"): 1}
 
 
 def test_empty_hub_reports_zeros_and_never(scraper):

@@ -74,6 +74,17 @@ def _tasks() -> list[GaugeMetricFamily]:
     return [queued, failed]
 
 
+def _notifications() -> GaugeMetricFamily:
+    from notifications.models import Delivery
+
+    family = GaugeMetricFamily("esinv_notification_deliveries", "Notification deliveries kept, by status "
+                               "(failed: every attempt failed).", labels=["status"])
+    counts = dict(Delivery.objects.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    for status in ("pending", "delivered", "failed"):
+        family.add_metric([status], counts.get(status, 0))
+    return family
+
+
 class HubCollector:
     """A prometheus-client collector: registered on the registry of one scrape, never globally."""
 
@@ -84,3 +95,4 @@ class HubCollector:
         yield from _collections(now)
         yield _reconciliation()
         yield from _tasks()
+        yield _notifications()
