@@ -356,7 +356,7 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": env_str("LOG_LEVEL_SERVER", "INFO")},
         # One line per request from esinv.metrics (method, path, route, status, duration_ms).
-        "esinv.request": {"level": env_str("LOG_LEVEL_REQUESTS", "INFO")},
+        "esinv.request": {"level": env_str("LOG_LEVEL_REQUESTS", env_str("LOG_LEVEL", "INFO"))},
     },
 }
 

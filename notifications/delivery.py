@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from esinv.request_context import logging_context
 from notifications import messages
-from notifications.models import Delivery, DeliveryAttempt, DeliveryStatus
+from notifications.models import ChannelKind, Delivery, DeliveryAttempt, DeliveryStatus, Event
 
 log = logging.getLogger(__name__)
 TASK = "notifications.delivery.attempt"
@@ -39,8 +39,29 @@ def enqueue(delivery: Delivery, *, delay: float = 0) -> None:
     transaction.on_commit(queue)
 
 
+def _mail(delivery: Delivery) -> tuple[int | None, str]:
+    from django.core.mail import EmailMessage
+
+    from notifications.digest import render
+
+    channel = delivery.channel
+    if delivery.event == Event.DIGEST:
+        subject, body = render(delivery.payload)
+    else:
+        subject, body = messages.summary(delivery.event, delivery.payload)
+    to = [address.strip() for address in channel.recipients.split(",") if address.strip()]
+    try:
+        EmailMessage(subject, body, to=to, headers={"X-ESInv-Event": delivery.event,
+                                                    "X-ESInv-Delivery": str(delivery.delivery_id)}).send()
+    except Exception as exc:  # SMTP and network errors: retried like an HTTP failure
+        return None, f"{exc.__class__.__name__}: {exc}"[:500]
+    return 250, ""
+
+
 def _send(delivery: Delivery) -> tuple[int | None, str]:
     channel = delivery.channel
+    if channel.kind == ChannelKind.EMAIL:
+        return _mail(delivery)
     body, headers = messages.build(channel.kind, event=delivery.event, delivery_id=str(delivery.delivery_id),
                                    occurred_at=delivery.created_at.isoformat(), data=delivery.payload,
                                    secret=channel.secret)
@@ -61,7 +82,7 @@ def attempt(delivery_pk: int) -> str:
         started = time.perf_counter()
         code, error = _send(delivery)
         number = delivery.attempts + 1
-        ok = code is not None and 200 <= code < 300
+        ok = code is not None and (200 <= code < 300 or code == 250)  # 250: the mail server took it
         DeliveryAttempt.objects.create(delivery=delivery, at=timezone.now(), number=number, response_code=code,
                                        duration_ms=int((time.perf_counter() - started) * 1000), error=error,
                                        success=ok)

@@ -10,10 +10,12 @@ from inventory.models import Organization
 class Event:
     RECONCILIATION_FINISHED = "reconciliation.finished"
     COLLECTOR_FAILED = "collector.failed"
+    DIGEST = "digest.daily"
     TEST = "test"
     CHOICES = [
         (RECONCILIATION_FINISHED, "Reconciliation finished (new / gone / open counts per type)"),
         (COLLECTOR_FAILED, "A collector job failed"),
+        (DIGEST, "Daily digest (e-mail channels)"),
     ]
 
 
@@ -21,17 +23,20 @@ class ChannelKind:
     WEBHOOK = "webhook"
     SLACK = "slack"
     TEAMS = "teams"
+    EMAIL = "email"
     CHOICES = [
         (WEBHOOK, "Generic webhook (JSON, HMAC-SHA256 signed)"),
         (SLACK, "Slack incoming webhook"),
         (TEAMS, "Microsoft Teams (Workflows webhook, message card)"),
+        (EMAIL, "E-mail (Django's mail settings)"),
     ]
 
 
 class Channel(models.Model):
     name = models.CharField(max_length=100, unique=True)
     kind = models.CharField(max_length=16, choices=ChannelKind.CHOICES, default=ChannelKind.WEBHOOK)
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, blank=True, help_text="Webhook, Slack and Teams: where to POST.")
+    recipients = models.CharField(max_length=1000, blank=True, help_text="E-mail: addresses, comma-separated.")
     secret = models.CharField(max_length=200, blank=True,
                               help_text="Webhook only: key of the X-ESInv-Signature HMAC-SHA256 of the body.")
     events = models.JSONField(default=list, help_text="Event types sent here, e.g. [\"reconciliation.finished\"].")
