@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import json
+import re
 import threading
 import time
 from datetime import date, timedelta
@@ -213,3 +214,15 @@ def test_admin_send_test_and_redeliver(receiver, run_tasks_inline, django_captur
     assert Delivery.objects.count() == 2 and len(receiver.requests) == 2
     assert receiver.requests[1]["headers"]["X-ESInv-Delivery"] != str(original.delivery_id)
     assert timezone.now() - original.created_at < timedelta(minutes=1)
+
+
+def test_admin_pages_show_channels_deliveries_and_attempts(receiver, admin_client):
+    chan = channel(receiver)
+    (delivery,) = emit("reconciliation.finished", {"by_type": {}})
+    attempt(delivery.pk)
+    assert admin_client.get("/admin/notifications/channel/").status_code == 200
+    assert admin_client.get(f"/admin/notifications/channel/{chan.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/notifications/delivery/?status=delivered").status_code == 200
+    page = admin_client.get(f"/admin/notifications/delivery/{delivery.pk}/change/")
+    assert page.status_code == 200 and str(delivery.delivery_id) in page.content.decode()
+    assert re.search(r'field-response_code">\s*(<p>)?200', page.content.decode())
