@@ -66,6 +66,7 @@ def main():
     parser.add_argument("--devices", type=int, default=10_000)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--explain", action="store_true", help="print the broad device search's plan")
     args = parser.parse_args()
     connection = vb.setup_database()
     if connection.vendor != "postgresql":
@@ -83,8 +84,8 @@ def main():
         orgs = [Organization.objects.create(name=f"Client {k:03d}").id for k in range(200)]
         vb.generate(args.devices, vb.TODAY, 3, orgs)
         reconcile_day(vb.TODAY)
-        key = Snapshot.objects.filter(vendor_id=1, snapshot_date=vb.TODAY).values_list("canonical_key",
-                                                                                         flat=True).first()
+        key, host = Snapshot.objects.filter(vendor_id=1, snapshot_date=vb.TODAY).values_list(
+            "canonical_key", "hostname").order_by("canonical_key")[len(orgs)]
         client = Client(HTTP_HOST="localhost", HTTP_X_API_KEY=APIKey.issue("bench")[1])
         year_ago = (vb.TODAY - timedelta(days=args.days - 1)).isoformat()
         cases = [
@@ -92,7 +93,8 @@ def main():
             ("status", "/api/status"),
             ("trends, 90 days", f"/api/variances/trends?start_date={(vb.TODAY - timedelta(days=89)).isoformat()}"),
             ("trends, a year", f"/api/variances/trends?start_date={year_ago}"),
-            ("device search", f"/api/devices/search?q={key[:8]}"),
+            ("device search, one host", f"/api/devices/search?q={host}"),
+            ("device search, broad", f"/api/devices/search?q={key[:8]}"),  # matches every device: 200 shown
             ("device timeline (query)", f"timeline:{key}"),
         ]
         with connection.cursor() as cursor:
@@ -106,6 +108,16 @@ def main():
                            + Snapshot._meta.db_table, [Snapshot._meta.db_table] * 2)
             rows, total_bytes, heap_bytes = cursor.fetchone()
         year = measure(client, cases, args.repeat)
+        if args.explain:
+            from inventory.queries import latest_snapshots
+            from inventory.search import search_filter
+
+            sql, params = latest_snapshots().filter(search_filter(key[:8])).order_by(
+                "canonical_key", "vendor_id").query.sql_with_params()
+            with connection.cursor() as cursor:
+                cursor.execute("SET cursor_tuple_fraction = 0.1")  # as for the server-side cursor of iterator()
+                cursor.execute("EXPLAIN " + sql, params)
+                print("broad search plan (a year):\n  " + "\n  ".join(row[0] for row in cursor.fetchall()))
         print(f"PostgreSQL {connection.pg_version // 10000}, {args.devices} devices per vendor, {args.days} days: "
               f"{rows:,} snapshot rows, copied in {load:.0f} s")
         print(f"snapshot table: {total_bytes / 2**20:,.0f} MiB with indexes ({heap_bytes / 2**20:,.0f} MiB rows): "
