@@ -68,10 +68,30 @@ def render(data: dict) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
+def check_stale_vendors(now=None) -> list[dict]:
+    """vendor.stale for each vendor whose latest data is stale, very stale or missing (run with the digest)."""
+    from notifications.events import emit
+
+    today = timezone.localdate(now or timezone.now())
+    labels = dict(Vendor.objects.values_list("id", "name"))
+    stale = []
+    for vendor_id, day in latest_snapshot_dates((Vendor.NINJA, Vendor.THREATLOCKER)).items():
+        freshness = vendor_freshness(day, today)
+        if freshness.freshness_status in ("stale", "very_stale", "no_data"):
+            data = {"vendor": labels.get(vendor_id, str(vendor_id)), "latest_date": freshness.latest_date,
+                    "freshness_status": freshness.freshness_status, "days_old": freshness.days_old,
+                    "message": freshness.freshness_message}
+            emit(Event.VENDOR_STALE, data)
+            stale.append(data)
+    return stale
+
+
 def send_daily_digest() -> str:
+    """The daily schedule: vendor.stale events, then the digest to each subscribed e-mail channel."""
     from notifications.delivery import enqueue
     from notifications.models import Delivery
 
+    check_stale_vendors()
     sent = 0
     for channel in Channel.objects.filter(enabled=True, kind=ChannelKind.EMAIL).prefetch_related("organizations"):
         if Event.DIGEST in (channel.events or []):

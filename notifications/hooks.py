@@ -1,6 +1,8 @@
 """Turns other apps' events into notifications, without them importing this app:
 - a ReconciliationRun saved (variances) -> reconciliation.finished, after the run's transaction commits;
-- a django-q2 collector task ending with failed jobs (collectors) -> collector.failed, per failed job.
+- a django-q2 collector task ending with failed jobs (collectors) -> collector.failed, per failed job;
+- a Windows11Run saved as successful (inventory) -> windows11.finished;
+- a django-q2 export task ending with its job completed (variances) -> export.ready.
 A notification problem is logged and never reaches the collection that caused it."""
 import logging
 
@@ -15,6 +17,7 @@ from notifications.models import Event
 
 log = logging.getLogger(__name__)
 COLLECTOR_TASKS = ("collectors.tasks.run_collector_job", "collectors.tasks.scheduled_collection")
+EXPORT_TASK = "variances.export_jobs.run_export_job"
 
 
 def reconciliation_data(run) -> dict:
@@ -70,7 +73,32 @@ def _notify_failures(task: dict) -> None:
         })
 
 
+def _notify_export(task: dict) -> None:
+    from variances.models_exports import ExportJob
+
+    args = task.get("args") or ()
+    job = ExportJob.objects.filter(pk=args[0], status="completed").first() if args else None
+    if job is not None:
+        emit(Event.EXPORT_READY, {
+            "job_id": job.pk, "format": job.format, "file_name": job.file_name, "rows": job.row_count,
+            "requested_by": job.requested_by, "download_url": f"/api/variances/export/jobs/{job.pk}/download",
+        })
+
+
 @receiver(post_execute, dispatch_uid="notifications.collector_failed")
 def collector_task_done(sender, task=None, **kwargs):
     if task and task.get("func") in COLLECTOR_TASKS:
         _safely(_notify_failures, task)
+    elif task and task.get("func") == EXPORT_TASK:
+        _safely(_notify_export, task)
+
+
+@receiver(post_save, sender="inventory.Windows11Run", dispatch_uid="notifications.windows11")
+def windows11_finished(sender, instance, created, **kwargs):
+    if instance.status != "success":
+        return
+    data = {"snapshot_date": instance.snapshot_date.isoformat() if instance.snapshot_date else None,
+            "duration_seconds": instance.duration_seconds, "total": instance.total_devices,
+            "compatible": instance.compatible_devices, "incompatible": instance.incompatible_devices,
+            "not_assessed": instance.not_assessed_devices, "already_on_24h2": instance.already_on_24h2_devices}
+    transaction.on_commit(lambda: _safely(emit, Event.WINDOWS11_FINISHED, data))

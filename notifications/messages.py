@@ -22,6 +22,15 @@ def summary(event: str, data: dict) -> tuple[str, str]:
     if event == Event.COLLECTOR_FAILED:
         return (f"Collector {data.get('collector')} failed ({data.get('snapshot_date')})",
                 str(data.get("message", "")))
+    if event == Event.VENDOR_STALE:
+        return f"{data.get('vendor')} data is {data.get('freshness_status')}", str(data.get("message", ""))
+    if event == Event.WINDOWS11_FINISHED:
+        return (f"Windows 11 assessment: {data.get('incompatible')} incompatible of {data.get('total')}",
+                f"{data.get('compatible')} compatible, {data.get('not_assessed')} not assessed, "
+                f"{data.get('already_on_24h2')} already on 24H2")
+    if event == Event.EXPORT_READY:
+        return (f"Export ready: {data.get('file_name')}",
+                f"{data.get('rows')} rows for {data.get('requested_by')}: {data.get('download_url')}")
     return "ES Inventory Hub test notification", "If you read this, the channel works."
 
 

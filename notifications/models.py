@@ -10,11 +10,17 @@ from inventory.models import Organization
 class Event:
     RECONCILIATION_FINISHED = "reconciliation.finished"
     COLLECTOR_FAILED = "collector.failed"
+    VENDOR_STALE = "vendor.stale"
+    WINDOWS11_FINISHED = "windows11.finished"
+    EXPORT_READY = "export.ready"
     DIGEST = "digest.daily"
     TEST = "test"
     CHOICES = [
         (RECONCILIATION_FINISHED, "Reconciliation finished (new / gone / open counts per type)"),
         (COLLECTOR_FAILED, "A collector job failed"),
+        (VENDOR_STALE, "A vendor's data is stale (checked daily)"),
+        (WINDOWS11_FINISHED, "Windows 11 assessment finished"),
+        (EXPORT_READY, "An export job is ready to download"),
         (DIGEST, "Daily digest (e-mail channels)"),
     ]
 
