@@ -8,12 +8,16 @@ Needs prometheus-client (to parse /metrics as Prometheus would).
 """
 import ast
 import gzip
+import hashlib
+import hmac
 import json
 import os
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
@@ -61,6 +65,37 @@ def wait_ready(base, timeout=90):
     sys.exit(f"smoke: FAILED: {base}/api/health/ready did not answer 200 within {timeout}s")
 
 
+def webhook_receiver(port: int) -> list:
+    """Record the POSTs the hub's workers send to the smoke run's webhook channel."""
+    received = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append((dict(self.headers), self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return received
+
+
+def check_webhook(received: list, report_date: str):
+    deadline = time.monotonic() + 30
+    while not received and time.monotonic() < deadline:
+        time.sleep(0.2)
+    check(received, "a worker delivered the reconciliation.finished webhook")
+    headers, body = received[0]
+    expected = "sha256=" + hmac.new(b"smoke-secret", body, hashlib.sha256).hexdigest()
+    data = json.loads(body)
+    check(hmac.compare_digest(headers.get("X-ESInv-Signature", ""), expected) and headers["X-ESInv-Event"]
+          == "reconciliation.finished" and data["data"]["report_date"] == report_date,
+          f"its signature verifies ({data['data']['new']} new exceptions on {report_date})")
+
+
 def simulator_expectation() -> dict:
     """The exceptions the simulators say they planted (their log's "Expected exceptions today: {...}")."""
     for line in open(os.environ["SMOKE_SIM_LOG"]):
@@ -72,6 +107,7 @@ def simulator_expectation() -> dict:
 def run(base, key):
     auth = {"X-API-Key": key}
     started = time.monotonic()
+    received = webhook_receiver(int(os.environ["SMOKE_HOOK_PORT"]))
     # Both clusters report to the Redis broker before the run starts.
     for _ in range(120):
         status, _, body = call(base, "/api/collectors/progress", headers=auth)
@@ -128,6 +164,7 @@ def run(base, key):
     status, headers, _ = call(base, "/sign-in/")
     check(status == 200 and "script-src 'self'" in headers.get("Content-Security-Policy", "")
           and "max-age=" in headers.get("Strict-Transport-Security", ""), "pages carry CSP and HSTS")
+    check_webhook(received, report["report_date"])
     check_metrics(base, auth, counts, report["summary"]["unresolved_count"])
     check_logs(batch_id)
     print(f"  ok  HTTP checks took {time.monotonic() - started:.1f}s")

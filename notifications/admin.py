@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 
 from notifications.delivery import enqueue, redeliver
 from notifications.models import Channel, Delivery, DeliveryAttempt, Event
@@ -10,6 +11,7 @@ class ChannelAdmin(admin.ModelAdmin):
     list_filter = ("kind", "enabled")
     search_fields = ("name", "url")
     filter_horizontal = ("organizations",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["send_test"]
 
     @admin.action(description="Send a test notification")
