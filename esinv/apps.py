@@ -6,4 +6,5 @@ class EsinvConfig(AppConfig):
     verbose_name = "API access"
 
     def ready(self):
-        from esinv import lockout, schema  # noqa: F401  (the failed sign-in counter; the OpenAPI auth extension)
+        # The failed sign-in counter; the OpenAPI auth extension; task ids on log lines inside django-q2 tasks.
+        from esinv import lockout, schema, task_logging  # noqa: F401

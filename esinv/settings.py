@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "corsheaders",
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_q",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -60,9 +62,12 @@ INSTALLED_APPS = [
     "collectors",
     "variances",
     "qbr",
+    "notifications",
 ]
 
 MIDDLEWARE = [
+    # Outermost: counts and times every response, static files and refusals included (esinv/metrics).
+    "esinv.metrics.requests.RequestMetricsMiddleware",
     "esinv.middleware.RequestIDMiddleware",
     # Outside everything else so that errors raised by the other middleware (a bad Host header)
     # are answered as JSON under /api/ too.
@@ -72,6 +77,9 @@ MIDDLEWARE = [
     # (and inside CORS, so a dashboard on another origin can read the 400).
     "esinv.middleware.InputCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app itself (hashed, compressed names): the proxy needs no static rules.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -146,7 +154,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+# collectstatic writes hashed, compressed copies that WhiteNoise serves with far-future caching.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": env_str("STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage"),
+    },
+}
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 SITE_ID = 1
 
@@ -165,6 +180,15 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIN
 # them appended: a header the caller sends itself is never trusted.
 ESINV_TRUSTED_PROXIES = env_int("ESINV_TRUSTED_PROXIES", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = ESINV_TRUSTED_PROXIES
+# Behind the TLS proxy: plain-HTTP requests are redirected and browsers told to keep to HTTPS. Health
+# probes and the metrics scrape come from inside the network over plain HTTP and are not redirected.
+_BEHIND_TLS = env_bool("BEHIND_TLS_PROXY", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _BEHIND_TLS)
+SECURE_REDIRECT_EXEMPT = [r"^api/health(/live|/ready)?$", r"^metrics$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _BEHIND_TLS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _BEHIND_TLS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _BEHIND_TLS)
+from esinv.csp_policy import CONTENT_SECURITY_POLICY  # noqa: E402,F401
 
 # --- CORS -----------------------------------------------------------------
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS", [])
@@ -216,6 +240,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Named, so the schema (and `check --deploy`) has no enum-name collision warning.
+    "ENUM_NAME_OVERRIDES": {"CollectorRunStatusEnum": "collectors.models.RunStatus.CHOICES"},
 }
 
 # Existing dashboards read without credentials; set to true to allow that for
@@ -311,21 +337,32 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 
+# --- Metrics (GET /metrics, esinv/metrics) ----------------------------------
+# Addresses (or networks, e.g. 10.0.0.0/8) that may scrape /metrics without an API key.
+ESINV_METRICS_ALLOWED_IPS = env_list("ESINV_METRICS_ALLOWED_IPS", [])
+
 # --- Logging ---------------------------------------------------------------
+# plain: human-readable lines; json: one JSON object a line (production), see esinv/logjson.py.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "esinv.request_context.RequestIDLogFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "esinv.logjson.JSONFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": env_str("LOG_LEVEL_SERVER", "INFO")},
+        # One line per request from esinv.metrics (method, path, route, status, duration_ms).
+        "esinv.request": {"level": env_str("LOG_LEVEL_REQUESTS", env_str("LOG_LEVEL", "INFO"))},
     },
 }
 
@@ -334,5 +371,6 @@ LOGGING = {
 from collectors.connectwise_settings import *  # noqa: E402,F403
 from collectors.settings import *  # noqa: E402,F403
 from inventory.settings import *  # noqa: E402,F403
+from notifications.settings import *  # noqa: E402,F403
 from qbr.settings import *  # noqa: E402,F403
 from variances.settings import *  # noqa: E402,F403

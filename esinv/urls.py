@@ -1,8 +1,11 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from esinv import accounts, health, status
+from esinv.metrics import views as metrics_views
 
 api_patterns = [
     path("health", health.health, name="health"),
@@ -10,7 +13,10 @@ api_patterns = [
     path("health/ready", health.ready, name="health-ready"),
     path("status", status.system_status, name="status"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # The split view serves its init script from a URL (no inline script); its template's own <style>
+    # block needs inline styles on this page only (esinv/csp_policy.py).
+    path("docs/", csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+         name="docs"),
     path("", include("inventory.api.urls")),
     path("", include("collectors.api.urls")),
     path("", include("variances.api.urls")),
@@ -20,6 +26,7 @@ api_patterns = [
 urlpatterns = [
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
+    path("metrics", metrics_views.metrics, name="metrics"),
     # Before allauth's own routes: sign-up is closed, password reset needs mail (esinv/accounts.py).
     path("accounts/signup/", accounts.signup_closed, name="signup-closed"),
     path("accounts/password/reset/", accounts.password_reset, name="password-reset"),

@@ -62,6 +62,11 @@
     return copyWithSelection(text);
   }
 
+  // Selects that submit their form when changed (no inline handlers: the content security policy refuses them).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-submit-on-change]")) { event.target.form.submit(); }
+  });
+
   document.addEventListener("click", function (event) {
     const button = event.target.closest("button.copy");
     if (!button) { return; }
