@@ -53,6 +53,15 @@ def _raw_key_from(request) -> str | None:
     return None
 
 
+class LockedOutThrottled(exceptions.Throttled):
+    """DRF's 429 carrying the lockout's own sentence, without DRF's "Expected available in N seconds."
+    appended to it (the wait is already in the sentence and in Retry-After)."""
+
+    def __init__(self, locked: lockout.LockedOut):
+        super().__init__(wait=None, detail=str(locked))
+        self.wait = locked.seconds
+
+
 class APIKeyAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
         raw = _raw_key_from(request)
@@ -61,7 +70,7 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
         try:
             lockout.refuse_if_locked_out(request)
         except lockout.LockedOut as locked:
-            raise exceptions.Throttled(wait=locked.seconds, detail=str(locked)) from None
+            raise LockedOutThrottled(locked) from None
         key = APIKey.objects.active().filter(key_hash=hash_key(raw)).first()
         if key is None:
             lockout.record_failure(request, AuthFailure.API_KEY)

@@ -84,11 +84,23 @@ def locked_until(address: str, *, now: datetime | None = None) -> datetime | Non
     return ends if ends is not None and ends > now else None
 
 
+def wait_text(seconds: int) -> str:
+    """How long to wait, for people: whole minutes (rounded up) from a minute on, else seconds."""
+    if seconds >= 60:
+        minutes = ceil(seconds / 60)
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
 class LockedOut(Exception):
-    """Raised before credentials are checked when the caller's address is locked out."""
+    """Raised before credentials are checked when the caller's address is locked out.
+
+    Its message is the one sentence every refusal shows (the API's `throttled` error and the
+    sign-in forms' page); the exact wait in seconds travels in `seconds` (Retry-After).
+    """
 
     def __init__(self, seconds: int):
-        super().__init__(f"Too many failed sign-in attempts from this address; try again in {seconds} seconds.")
+        super().__init__(f"Too many failed sign-in attempts from this address; try again in {wait_text(seconds)}.")
         self.seconds = seconds
 
 
@@ -135,9 +147,8 @@ def locked_out_response(request, exc: LockedOut):
     if is_api_path(request.path):
         response = error_response(request, 429, "throttled", str(exc), {"retry_after_seconds": exc.seconds})
     else:
-        minutes = ceil(exc.seconds / 60)
         response = render(request, "pages/locked_out.html",
-                          {"title": "Too many attempts", "minutes": minutes}, status=429)
+                          {"title": "Too many attempts", "wait": wait_text(exc.seconds)}, status=429)
     response["Retry-After"] = str(exc.seconds)
     return response
 

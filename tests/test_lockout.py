@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from esinv.lockout import LockoutPolicy, lockout_ends
+from esinv.lockout import LockedOut, LockoutPolicy, lockout_ends
 from esinv.models import AuthFailure
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +142,32 @@ def test_form_and_key_failures_share_one_count(policy, account, read_key):
     assert api_client(read_key).get("/api/vendors").status_code == 429
     assert sign_in_form("/accounts/login/", "ops", "right-Password-1").status_code == 429
     assert set(AuthFailure.objects.values_list("kind", flat=True)) == {AuthFailure.PASSWORD, AuthFailure.API_KEY}
+
+
+class TestLockoutMessage:
+    """One sentence, the wait in minutes from a minute on (Retry-After keeps the exact seconds)."""
+
+    @pytest.mark.parametrize("seconds, text", [
+        (1, "1 second"), (59, "59 seconds"), (60, "1 minute"), (61, "2 minutes"), (900, "15 minutes"),
+    ])
+    def test_the_wait_reads_in_minutes_from_a_minute_on(self, seconds, text):
+        assert str(LockedOut(seconds)) == (
+            f"Too many failed sign-in attempts from this address; try again in {text}."
+        )
+
+    def test_the_api_says_it_once(self, policy, read_key):
+        bad = api_client("esk_guess")
+        for _ in range(5):
+            bad.get("/api/vendors")
+        refused = bad.get("/api/vendors")
+        error = refused.json()["error"]
+        assert error["message"] == "Too many failed sign-in attempts from this address; try again in 15 minutes."
+        assert error["details"] == {"retry_after_seconds": int(refused["Retry-After"])}
+        assert 14 * 60 < int(refused["Retry-After"]) <= 15 * 60
+
+    def test_the_form_page_says_it_in_minutes(self, policy, account):
+        for _ in range(5):
+            sign_in_form("/accounts/login/", "ops", "wrong")
+        page = " ".join(sign_in_form("/accounts/login/", "ops", "right-Password-1").content.decode().split())
+        assert "Try again in 15 minutes;" in page
+        assert "seconds" not in page
