@@ -7,6 +7,7 @@ answers from) and act through the JSON API with small `fetch` calls
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +21,7 @@ from inventory.models import Vendor
 from variances import reports
 from variances import types as T
 
-SIGN_IN_PATH = "/sign-in/"
+SIGN_IN_PATH = settings.LOGIN_URL  # the sign-in page below (esinv/page_urls.py)
 FRESHNESS_BADGES = {
     Freshness.CURRENT: "green", Freshness.YESTERDAY: "green", Freshness.STALE: "yellow",
     Freshness.VERY_STALE: "red", Freshness.NO_DATA: "grey",

@@ -165,7 +165,9 @@ STORAGES = {
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 SITE_ID = 1
 
-LOGIN_URL = "/admin/login/"
+# The hub's own sign-in page (Microsoft or password): where anything needing a signed-in user sends
+# a signed-out visitor, with ?next= (the staff pages, allauth's account pages).
+LOGIN_URL = "/sign-in/"
 LOGIN_REDIRECT_URL = "/"
 
 # --- Security for production ---------------------------------------------

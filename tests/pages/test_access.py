@@ -1,4 +1,6 @@
 """Every page: anonymous users are sent to sign in; signed-in users get the page with its title."""
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +78,23 @@ def test_non_staff_see_pages_without_action_buttons(viewer, reconciled):
     assert 'id="run-collectors"' not in overview and "needs a staff account" in overview
     variances = viewer.get("/variances/").content.decode()
     assert 'class="act"' not in variances and "Read-only" in variances
+
+
+@pytest.mark.parametrize("path", ["/accounts/password/change/", "/accounts/email/"])
+def test_pages_needing_a_sign_in_outside_the_dashboard_send_to_the_hubs_sign_in(client, path):
+    """LOGIN_URL is the hub's sign-in page (Microsoft or password), not the admin's login form."""
+    response = client.get(path)
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == "/sign-in/" and parse_qs(location.query) == {"next": [path]}
+
+
+def test_a_signed_out_staff_member_comes_back_after_signing_in(client, django_user_model):
+    django_user_model.objects.create_user("ops", "ops@example.com", "right-Password-1", is_staff=True)
+    sent_to = client.get("/accounts/password/change/")["Location"]
+    assert sent_to.startswith("/sign-in/")
+    sign_in = client.get(sent_to).content.decode()
+    assert 'href="/accounts/login/?next=%2Faccounts%2Fpassword%2Fchange%2F"' in sign_in
+    signed_in = client.post("/accounts/login/?next=%2Faccounts%2Fpassword%2Fchange%2F",
+                            {"login": "ops", "password": "right-Password-1"})
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/accounts/password/change/"
