@@ -10,9 +10,14 @@ non-SMTP EMAIL_BACKEND); the answer is the same whether or not the address
 belongs to an account, and unknown addresses get no mail
 (ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS off). Without mail the reset page says so and
 sends the user to staff.
+
+Microsoft sign-in needs an app registration (MICROSOFT_CLIENT_ID): without one,
+allauth's own /accounts/microsoft/login/ answers a 503 page saying so instead of
+sending the browser to Microsoft with an empty client_id.
 """
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.views import password_reset as allauth_password_reset
+from allauth.socialaccount.providers.microsoft.views import oauth2_login as allauth_microsoft_login
 from django.conf import settings
 from django.shortcuts import render
 
@@ -41,6 +46,31 @@ def signup_closed(request):
         "title": "Accounts are by invitation",
         "message": "This hub has no public sign-up. Staff create accounts; ask an administrator for one.",
     }, status=403)
+
+
+def microsoft_configured(request) -> bool:
+    """Whether the Microsoft sign-in has an app registration with a client id."""
+    from allauth.socialaccount.adapter import get_adapter
+
+    try:
+        return bool(get_adapter().get_provider(request, "microsoft").app.client_id)
+    except Exception:  # no SocialApp / provider configured
+        return False
+
+
+MICROSOFT_NOT_CONFIGURED = (
+    "Microsoft sign-in is not configured on this hub (an administrator sets MICROSOFT_CLIENT_ID). "
+    "Sign in with a password instead."
+)
+
+
+def microsoft_login(request):
+    """GET or POST /accounts/microsoft/login/: allauth's Microsoft sign-in when configured, else a 503 page."""
+    if not microsoft_configured(request):
+        return render(request, "pages/error.html", {
+            "title": "Microsoft sign-in is not configured", "message": MICROSOFT_NOT_CONFIGURED,
+        }, status=503)
+    return allauth_microsoft_login(request)
 
 
 def password_reset(request):

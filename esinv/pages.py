@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from collectors.models import CollectorBatch, CollectorJob
 from esinv import charts
 from esinv.access import user_access
+from esinv.accounts import microsoft_configured
 from esinv.status import build_status
 from inventory.freshness import Freshness
 from inventory.models import Vendor
@@ -70,16 +71,6 @@ def safe_next(request) -> str:
     candidate = request.GET.get("next") or "/"
     allowed = url_has_allowed_host_and_scheme(candidate, {request.get_host()}, request.is_secure())
     return candidate if allowed and candidate.startswith("/") else "/"
-
-
-def microsoft_configured(request) -> bool:
-    """Whether the Microsoft sign-in has an app registration (else its endpoint answers 503)."""
-    from allauth.socialaccount.adapter import get_adapter
-
-    try:
-        return bool(get_adapter().get_provider(request, "microsoft").app.client_id)
-    except Exception:  # no SocialApp / provider configured
-        return False
 
 
 def sign_in(request):

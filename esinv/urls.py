@@ -27,9 +27,11 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
     path("metrics", metrics_views.metrics, name="metrics"),
-    # Before allauth's own routes: sign-up is closed, password reset needs mail (esinv/accounts.py).
+    # Before allauth's own routes: sign-up is closed, password reset needs mail, Microsoft sign-in needs
+    # an app registration (esinv/accounts.py).
     path("accounts/signup/", accounts.signup_closed, name="signup-closed"),
     path("accounts/password/reset/", accounts.password_reset, name="password-reset"),
+    path("accounts/microsoft/login/", accounts.microsoft_login),
     path("accounts/", include("allauth.urls")),
     path("", include("esinv.page_urls")),
 ]

@@ -124,3 +124,28 @@ class TestPasswordReset:
     ])
     def test_when_mail_counts_as_configured(self, backend, host, configured):
         assert mail_configured(email_backend=backend, email_host=host) is configured
+
+
+def microsoft_settings(settings, client_id):
+    settings.SOCIALACCOUNT_PROVIDERS = {"microsoft": {"TENANT": "contoso.example", "APPS": [
+        {"client_id": client_id, "secret": "s3cret", "settings": {"tenant": "contoso.example"}}]}}
+
+
+class TestMicrosoftSignInNotConfigured:
+    """allauth's own /accounts/microsoft/login/ says sign-in is off instead of redirecting with client_id=."""
+
+    @pytest.mark.parametrize("method", ["get", "post"])
+    def test_without_a_client_id_the_page_says_so(self, settings, method):
+        microsoft_settings(settings, "")
+        response = getattr(Client(), method)("/accounts/microsoft/login/")
+        html = response.content.decode()
+        assert response.status_code == 503
+        assert "Microsoft sign-in is not configured" in html
+        assert "login.microsoftonline.com" not in html and "client_id" not in html
+
+    def test_with_a_client_id_the_post_goes_to_microsoft(self, settings):
+        microsoft_settings(settings, "client-123")
+        response = Client().post("/accounts/microsoft/login/")
+        assert response.status_code == 302
+        assert "client_id=client-123" in response["Location"]
+        assert response["Location"].startswith("https://login.microsoftonline.com/contoso.example/")
