@@ -65,12 +65,21 @@ def group_by_device(rows) -> list[dict]:
 
 
 def search_devices(query: str, limit: int = 200) -> tuple[list[dict], bool]:
-    """Devices matching `query`, and whether the result was cut at `limit` devices."""
+    """Devices matching `query`, and whether the result was cut at `limit` devices.
+
+    A device is matched when any vendor's row matches; it is then shown with every vendor's row of
+    its canonical key (a device found by its NinjaOne display name still shows its ThreatLocker row).
+    One query: the matching keys (one more than `limit`, to know about the cut) are a subquery.
+    """
+    current = latest_snapshots()
+    matching_keys = (
+        current.filter(search_filter(query)).order_by("canonical_key")
+        .values("canonical_key").distinct()[: limit + 1]
+    )
     rows = (
-        latest_snapshots()
-        .filter(search_filter(query))
+        current.filter(canonical_key__in=matching_keys)
         .select_related("organization")  # the organization name on every row
-        .order_by("canonical_key", "vendor_id")
+        .order_by("canonical_key", "vendor_id", "id")
     )
     keys: list[str] = []
     kept = []

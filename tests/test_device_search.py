@@ -75,3 +75,39 @@ def test_query_count_does_not_grow_with_results(reader, inventory):
         factories.snapshot(Vendor.NINJA, f"BULK-{i:02d}", org=f"Org {i}")
     assert reader.get("/api/devices/search?q=bulk").json()["count"] == 30
     assert queries_for("bulk") == one == 3  # two latest dates, one search
+
+
+@pytest.fixture
+def noted_device():
+    """A device whose NinjaOne display name carries a note ThreatLocker's row does not have."""
+    factories.snapshot(Vendor.NINJA, "WS-RECEPTION", display_name="WS-RECEPTION | Front desk", org="Acme Corp")
+    factories.snapshot(Vendor.THREATLOCKER, "WS-RECEPTION.acme.local", display_name="WS-RECEPTION", org="Acme Corp")
+
+
+def test_a_device_found_by_one_vendors_row_shows_every_vendors_row(reader, noted_device):
+    body = reader.get("/api/devices/search?q=front desk").json()
+    assert body["count"] == 1
+    device = body["results"][0]
+    assert sorted(device["vendors"]) == ["Ninja", "ThreatLocker"]
+    assert device["ninja_display_name"] == "WS-RECEPTION | Front desk"
+    assert device["threatlocker_hostname"] == "WS-RECEPTION"
+    assert device["threatlocker_display_name"] == "WS-RECEPTION"
+    assert device["threatlocker_last_checkin"] is not None
+
+
+def test_the_devices_page_does_not_call_it_missing_from_threatlocker(staff_client, noted_device):
+    html = staff_client.get("/devices/", {"q": "front desk"}).content.decode()
+    assert 'data-copy="WS-RECEPTION"' in html and "not in ThreatLocker" not in html
+
+
+def test_the_cut_counts_devices_not_rows(noted_device):
+    from inventory.search import search_devices
+
+    factories.snapshot(Vendor.NINJA, "WS-ANNEX", org="Acme Corp")
+    factories.snapshot(Vendor.THREATLOCKER, "WS-ANNEX", org="Acme Corp")
+    results, truncated = search_devices("ws-", limit=1)
+    assert truncated and [r["hostname"] for r in results] == ["ws-annex"]
+    assert sorted(results[0]["vendors"]) == ["Ninja", "ThreatLocker"]
+    results, truncated = search_devices("ws-", limit=2)
+    assert not truncated and [r["hostname"] for r in results] == ["ws-annex", "ws-reception"]
+    assert all(sorted(r["vendors"]) == ["Ninja", "ThreatLocker"] for r in results)
