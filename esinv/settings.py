@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A filter value an admin list cannot turn into SQL (?created_at__year=99999999999999999999): 400 page.
+    "esinv.admin_filters.AdminBadFilterMiddleware",
     # Last, so its process_exception sees a locked-out sign-in first (answers 429).
     "esinv.lockout.LockoutMiddleware",
 ]
