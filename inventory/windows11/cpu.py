@@ -14,8 +14,10 @@ number, then Microsoft's rule in CPU terms:
   parts i7-1065G7 → 10, i5-1135G7 → 11, i5-1235U → 12); other four digits → the
   first one (i5-8250U → 8, i7-7700K → 7); three digits → 1st generation
   (i7-920). Core Ultra, the 2023+ "Core 3/5/7/9 NNN" naming and "Intel
-  Processor 300/U300" are supported. Microsoft also lists the 7th-generation
-  Core X-series (i9-7900X) and the i7-7820HQ. Xeon: Scalable of every
+  Processor 300/U300" are supported. Of the 7th generation, the Skylake-X
+  Core X-series (i7-7800X, i7-7820X, i9-7900X to i9-7980XE) and the i7-7820HQ
+  are supported, as on Microsoft's list; the Kaby Lake-X i5-7640X and i7-7740X,
+  absent from it, are not. Xeon: Scalable of every
   generation (Microsoft lists the first, Gold 6130, too), W-series (W-2123,
   w5-3435X) and E-2xxx supported, D-17xx/18xx/27xx/28xx supported and older
   D parts not, E3/E5/E7 vN and pre-2010 Xeons not. Pentium and Celeron: the
@@ -103,6 +105,9 @@ _INTEL_N = re.compile(r"\bintel n(\d{2,3})\b")
 _INTEL_PROCESSOR_300 = re.compile(r"\bintel (u?3\d{2})([a-z]*)\b")  # "Intel(R) Processor 300 / U300"
 _PENTIUM_SILVER = re.compile(r"\bpentium silver\b")
 _PENTIUM_NUMBERED = re.compile(r"\bpentium (?:gold )?([a-z]?)(\d{4})([a-z]*)\b")
+# The 7th-generation Core X-series parts on Microsoft's Intel list (Skylake-X); the Kaby Lake-X
+# i5-7640X and i7-7740X are not on it (docs/windows11.md).
+_SKYLAKE_X = frozenset({"7800", "7820", "7900", "7920", "7940", "7960", "7980"})
 _CELERON_NUMBERED = re.compile(r"\bceleron ([a-z]?)(\d{4})([a-z]*)\b")
 _ATOM_X6000 = re.compile(r"\batom x([67])(\d{3})([a-z]*)")
 
@@ -129,11 +134,16 @@ def _intel(text: str) -> CpuVerdict | None:
             return _v(True, "intel-core-8th-gen-plus", f"Intel Core {generation}th generation: 8th and later are "
                       "supported.", **parts)
         if generation == 7 and suffix.startswith("x"):
-            return _v(True, "intel-core-x-series-7th-gen", "Intel Core X-series (7th generation) is on Microsoft's "
-                      "list.", **parts)
+            if number in _SKYLAKE_X:
+                return _v(True, "intel-core-x-series-7th-gen", "Intel Core X-series of the 7th generation, Skylake-X "
+                          "(i7-7800X, i7-7820X, i9-7900X to i9-7980XE): supported by the hub's own rule "
+                          "(docs/windows11.md).", **parts)
+            return _v(False, "intel-core-x-series-kaby-lake", "Intel Core X-series of the 7th generation, Kaby Lake-X "
+                      "(i5-7640X, i7-7740X): not supported by the hub's own rule (docs/windows11.md); of the 7th "
+                      "generation only the Skylake-X parts and the i7-7820HQ are.", **parts)
         if generation == 7 and number == "7820" and suffix == "hq":
-            return _v(True, "intel-core-i7-7820hq", "The i7-7820HQ is on Microsoft's list (select devices with "
-                      "modern drivers).", **parts)
+            return _v(True, "intel-core-i7-7820hq", "The i7-7820HQ (select devices with modern drivers): supported by "
+                      "the hub's own rule (docs/windows11.md).", **parts)
         return _v(False, "intel-core-before-8th-gen", f"Intel Core {_ordinal(generation)} generation: only 8th and "
                   "later are supported.", **parts)
     if m := _CORE_M_NEW.search(text):
@@ -176,11 +186,13 @@ def _xeon(text: str) -> CpuVerdict:
     if m := _XEON_SCALABLE.search(text):
         generation = int(m[3])
         return _v(True, "intel-xeon-scalable",
-                  f"Xeon Scalable, {_ordinal(generation)} generation (second digit of the model): Microsoft lists "
-                  "every generation, the first (Skylake-SP) included.", generation=str(generation),
+                  f"Xeon Scalable, {_ordinal(generation)} generation (second digit of the model): every generation, "
+                  "the first (Skylake-SP) included, is supported by the hub's own rule (docs/windows11.md).",
+                  generation=str(generation),
                   model=f"{m[1].title()} {m[2]}{m[3]}{m[4]}{m[5].upper()}", **intel)
     if m := _XEON_W.search(text):
-        return _v(True, "intel-xeon-w", "Xeon W-series (W-1200 to W-3400, w3/w5/w7/w9) is on Microsoft's list.",
+        return _v(True, "intel-xeon-w", "Xeon W-series (W-1200 to W-3400, w3/w5/w7/w9): supported by the hub's own "
+                  "rule (docs/windows11.md).",
                   model=f"W{m[1]}-{m[2]}{m[3].upper()}", **intel)
     if m := _XEON_E.search(text):
         return _v(True, "intel-xeon-e", "Xeon E-2xxx (Coffee Lake and later) is supported.",

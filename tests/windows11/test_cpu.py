@@ -30,6 +30,11 @@ BRAND_STRINGS = [
     ("13th Gen Intel(R) Core(TM) i5-1335U", S, "intel-core-8th-gen-plus"),
     ("13th Gen Intel(R) Core(TM) i7-13700", S, "intel-core-8th-gen-plus"),
     ("Intel(R) Core(TM) i9-7900X CPU @ 3.30GHz", S, "intel-core-x-series-7th-gen"),
+    ("Intel(R) Core(TM) i7-7800X CPU @ 3.50GHz", S, "intel-core-x-series-7th-gen"),
+    ("Intel(R) Core(TM) i9-7980XE CPU @ 2.60GHz", S, "intel-core-x-series-7th-gen"),
+    # Kaby Lake-X: 7th-generation X-series parts Microsoft's list does not have
+    ("Intel(R) Core(TM) i5-7640X CPU @ 4.00GHz", U, "intel-core-x-series-kaby-lake"),
+    ("Intel(R) Core(TM) i7-7740X CPU @ 4.30GHz", U, "intel-core-x-series-kaby-lake"),
     ("Intel(R) Core(TM) i7-7820HQ CPU @ 2.90GHz", S, "intel-core-i7-7820hq"),
     ("Intel(R) Core(TM) m3-7Y30 CPU @ 1.00GHz", U, "intel-core-m"),
     ("Intel(R) Core(TM) m3-8100Y CPU @ 1.10GHz", S, "intel-core-m"),
@@ -180,3 +185,10 @@ def test_contains_matches_whole_tokens_only():
     assert not contains_token_run("amd ryzen 5 2600x", "ryzen 5 2600")
     assert not contains_token_run("intel core i5-18250u", "i5-8250u")
     assert not contains_token_run("anything", "")
+
+
+@pytest.mark.parametrize("brand", [b for b, _, _ in BRAND_STRINGS if b])
+def test_the_generation_rule_never_claims_a_list(brand):
+    """The rule decides strings on no list: its reason says it is the hub's rule, never "on Microsoft's list"."""
+    reason = classify_cpu(brand).reason
+    assert "on Microsoft's list" not in reason and "Microsoft lists" not in reason

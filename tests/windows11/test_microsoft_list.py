@@ -96,6 +96,25 @@ def test_strings_on_no_list_fall_back_to_the_generation_rule_and_say_so(resolver
     assert resolver.resolve("QEMU Virtual CPU version 2.5+").rule == "virtual-cpu"
 
 
+@pytest.mark.parametrize("brand", [
+    "Intel(R) Core(TM) i5-7640X CPU @ 4.00GHz", "Intel(R) Core(TM) i7-7740X CPU @ 4.30GHz",
+])
+def test_kaby_lake_x_is_on_no_list_and_not_called_supported(resolver, brand):
+    """Microsoft's Intel list (2025-09-08) has the Skylake-X parts (i7-7800X, i9-7900X ...), not Kaby Lake-X."""
+    assert shipped_list().match(brand) is None
+    verdict = resolver.resolve(brand)
+    assert (verdict.verdict, verdict.rule) == ("unsupported", "generation-rule:intel-core-x-series-kaby-lake")
+    prefix = "Not on Microsoft's lists; by the generation rule: "
+    assert verdict.reason.startswith(prefix)
+    rule_reason = verdict.reason.removeprefix(prefix)
+    assert "the hub's own rule (docs/windows11.md)" in rule_reason and "Microsoft" not in rule_reason
+
+
+def test_skylake_x_is_supported_by_the_list(resolver):
+    verdict = resolver.resolve("Intel(R) Core(TM) i7-7800X CPU @ 3.50GHz")
+    assert (verdict.verdict, verdict.rule) == ("supported", LIST_RULE)
+
+
 def test_overrides_still_win_over_the_list():
     resolver = CpuResolver([Override(9, "i5-8250u", "contains", False, "lab says no")], shipped_list())
     verdict = resolver.resolve("Intel(R) Core(TM) i5-8250U CPU @ 1.60GHz")
