@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from esinv.auth import actor_label
 from esinv.errors import APIError, BadRequest, Conflict
+from esinv.negotiation import IgnoreAccept
 from esinv.pagination import HubPagination
 from esinv.params import positive_int
 from inventory.models import Windows11Assessment, Windows11Run
@@ -19,7 +20,6 @@ from inventory.windows11.engine import REQUIREMENT_LABELS, REQUIREMENTS
 from inventory.windows11.report_files import write_excel, write_pdf
 from inventory.windows11.service import AssessmentAlreadyRunning, NoNinjaData, run_assessment
 from inventory.windows11.summary import code_counts, organization_breakdown, readiness_summary
-from variances.api.export_views import IgnoreAccept
 
 # --- serializers ---------------------------------------------------------------
 

@@ -5,9 +5,10 @@ import pytest
 from django.utils import timezone
 from django_q.models import Schedule
 
-from collectors import followups, runs
+from collectors import runs
 from collectors.context import JobAborted, RunContext
 from collectors.models import CollectorBatch, CollectorJob, CrossVendorStatus, RunStatus
+from inventory.windows11 import scheduling
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ class TestJobLifecycle:
     def test_a_job_runs_once(self, monkeypatch):
         calls = []
         monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: calls.append(ctx) or {"rows_written": 3})
-        monkeypatch.setattr("collectors.followups.schedule_windows11_assessment", lambda job: None)
+        monkeypatch.setattr("inventory.windows11.scheduling.schedule_windows11_assessment", lambda job: None)
         batch = start(["ninja"], run_cross_vendor=False)
         job = batch.jobs.get()
         assert runs.run_job(job.job_id).status == RunStatus.COMPLETED
@@ -208,25 +209,25 @@ class TestFollowUps:
     def test_windows11_assessment_is_scheduled_once(self, settings):
         settings.ESINV_WIN11_DELAY_MINUTES = 45
         now = timezone.now()
-        first = followups.schedule_windows11_assessment(now=now)
+        first = scheduling.schedule_windows11_assessment(now=now)
         assert first.func == "inventory.windows11.tasks.assess_windows11"
         assert first.schedule_type == Schedule.ONCE and first.next_run == now + timedelta(minutes=45)
         later = now + timedelta(minutes=10)
-        followups.schedule_windows11_assessment(now=later)
-        pending = Schedule.objects.filter(func=followups.WINDOWS11_FUNC)
+        scheduling.schedule_windows11_assessment(now=later)
+        pending = Schedule.objects.filter(func=scheduling.WINDOWS11_FUNC)
         assert pending.count() == 1 and pending.get().next_run == later + timedelta(minutes=45)
 
     def test_successful_ninja_job_schedules_it(self, monkeypatch):
         monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: {"rows_written": 1})
         before = timezone.now()
         runs.run_job(start(["ninja"], run_cross_vendor=False).jobs.get().job_id)
-        schedule = Schedule.objects.get(func=followups.WINDOWS11_FUNC)
+        schedule = Schedule.objects.get(func=scheduling.WINDOWS11_FUNC)
         assert before + timedelta(minutes=45) <= schedule.next_run <= timezone.now() + timedelta(minutes=45)
 
     def test_failed_ninja_job_does_not(self, monkeypatch):
         monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: 1 / 0)
         runs.run_job(start(["ninja"], run_cross_vendor=False).jobs.get().job_id)
-        assert not Schedule.objects.filter(func=followups.WINDOWS11_FUNC).exists()
+        assert not Schedule.objects.filter(func=scheduling.WINDOWS11_FUNC).exists()
 
     def test_reconciliation_after_every_collector_succeeded(self, monkeypatch):
         called = []
