@@ -347,3 +347,67 @@ class TestScheduledCollection:
         running = start(["ninja"])
         assert scheduled_collection("threatlocker").startswith("skipped: A collection is already running")
         assert list(CollectorBatch.objects.values_list("batch_id", flat=True)) == [running.batch_id]
+
+
+class TestAppsRegisterWhatFollowsACollection:
+    def test_the_consumers_registered_themselves(self):
+        from collectors import registry
+
+        assert registry.get("connectwise").run == "qbr.connectwise.collector.run"  # qbr's AppConfig.ready()
+        assert [hook.run for hook in registry.batch_hooks()] == ["variances.collection.reconcile_batch"]
+        assert registry.get("ninja").on_success == (
+            "inventory.windows11.scheduling.schedule_windows11_assessment",)
+
+    def test_without_a_hook_the_step_is_unavailable(self, monkeypatch):
+        from collectors import registry
+
+        monkeypatch.setattr(registry, "_BATCH_HOOKS", {})
+        monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: {})
+        monkeypatch.setattr("collectors.threatlocker_collector.run", lambda ctx: {})
+        batch = start()
+        for job in batch.jobs.all():
+            runs.run_job(job.job_id)
+        batch.refresh_from_db()
+        assert batch.status == RunStatus.COMPLETED and batch.cross_vendor_status == CrossVendorStatus.UNAVAILABLE
+
+    def test_a_hook_that_raises_is_recorded_and_frees_the_lock(self, monkeypatch):
+        from collectors import registry
+
+        def broken(batch):
+            raise RuntimeError("hook bug")
+
+        monkeypatch.setattr(registry, "_BATCH_HOOKS", {})
+        monkeypatch.setattr("tests.collectors.test_runs.broken_hook", broken, raising=False)
+        registry.register_batch_hook(registry.BatchHook("broken", "tests.collectors.test_runs.broken_hook"))
+        monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: {})
+        batch = start(["ninja"])
+        runs.run_job(batch.jobs.get().job_id)
+        batch.refresh_from_db()
+        assert batch.cross_vendor_status == CrossVendorStatus.FAILED and "hook bug" in batch.cross_vendor_message
+        assert batch.status == RunStatus.COMPLETED and batch.active_slot is None
+
+    def test_the_hooks_answer_is_recorded_and_none_keeps_the_last(self, monkeypatch):
+        from collectors import registry
+
+        monkeypatch.setattr(registry, "_BATCH_HOOKS", {})
+        monkeypatch.setattr("tests.collectors.test_runs.first_hook",
+                            lambda batch: (CrossVendorStatus.COMPLETED, "done by the first"), raising=False)
+        monkeypatch.setattr("tests.collectors.test_runs.silent_hook", lambda batch: None, raising=False)
+        registry.register_batch_hook(registry.BatchHook("first", "tests.collectors.test_runs.first_hook"))
+        registry.register_batch_hook(registry.BatchHook("silent", "tests.collectors.test_runs.silent_hook"))
+        monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: {})
+        batch = start(["ninja"])
+        runs.run_job(batch.jobs.get().job_id)
+        batch.refresh_from_db()
+        assert (batch.cross_vendor_status, batch.cross_vendor_message) == (CrossVendorStatus.COMPLETED,
+                                                                           "done by the first")
+
+    def test_a_connectwise_only_batch_skips_reconciliation(self, monkeypatch):
+        called = []
+        monkeypatch.setattr("variances.services.reconcile_day", lambda day, **kw: called.append(day))
+        monkeypatch.setattr("qbr.connectwise.collector.run", lambda ctx: {})
+        batch = start(["connectwise"])
+        runs.run_job(batch.jobs.get().job_id)
+        batch.refresh_from_db()
+        assert called == [] and batch.cross_vendor_status == CrossVendorStatus.SKIPPED
+        assert "no inventory collector" in batch.cross_vendor_message
