@@ -15,7 +15,7 @@ from rest_framework.exceptions import ErrorDetail
 from esinv.errors import BadRequest
 from esinv.params import is_plain_int, parse_date
 
-_MISSING = {"required", "blank", "null"}
+_MISSING = {"required", "blank"}
 
 
 def _first_error(errors, field: str = "") -> tuple[str, ErrorDetail | str]:
@@ -57,6 +57,7 @@ class StrictBooleanField(serializers.BooleanField):
     """JSON true or false only (DRF's BooleanField also takes "yes", "on", 1...)."""
 
     default_error_messages = {"invalid": "Must be true or false."}
+    default_empty_html = serializers.empty  # absent from a form body: the default, not False
 
     def to_internal_value(self, data):
         if data is True or data is False:

@@ -116,7 +116,7 @@ class CollectorBatchViewSet(viewsets.ViewSet):
     """One batch by id (`/api/collectors/runs/batch/{batch_id}`)."""
 
     lookup_field = "batch_id"
-    lookup_value_regex = "[^/]+"
+    lookup_value_converter = "str"
 
     @extend_schema(**_tags, responses={200: s.CollectorBatchSerializer, 404: OpenApiResponse()})
     def retrieve(self, request, batch_id: str):
