@@ -37,7 +37,8 @@ def validated(serializer_class, data, **kwargs) -> dict:
         code = getattr(message, "code", "invalid")
         if field == "body":
             raise BadRequest("The body must be a JSON object.", code="invalid_parameter", details={"field": "body"})
-        missing = code in _MISSING
+        # Absent or blank itself (not an item of a list it holds): missing.
+        missing = code in _MISSING and isinstance(serializer.errors.get(field), list)
         text = str(message)
         raise BadRequest(text if field in text else f"{field}: {text}",
                          code="missing_parameter" if missing else "invalid_parameter", details={"field": field})
