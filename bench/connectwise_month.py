@@ -35,8 +35,8 @@ def main():
     from datetime import UTC, datetime
 
     from collectors.clients.connectwise import ConnectWiseClient
-    from collectors.connectwise_collector import ReactiveFilter, collect_month
     from collectors.simulators.connectwise import ConnectWiseSimulator, generate_connectwise
+    from qbr.connectwise.collector import ReactiveFilter, collect_month
     from qbr.periods import Month
 
     started = time.perf_counter()

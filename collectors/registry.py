@@ -1,12 +1,18 @@
-"""Collectors by name.
+"""Collectors by name, and what runs after a batch.
 
 A collector is a function `run(context) -> counts` (see `collectors.context`)
 registered under a short name. NinjaOne and ThreatLocker are built in; another
-one (ConnectWise Manage for QBR) is one more `register(CollectorSpec(...))`
-call, e.g. from its app's `AppConfig.ready()`, and then appears in the run
+app adds one with `register(CollectorSpec(...))` from its `AppConfig.ready()`
+(qbr registers ConnectWise Manage that way), and it then appears in the run
 endpoint, the `collect` command, the schedules and the admin by name.
 
-Functions are dotted paths resolved when a job runs, so registering imports
+What follows a batch belongs to the apps that consume the data, not to
+`collectors`: an app registers an after-batch hook with
+`register_batch_hook(BatchHook(...))` from its `AppConfig.ready()` (variances
+registers the cross-vendor reconciliation). `collectors` imports none of its
+consumers; see docs/collectors.md, "After a batch".
+
+Functions are dotted paths resolved when they run, so registering imports
 nothing heavy and no app import order matters.
 """
 from dataclasses import dataclass, field
@@ -48,12 +54,45 @@ def get(name: str) -> CollectorSpec | None:
     return None
 
 
+def unregister(name: str) -> None:
+    """Drop a collector (tests; an app that replaces a built-in)."""
+    _REGISTRY.pop(name, None)
+
+
 def names() -> list[str]:
     return list(_REGISTRY)
 
 
 def all_specs() -> list[CollectorSpec]:
     return list(_REGISTRY.values())
+
+
+@dataclass(frozen=True)
+class BatchHook:
+    """Run once when a batch closes, if the batch asked for the cross-vendor step (`run_cross_vendor`).
+
+    `run` is the dotted path of `hook(batch) -> (status, message) | None`: a pair (a
+    `collectors.models.CrossVendorStatus` value and a sentence) is recorded as the batch's
+    cross_vendor_status / cross_vendor_message; None records nothing. A hook that raises is logged
+    and recorded as failed; it never fails the batch itself."""
+
+    name: str  # "reconciliation"
+    run: str
+
+    def function(self):
+        return import_string(self.run)
+
+
+_BATCH_HOOKS: dict[str, BatchHook] = {}
+
+
+def register_batch_hook(hook: BatchHook) -> BatchHook:
+    _BATCH_HOOKS[hook.name] = hook
+    return hook
+
+
+def batch_hooks() -> list[BatchHook]:
+    return list(_BATCH_HOOKS.values())
 
 
 # Built-in collectors. Vendor ids are inventory.models.Vendor.NINJA / THREATLOCKER.
@@ -65,7 +104,9 @@ register(
         run="collectors.ninja_collector.run",
         vendor_id=1,
         aliases=("ninjaone", "ninjarmm"),
-        on_success=("collectors.followups.schedule_windows11_assessment",),
+        # The Windows 11 assessment reads the NinjaOne snapshot: schedule it after each NinjaOne collection.
+        # inventory sits below collectors (it may not import this registry), so the collector names it here.
+        on_success=("inventory.windows11.scheduling.schedule_windows11_assessment",),
     )
 )
 register(
@@ -78,14 +119,4 @@ register(
         aliases=("tl",),
     )
 )
-# ConnectWise Manage: QBR reactive ticket metrics (qbr.MonthlyMetric, vendor 2), see docs/connectwise.md.
-register(
-    CollectorSpec(
-        name="connectwise",
-        label="ConnectWise",
-        job_name="connectwise-collector",
-        run="collectors.connectwise_collector.run",
-        vendor_id=2,
-        aliases=("cw", "psa", "connectwise-manage"),
-    )
-)
+# ConnectWise Manage (QBR ticket metrics, vendor 2) is registered by qbr (qbr/apps.py).

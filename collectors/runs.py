@@ -8,8 +8,8 @@
   run once), heartbeat and progress while paging, completed or failed with the
   error. One job failing never touches another.
 - `finish_batch_if_done` is called after each job; the caller that finds every
-  job finished claims the batch (a conditional update), runs the follow-ups
-  (reconciliation) and releases the lock.
+  job finished claims the batch (a conditional update), runs the after-batch
+  hooks the apps registered (variances: reconciliation) and releases the lock.
 - `find_stale` lists jobs nobody runs any more (no heartbeat for
   COLLECTORS_STALE_MINUTES, including the queued jobs of a killed in-process
   batch); `cleanup_stale` fails them and releases their batch. Reads call
@@ -28,10 +28,8 @@ from collectors import registry
 from collectors.clients.base import VendorError
 from collectors.context import JobAborted, RunContext
 from collectors.models import CollectorBatch, CollectorJob, CrossVendorStatus, RunStatus
-from inventory.models import Vendor
 
 log = logging.getLogger(__name__)
-INVENTORY_VENDORS = (Vendor.NINJA, Vendor.THREATLOCKER)
 
 TASK_FUNC = "collectors.tasks.run_collector_job"
 
@@ -199,26 +197,35 @@ def finish_batch_if_done(batch_pk: int) -> bool:
     statuses = [status for _, status, _, _ in jobs]
     outcome = batch_outcome(statuses)
     failed = [f"{name}: {message}" for name, status, message, _ in jobs if status == RunStatus.FAILED]
-    # Reconciliation depends on the inventory collectors only (a PSA job neither feeds nor blocks it).
-    inventory_statuses = [status for _, status, _, vendor_id in jobs if vendor_id in INVENTORY_VENDORS]
     message = (f"All {len(jobs)} collectors completed" if outcome == RunStatus.COMPLETED
                else "; ".join(failed) or f"Batch {outcome}")
     cross_status, cross_message = batch.cross_vendor_status, batch.cross_vendor_message
-    if batch.run_cross_vendor and not inventory_statuses:
-        cross_status, cross_message = CrossVendorStatus.SKIPPED, "Not run: no inventory collector in this batch."
-    elif batch.run_cross_vendor:
-        if batch_outcome(inventory_statuses) == RunStatus.COMPLETED:
-            from collectors.followups import reconcile_batch
-
-            cross_status, cross_message = reconcile_batch(batch)
-        else:
-            cross_status, cross_message = CrossVendorStatus.SKIPPED, "Not run: not every collector succeeded."
+    if batch.run_cross_vendor:
+        cross_status, cross_message = run_batch_hooks(batch, (cross_status, cross_message))
     CollectorBatch.objects.filter(pk=batch_pk).update(
         status=outcome, message=message[:500], progress_percent=100 if outcome == RunStatus.COMPLETED else
         batch.progress_percent, cross_vendor_status=cross_status, cross_vendor_message=cross_message[:500],
         ended_at=timezone.now(), active_slot=None,
     )
     return True
+
+
+def run_batch_hooks(batch: CollectorBatch, current: tuple[str, str]) -> tuple[str, str]:
+    """Run the after-batch hooks the apps registered (collectors/registry.py); the last (status, message) one
+    returned is recorded on the batch. No hook registered: the cross-vendor step is unavailable."""
+    hooks = registry.batch_hooks()
+    if not hooks:
+        return CrossVendorStatus.UNAVAILABLE, "No app registered a step to run after a batch."
+    outcome = current
+    for hook in hooks:
+        try:
+            result = hook.function()(batch)
+        except Exception as exc:  # a follow-up must not leave the batch holding the run lock
+            log.exception("after-batch hook %s of batch %s failed", hook.name, batch.batch_id)
+            result = (CrossVendorStatus.FAILED, f"{hook.name} failed: {exc.__class__.__name__}: {exc}")
+        if result is not None:
+            outcome = result
+    return outcome
 
 
 def rerun_accepting_drop(jobs, *, requested_by: str = "", enqueue: bool = True) -> CollectorBatch:

@@ -1,13 +1,12 @@
-"""Server-rendered dashboard: access rules shared by every page, the sign-in page and the Overview (`/`).
+"""Server-rendered dashboard: the sign-in page and the Overview (`/`). The access rules every page shares are
+`esinv.page_access` (the apps' pages import them from there: this module is the project's top).
 
 Pages read through the apps' own read functions (the same ones the JSON API
 answers from) and act through the JSON API with small `fetch` calls
 (static/esinv/dashboard.js), so a page never has rules of its own.
 """
-from functools import wraps
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,55 +15,20 @@ from collectors.models import CollectorBatch, CollectorJob
 from esinv import charts
 from esinv.access import user_access
 from esinv.accounts import microsoft_configured
+from esinv.page_access import SIGN_IN_PATH, inventory_page, no_access, refused, requires  # noqa: F401
 from esinv.status import build_status
 from inventory.freshness import Freshness
 from inventory.models import Vendor
 from variances import reports
 from variances import types as T
+from variances.devices import kind_label
 
-SIGN_IN_PATH = settings.LOGIN_URL  # the sign-in page below (esinv/page_urls.py)
 FRESHNESS_BADGES = {
     Freshness.CURRENT: "green", Freshness.YESTERDAY: "green", Freshness.STALE: "yellow",
     Freshness.VERY_STALE: "red", Freshness.NO_DATA: "grey",
 }
 BATCH_BADGES = {"completed": "green", "failed": "red", "cancelled": "grey", "running": "blue", "queued": "blue"}
 RECENT_BATCHES = 5
-
-
-def requires(grant: str, refusal, *, title: str = "Not allowed"):
-    """Page decorator: anonymous visitors go to the sign-in page (and come back afterwards); signed-in
-    users need `grant` (an attribute of esinv.access.Access). Accounts granted nothing yet get the
-    polite no-access page, others without this grant a refusal (`refusal`: text, or a function of
-    nothing giving it); both answer 403."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect(f"{SIGN_IN_PATH}?{urlencode({'next': request.get_full_path()})}")
-            access = user_access(request.user)
-            if not access.anything:
-                return no_access(request)
-            if not getattr(access, grant):
-                return refused(request, refusal() if callable(refusal) else refusal, title=title)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-# The overview, variances, devices and Windows 11 pages show client inventory data.
-inventory_page = requires(
-    "inventory_read",
-    "This page shows client inventory data, which your account may not see. "
-    "Ask an administrator if you need it.",
-)
-
-
-def no_access(request):
-    """Signed in, but granted nothing yet (a new Microsoft sign-in, an invited account without a group)."""
-    return render(request, "pages/no_access.html", {"title": "No access yet"}, status=403)
 
 
 def safe_next(request) -> str:
@@ -84,16 +48,6 @@ def sign_in(request):
         "microsoft_url": f"/api/auth/microsoft/login?{urlencode({'next': next_url})}",
         "password_url": f"/accounts/login/?{urlencode({'next': next_url})}",
     })
-
-
-def refused(request, message: str, *, title: str = "Not allowed"):
-    """A clear refusal page (403) instead of a blank or an error."""
-    return render(request, "pages/refused.html", {"title": title, "message": message}, status=403)
-
-
-def kind_label(code: str) -> str:
-    kind = T.kind_for(code)
-    return kind.label if kind else code
 
 
 # One colour per exception type, the same in every chart.

@@ -1,4 +1,4 @@
-"""GET /api/status: the dashboard's one-call overview.
+"""GET /api/status: the dashboard's one-call overview (served by esinv/api/views.py).
 
 Composed here, at the project level, from each app's own read functions:
 vendor freshness and device counts (inventory), collector health
@@ -6,10 +6,6 @@ vendor freshness and device counts (inventory), collector health
 first, as the contract promises.
 """
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view
-from rest_framework.response import Response
 
 from collectors.health import collector_health
 from inventory.freshness import Freshness, report_status, vendor_freshness
@@ -73,11 +69,3 @@ def build_status(now=None) -> dict:
         "report_date": summary["report_date"].isoformat() if summary["report_date"] else None,
         "generated_at": now.isoformat(),
     }
-
-
-@extend_schema(tags=["status"], responses={200: OpenApiTypes.OBJECT})
-@api_view(["GET", "HEAD"])
-def system_status(request):
-    """Overall status: data freshness per vendor, device counts, collector health (stale jobs reported, never
-    cleaned: a read does not mutate), exceptions (latest date)."""
-    return Response(build_status())

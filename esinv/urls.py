@@ -4,14 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from esinv import accounts, health, status
+from esinv import accounts
 from esinv.metrics import views as metrics_views
 
 api_patterns = [
-    path("health", health.health, name="health"),
-    path("health/live", health.live, name="health-live"),
-    path("health/ready", health.ready, name="health-ready"),
-    path("status", status.system_status, name="status"),
+    path("", include("esinv.api.urls")),  # health, health/live, health/ready, status
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its init script from a URL (no inline script); its template's own <style>
     # block needs inline styles on this page only (esinv/csp_policy.py).

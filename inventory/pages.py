@@ -7,32 +7,19 @@ from django.shortcuts import render
 
 from esinv import charts
 from esinv.access import user_access
-from esinv.pages import inventory_page, kind_label
+from esinv.page_access import inventory_page
 from esinv.params import is_plain_int
+from inventory.device_details import add_details
 from inventory.models import Windows11Assessment
 from inventory.search import MIN_QUERY_LENGTH, search_devices
 from inventory.windows11.engine import REQUIREMENT_LABELS
 from inventory.windows11.summary import organization_breakdown, readiness_summary
-from variances.models import ExceptionRecord, ExceptionStatus
 
 SEARCH_LIMIT = 200
 WIN11_DEVICE_LIMIT = 500  # devices listed for one organization (its counts are always complete)
 WIN11_ORGANIZATIONS_SHOWN = 15  # organization rows before "show all"
 WIN11_TOP_ORGANIZATIONS = 10  # organizations whose incompatible devices are listed when none is picked
 WIN11_DEVICES_PER_ORGANIZATION = 25
-
-
-def open_exceptions_by_key(keys: list[str]) -> dict[str, list[dict]]:
-    """Open exceptions of these devices, by canonical key: one query for the whole result page."""
-    found = defaultdict(list)
-    rows = (
-        ExceptionRecord.objects.filter(canonical_key__in=keys, status=ExceptionStatus.OPEN)
-        .order_by("canonical_key", "type")
-        .values("id", "canonical_key", "type", "variance_status", "date_found", "last_seen")
-    )
-    for row in rows:
-        found[row["canonical_key"]].append({**row, "label": kind_label(row["type"])})
-    return found
 
 
 @inventory_page
@@ -45,9 +32,7 @@ def devices(request):
         message = f"Type at least {MIN_QUERY_LENGTH} characters."
     else:
         results, truncated = search_devices(query, limit=SEARCH_LIMIT)
-        exceptions = open_exceptions_by_key([r["hostname"] for r in results])
-        for result in results:
-            result["exceptions"] = exceptions.get(result["hostname"], [])
+        add_details(results)  # what other apps know of these devices (variances: open exceptions)
         if not results:
             message = f"No device matches “{query}” on the latest snapshots. Check the spelling, or run the collectors."
     return render(request, "pages/devices.html", {

@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.shortcuts import render
 from django.utils import timezone
 
-from esinv.pages import requires
+from esinv.page_access import requires
 from inventory.models import Organization
 from qbr.aggregation import MonthValue
 from qbr.catalogue import CATALOGUE

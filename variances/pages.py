@@ -12,7 +12,7 @@ from django.shortcuts import render
 
 from esinv.access import user_access
 from esinv.errors import APIError
-from esinv.pages import inventory_page
+from esinv.page_access import inventory_page
 from inventory.hostnames import clean_hostname
 from inventory.models import Organization
 from variances import dates, reports

@@ -1,9 +1,14 @@
-"""Response shapes of the collector endpoints (the contract's batch/job fields first)."""
+"""Collector API: the run body and query parameters it accepts (validated here) and the response shapes it
+documents (the contract's batch/job fields first)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from collectors import registry
 from collectors.models import RunStatus
+from esinv.errors import BadRequest
+from esinv.validation import JSONObjectSerializer, StrictBooleanField, StrictCharField, StrictDateField
+
+HISTORY_DEFAULT, HISTORY_MAX = 10, 100
 
 
 class CollectorJobSerializer(serializers.Serializer):
@@ -62,16 +67,52 @@ class CollectorBatchSerializer(serializers.Serializer):
 
 
 class RunRequestSerializer(serializers.Serializer):
-    """For the schema only: the view validates by hand to answer precise 400s."""
+    """The run body: which collectors, for which day, and what to do after them. Validated into
+    {names, run_cross_vendor, snapshot_date, confirm_drop}."""
 
-    collectors = serializers.ListField(child=serializers.CharField(), required=False,
-                                       help_text='e.g. ["ninja", "threatlocker"]; default both.')
-    collector = serializers.CharField(required=False, help_text='Legacy: "both", "ninja" or "threatlocker".')
-    run_cross_vendor = serializers.BooleanField(required=False, default=True)
-    snapshot_date = serializers.DateField(required=False, help_text="Day to file the snapshot under (default today).")
-    confirm_drop = serializers.BooleanField(
+    collectors = serializers.ListField(
+        child=StrictCharField(), required=False, allow_empty=False,
+        help_text='e.g. ["ninja", "threatlocker"]; default both.',
+        error_messages={"not_a_list": "collectors must be a non-empty list of collector names.",
+                        "empty": "collectors must be a non-empty list of collector names."})
+    collector = StrictCharField(required=False, help_text='Legacy: "both", "ninja" or "threatlocker".',
+                                error_messages={"invalid": 'collector must be "both" or a collector name.',
+                                                "blank": 'collector must be "both" or a collector name.'})
+    run_cross_vendor = StrictBooleanField(required=False, default=True,
+                                          help_text="Run the after-batch step (reconciliation) when it ends.")
+    snapshot_date = StrictDateField(required=False, allow_null=True, not_future=True,
+                                    help_text="Day to file the snapshot under (default today; not in the future).")
+    confirm_drop = StrictBooleanField(
         required=False, default=False,
         help_text="Accept a vendor day with more than COLLECTORS_MAX_DROP_PERCENT fewer devices than the previous day.")
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise BadRequest(f"Unknown field(s): {', '.join(unknown)}.", code="invalid_parameter",
+                                 details={"field": unknown[0]})
+            if "collectors" in data and "collector" in data:
+                raise BadRequest("Send either collectors (a list) or the legacy collector, not both.",
+                                 code="invalid_parameter", details={"field": "collectors"})
+        return super().to_internal_value(data)
+
+    def validate(self, attrs):
+        names = attrs.get("collectors") or ([attrs["collector"]] if "collector" in attrs else None)
+        return {"names": names, "run_cross_vendor": attrs["run_cross_vendor"],
+                "snapshot_date": attrs.get("snapshot_date"), "confirm_drop": attrs["confirm_drop"]}
+
+
+class HistoryQuerySerializer(serializers.Serializer):
+    limit = serializers.IntegerField(
+        min_value=1, max_value=HISTORY_MAX, default=HISTORY_DEFAULT,
+        help_text=f"Runs to show (default {HISTORY_DEFAULT}).",
+        error_messages={key: f"limit must be a whole number from 1 to {HISTORY_MAX}."
+                        for key in ("invalid", "min_value", "max_value", "max_string_length")})
+
+
+class CleanupRequestSerializer(JSONObjectSerializer):
+    """No fields: send nothing, or an empty JSON object."""
 
 
 class RunResponseSerializer(CollectorBatchSerializer):

@@ -49,6 +49,9 @@ class TestRun:
         ({"collector": "nope"}, "collectors"),
         ({"collector": 3}, "collector"),
         ({"run_cross_vendor": "yes"}, "run_cross_vendor"),
+        ({"run_cross_vendor": None}, "run_cross_vendor"),
+        ({"confirm_drop": 1}, "confirm_drop"),
+        ({"collectors": ["ninja", " "]}, "collectors"),
         ({"collectors": ["ninja"], "collector": "both"}, "collectors"),
         ({"collectors": ["ninja"], "colectors": 1}, "colectors"),
         (["ninja"], "body"),
@@ -59,6 +62,11 @@ class TestRun:
         error = response.json()["error"]
         assert error["code"] == "invalid_parameter" and error["details"]["field"] == field
         assert not CollectorBatch.objects.exists()
+
+    def test_a_form_body_keeps_the_defaults(self, writer):
+        response = writer.post("/api/collectors/run", {"collector": "ninja"})  # multipart, as a form posts
+        assert response.status_code == 202
+        assert response.json()["run_cross_vendor"] is True and response.json()["confirm_drop"] is False
 
     def test_unknown_names_are_listed(self, writer):
         details = post_run(writer, {"collectors": ["ninja", "kaseya"]}).json()["error"]["details"]

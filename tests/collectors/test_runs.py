@@ -5,9 +5,10 @@ import pytest
 from django.utils import timezone
 from django_q.models import Schedule
 
-from collectors import followups, runs
+from collectors import runs
 from collectors.context import JobAborted, RunContext
 from collectors.models import CollectorBatch, CollectorJob, CrossVendorStatus, RunStatus
+from inventory.windows11 import scheduling
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ class TestJobLifecycle:
     def test_a_job_runs_once(self, monkeypatch):
         calls = []
         monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: calls.append(ctx) or {"rows_written": 3})
-        monkeypatch.setattr("collectors.followups.schedule_windows11_assessment", lambda job: None)
+        monkeypatch.setattr("inventory.windows11.scheduling.schedule_windows11_assessment", lambda job: None)
         batch = start(["ninja"], run_cross_vendor=False)
         job = batch.jobs.get()
         assert runs.run_job(job.job_id).status == RunStatus.COMPLETED
@@ -208,25 +209,25 @@ class TestFollowUps:
     def test_windows11_assessment_is_scheduled_once(self, settings):
         settings.ESINV_WIN11_DELAY_MINUTES = 45
         now = timezone.now()
-        first = followups.schedule_windows11_assessment(now=now)
+        first = scheduling.schedule_windows11_assessment(now=now)
         assert first.func == "inventory.windows11.tasks.assess_windows11"
         assert first.schedule_type == Schedule.ONCE and first.next_run == now + timedelta(minutes=45)
         later = now + timedelta(minutes=10)
-        followups.schedule_windows11_assessment(now=later)
-        pending = Schedule.objects.filter(func=followups.WINDOWS11_FUNC)
+        scheduling.schedule_windows11_assessment(now=later)
+        pending = Schedule.objects.filter(func=scheduling.WINDOWS11_FUNC)
         assert pending.count() == 1 and pending.get().next_run == later + timedelta(minutes=45)
 
     def test_successful_ninja_job_schedules_it(self, monkeypatch):
         monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: {"rows_written": 1})
         before = timezone.now()
         runs.run_job(start(["ninja"], run_cross_vendor=False).jobs.get().job_id)
-        schedule = Schedule.objects.get(func=followups.WINDOWS11_FUNC)
+        schedule = Schedule.objects.get(func=scheduling.WINDOWS11_FUNC)
         assert before + timedelta(minutes=45) <= schedule.next_run <= timezone.now() + timedelta(minutes=45)
 
     def test_failed_ninja_job_does_not(self, monkeypatch):
         monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: 1 / 0)
         runs.run_job(start(["ninja"], run_cross_vendor=False).jobs.get().job_id)
-        assert not Schedule.objects.filter(func=followups.WINDOWS11_FUNC).exists()
+        assert not Schedule.objects.filter(func=scheduling.WINDOWS11_FUNC).exists()
 
     def test_reconciliation_after_every_collector_succeeded(self, monkeypatch):
         called = []
@@ -346,3 +347,67 @@ class TestScheduledCollection:
         running = start(["ninja"])
         assert scheduled_collection("threatlocker").startswith("skipped: A collection is already running")
         assert list(CollectorBatch.objects.values_list("batch_id", flat=True)) == [running.batch_id]
+
+
+class TestAppsRegisterWhatFollowsACollection:
+    def test_the_consumers_registered_themselves(self):
+        from collectors import registry
+
+        assert registry.get("connectwise").run == "qbr.connectwise.collector.run"  # qbr's AppConfig.ready()
+        assert [hook.run for hook in registry.batch_hooks()] == ["variances.collection.reconcile_batch"]
+        assert registry.get("ninja").on_success == (
+            "inventory.windows11.scheduling.schedule_windows11_assessment",)
+
+    def test_without_a_hook_the_step_is_unavailable(self, monkeypatch):
+        from collectors import registry
+
+        monkeypatch.setattr(registry, "_BATCH_HOOKS", {})
+        monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: {})
+        monkeypatch.setattr("collectors.threatlocker_collector.run", lambda ctx: {})
+        batch = start()
+        for job in batch.jobs.all():
+            runs.run_job(job.job_id)
+        batch.refresh_from_db()
+        assert batch.status == RunStatus.COMPLETED and batch.cross_vendor_status == CrossVendorStatus.UNAVAILABLE
+
+    def test_a_hook_that_raises_is_recorded_and_frees_the_lock(self, monkeypatch):
+        from collectors import registry
+
+        def broken(batch):
+            raise RuntimeError("hook bug")
+
+        monkeypatch.setattr(registry, "_BATCH_HOOKS", {})
+        monkeypatch.setattr("tests.collectors.test_runs.broken_hook", broken, raising=False)
+        registry.register_batch_hook(registry.BatchHook("broken", "tests.collectors.test_runs.broken_hook"))
+        monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: {})
+        batch = start(["ninja"])
+        runs.run_job(batch.jobs.get().job_id)
+        batch.refresh_from_db()
+        assert batch.cross_vendor_status == CrossVendorStatus.FAILED and "hook bug" in batch.cross_vendor_message
+        assert batch.status == RunStatus.COMPLETED and batch.active_slot is None
+
+    def test_the_hooks_answer_is_recorded_and_none_keeps_the_last(self, monkeypatch):
+        from collectors import registry
+
+        monkeypatch.setattr(registry, "_BATCH_HOOKS", {})
+        monkeypatch.setattr("tests.collectors.test_runs.first_hook",
+                            lambda batch: (CrossVendorStatus.COMPLETED, "done by the first"), raising=False)
+        monkeypatch.setattr("tests.collectors.test_runs.silent_hook", lambda batch: None, raising=False)
+        registry.register_batch_hook(registry.BatchHook("first", "tests.collectors.test_runs.first_hook"))
+        registry.register_batch_hook(registry.BatchHook("silent", "tests.collectors.test_runs.silent_hook"))
+        monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: {})
+        batch = start(["ninja"])
+        runs.run_job(batch.jobs.get().job_id)
+        batch.refresh_from_db()
+        assert (batch.cross_vendor_status, batch.cross_vendor_message) == (CrossVendorStatus.COMPLETED,
+                                                                           "done by the first")
+
+    def test_a_connectwise_only_batch_skips_reconciliation(self, monkeypatch):
+        called = []
+        monkeypatch.setattr("variances.services.reconcile_day", lambda day, **kw: called.append(day))
+        monkeypatch.setattr("qbr.connectwise.collector.run", lambda ctx: {})
+        batch = start(["connectwise"])
+        runs.run_job(batch.jobs.get().job_id)
+        batch.refresh_from_db()
+        assert called == [] and batch.cross_vendor_status == CrossVendorStatus.SKIPPED
+        assert "no inventory collector" in batch.cross_vendor_message

@@ -6,7 +6,7 @@ import pytest
 
 from collectors.clients.base import VendorAuthError, VendorError
 from collectors.clients.connectwise import ConnectWiseClient
-from collectors.connectwise_collector import ReactiveFilter, collect_month, time_conditions
+from qbr.connectwise.collector import ReactiveFilter, collect_month, time_conditions
 from qbr.periods import Month
 
 OCT = (datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC))

@@ -64,8 +64,8 @@ def test_a_run_writes_the_three_collected_metrics(cw, cw_data):
 
 
 def test_progress_is_reported_and_ends_with_the_write(cw):
-    from collectors.connectwise_collector import run
     from collectors.context import RunContext
+    from qbr.connectwise.collector import run
 
     seen = []
     counts = run(RunContext(date(2026, 10, 20), on_progress=lambda percent, message: seen.append((percent, message))))
@@ -179,10 +179,10 @@ def test_a_connectwise_only_batch_does_not_reconcile(cw):
 
 
 def test_a_connectwise_failure_does_not_block_inventory_reconciliation(cw, settings, monkeypatch):
-    from collectors import followups
+    from variances import collection
 
     calls = []
-    monkeypatch.setattr(followups, "reconcile_batch", lambda batch: calls.append(batch.pk) or ("completed", "ok"))
+    monkeypatch.setattr(collection, "reconcile_batch", lambda batch: calls.append(batch.pk) or ("completed", "ok"))
     batch = runs.start_batch(["ninja", "connectwise"], run_cross_vendor=True, snapshot_date=date(2026, 10, 20),
                              trigger="command", enqueue=False)
     ninja = batch.jobs.get(name="ninja")

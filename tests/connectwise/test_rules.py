@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from collectors.clients.connectwise import all_of, any_of, cw_datetime, cw_string, id_in, in_range
-from collectors.connectwise_collector import (
+from collectors.simulators.connectwise import ConditionError, parse_conditions
+from qbr.connectwise.collector import (
     ReactiveFilter,
     chunks,
     closed_conditions,
@@ -17,7 +18,6 @@ from collectors.connectwise_collector import (
     reporting_month,
     time_conditions,
 )
-from collectors.simulators.connectwise import ConditionError, parse_conditions
 from qbr.periods import Month
 
 OCT = (datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC))

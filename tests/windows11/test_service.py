@@ -161,7 +161,7 @@ def test_schedule_made_by_the_ninja_collector_runs_this_task(fleet, monkeypatch)
     from django_q.models import Schedule
     from django_q.scheduler import scheduler
 
-    from collectors.followups import schedule_windows11_assessment
+    from inventory.windows11.scheduling import schedule_windows11_assessment
 
     schedule = schedule_windows11_assessment(now=timezone.now() - timedelta(hours=1))  # due 15 minutes ago
     assert schedule.func == TASK_PATH

@@ -1,0 +1,54 @@
+"""Who may see a server-rendered page: the decorators every app's pages use (docs/dashboard.md).
+
+Shared plumbing (the apps import it); the pages themselves live in each app and the overview in esinv/pages.py.
+"""
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+
+from esinv.access import user_access
+
+SIGN_IN_PATH = settings.LOGIN_URL  # the hub's sign-in page (esinv/page_urls.py)
+
+
+def requires(grant: str, refusal, *, title: str = "Not allowed"):
+    """Page decorator: anonymous visitors go to the sign-in page (and come back afterwards); signed-in
+    users need `grant` (an attribute of esinv.access.Access). Accounts granted nothing yet get the
+    polite no-access page, others without this grant a refusal (`refusal`: text, or a function of
+    nothing giving it); both answer 403."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect(f"{SIGN_IN_PATH}?{urlencode({'next': request.get_full_path()})}")
+            access = user_access(request.user)
+            if not access.anything:
+                return no_access(request)
+            if not getattr(access, grant):
+                return refused(request, refusal() if callable(refusal) else refusal, title=title)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+# The overview, variances, devices and Windows 11 pages show client inventory data.
+inventory_page = requires(
+    "inventory_read",
+    "This page shows client inventory data, which your account may not see. "
+    "Ask an administrator if you need it.",
+)
+
+
+def no_access(request):
+    """Signed in, but granted nothing yet (a new Microsoft sign-in, an invited account without a group)."""
+    return render(request, "pages/no_access.html", {"title": "No access yet"}, status=403)
+
+
+def refused(request, message: str, *, title: str = "Not allowed"):
+    """A clear refusal page (403) instead of a blank or an error."""
+    return render(request, "pages/refused.html", {"title": title, "message": message}, status=403)
