@@ -54,7 +54,9 @@ def test_latest_report_shape(reader, two_days):
     assert spare["threatlocker_hostname"] == "NOCHI-002062482753"
     assert spare["ninja_display_name"] == "NOCHI-002062482753 | SPARE - was Maintenance (at ES)"
     assert spare["threatlocker_display_name"] == "NOCHI-002062482753 | Maintenance"
-    assert spare["billing_status"] == "spare" and spare["vendor"] == "ThreatLocker" and spare["status"] == "active"
+    assert spare["billing_status"] == "spare" and spare["vendor"] == "ThreatLocker"
+    # The one status vocabulary: `status` is open/resolved here as in /api/exceptions and the exports.
+    assert spare["status"] == "open" and spare["variance_status"] == "active" and spare["resolved"] is False
     assert spare["id"] == ExceptionRecord.objects.get(type=T.SPARE_MISMATCH).id
     assert body["missing_in_threatlocker"]["by_organization"]["Globex"][0]["hostname"] == "no-agent"
     assert body["missing_in_ninja"]["total_count"] == 1
@@ -67,7 +69,7 @@ def test_report_of_an_older_date_and_historical_are_the_same(reader, two_days):
     orphans = report["missing_in_ninja"]["by_organization"]["Acme Corp"]
     assert sorted(r["hostname"] for r in orphans) == ["gone", "orphan"]
     gone = next(r for r in orphans if r["hostname"] == "gone")
-    assert gone["resolved"] is True and gone["status"] == "resolved"
+    assert gone["resolved"] is True and gone["status"] == "resolved" and gone["variance_status"] == "resolved"
     assert report["summary"]["resolved_count"] == 1
 
 
