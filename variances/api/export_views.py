@@ -19,9 +19,9 @@ from rest_framework.response import Response
 from esinv.auth import actor_label, actor_user
 from esinv.errors import APIError, NotFound
 from variances.api import serializers as S
-from variances.export_data import export_counts, export_meta, export_rows
+from variances.export_data import BOOL_CHOICES, export_counts, export_meta, export_rows
 from variances.export_jobs import fail_stale_export_jobs, start_export_job
-from variances.exports import CONTENT_TYPES, FORMATS, export_filename, iter_csv
+from variances.exports import CONTENT_TYPES, FORMATS, VARIANCE_TYPE_CHOICES, export_filename, iter_csv
 from variances.models_exports import ExportJob, ExportStatus
 
 RESPOND_ASYNC = "respond-async"
@@ -52,6 +52,13 @@ PREFER_HEADER = OpenApiParameter(
     "Prefer", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
     description="`respond-async` (RFC 7240): render in a background job and answer 202 with its status URL.")
 ID_PATH = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Export job id.")
+# The valid values, listed in the schema (the serializer's text fields leave the checks to export_data).
+ENUM_PARAMETERS = [
+    OpenApiParameter("include_resolved", OpenApiTypes.STR, enum=list(BOOL_CHOICES),
+                     description="Include resolved exceptions (default false)."),
+    OpenApiParameter("variance_type", OpenApiTypes.STR, enum=list(VARIANCE_TYPE_CHOICES),
+                     description="`all` (default), a variance type, or its code (MISSING_NINJA)."),
+]
 
 
 def _file_schema(fmt: str, description: str):
@@ -63,8 +70,8 @@ def _file_schema(fmt: str, description: str):
     if fmt != "csv":
         responses[202] = OpenApiResponse(S.ExportAcceptedSerializer,
                                          description="Only when asked (`Prefer: respond-async` or `async=true`).")
-    return extend_schema(parameters=[S.ExportQuerySerializer, *([PREFER_HEADER] if fmt != "csv" else [])],
-                         description=description, responses=responses)
+    parameters = [S.ExportQuerySerializer, *ENUM_PARAMETERS, *([PREFER_HEADER] if fmt != "csv" else [])]
+    return extend_schema(parameters=parameters, description=description, responses=responses)
 
 
 @extend_schema(tags=["variances"])

@@ -5,6 +5,8 @@ The rules behind the checks stay plain functions, one place each: dates `esinv.p
 statuses and types `variances.filtersets`, export parameters `variances.export_data`.
 """
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from esinv.errors import BadRequest
@@ -41,6 +43,7 @@ class StrictIntegerField(serializers.IntegerField):
         return super().to_internal_value(data)
 
 
+@extend_schema_field(OpenApiTypes.DATE)
 class DateParam(serializers.Field):
     """A `YYYY-MM-DD` query parameter, read by the project's one strict date parser."""
 
@@ -154,7 +157,8 @@ class ExportQuerySerializer(QuerySerializer):
                                          help_text="Organization name (case-insensitive) or id.")
     # Declared with its Python name; `async` is a keyword (see get_fields).
     async_ = serializers.CharField(required=False, allow_blank=True,
-                                   help_text="true: run as a background job (202), like `Prefer: respond-async`.")
+                                   help_text="Excel and PDF: `true` runs a background job (202 + status URL), like "
+                                             "`Prefer: respond-async`. CSV always streams.")
 
     def get_fields(self):
         fields = super().get_fields()
