@@ -24,7 +24,7 @@ from variances import dates, reports
 from variances import types as T
 from variances.filtersets import ExceptionFilter, exception_queryset, filter_exceptions
 from variances.models import ExceptionStatus, VarianceStatus
-from variances.services import bulk_action
+from variances.services import bulk_action, check_action
 
 ROW_LIMIT = 500
 # The hub's status words (variances.filtersets.STATUS_FILTERS; docs/variances.md), plus `all`.
@@ -118,6 +118,7 @@ def reconciled_dates() -> list[str]:
 def apply_bulk_form(request) -> str:
     """The bulk form posted without JavaScript: apply it, or say why not. Returns the success message;
     raises APIError (400 bogus action or ids, 409 an exception the action cannot take) with nothing changed."""
+    action = check_action(request.POST.get("action", ""))
     raw_ids = request.POST.getlist("ids")
     bad = [raw for raw in raw_ids if not is_plain_int(raw.strip())]
     if bad:
@@ -125,7 +126,7 @@ def apply_bulk_form(request) -> str:
                        code="invalid_parameter")
     if not raw_ids:
         raise APIError("Select at least one exception first. Nothing was changed.", code="missing_parameter")
-    results = bulk_action(request.POST.get("action", ""), ids=[int(raw) for raw in raw_ids],
+    results = bulk_action(action, ids=[int(raw) for raw in raw_ids],
                           notes=request.POST.get("notes", ""), actor=actor_label(request), user=request.user)
     return f"Updated {len(results)} exception{'' if len(results) == 1 else 's'}."
 

@@ -279,6 +279,14 @@ class Action:
     CHOICES = [(RESOLVE, "Resolve"), (MARK_MANUALLY_FIXED, "Mark manually fixed")]
 
 
+def check_action(action: str) -> str:
+    """The action if it is one staff may take, else a 400 naming it."""
+    if action not in dict(Action.CHOICES):
+        raise BadRequest(f"action must be one of {', '.join(dict(Action.CHOICES))}, not {str(action)[:40]!r}.",
+                         code="invalid_parameter", details={"field": "action", "value": action})
+    return action
+
+
 def refusal(record: ExceptionRecord, action: str) -> str | None:
     """Why `action` cannot apply to `record` now, or None when it can."""
     if record.status != ExceptionStatus.OPEN:
@@ -321,9 +329,7 @@ def apply_action(ids, action: str, *, notes: str = "", actor: str, user=None) ->
     apply to raises Conflict with the per-id results and changes nothing.
     Returns one result per id: {id, ok, from_status, to_status}.
     """
-    if action not in dict(Action.CHOICES):
-        raise BadRequest(f"action must be one of {', '.join(dict(Action.CHOICES))}.", code="invalid_parameter",
-                         details={"field": "action", "value": action})
+    check_action(action)
     ids = list(dict.fromkeys(ids))
     now = timezone.now()
     with transaction.atomic():
