@@ -88,8 +88,10 @@ class ExceptionListQuerySerializer(QuerySerializer):
 
     type = serializers.CharField(required=False, allow_blank=True,
                                  help_text="MISSING_NINJA or missing_in_ninja (comma list).")
-    status = serializers.CharField(required=False, allow_blank=True,
-                                   help_text="One of: " + ", ".join(STATUS_VALUES) + " (docs/variances.md).")
+    status = serializers.CharField(required=False, allow_blank=True, help_text=(
+        "One of: " + ", ".join(STATUS_VALUES) + ". `open` (= `unresolved`) is every exception not resolved "
+        "(variance_status active or manually_fixed); `active` is open and not marked manually fixed; "
+        "`resolved` is resolved however; `collector_verified` resolved by a verified manual fix."))
     resolved = serializers.CharField(required=False, allow_blank=True,
                                      help_text="Older spelling: true = status resolved, false = status open.")
     organization = serializers.CharField(required=False, allow_blank=True, help_text="Organization id or name.")
