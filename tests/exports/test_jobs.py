@@ -46,7 +46,9 @@ def test_export_asked_async_runs_on_django_q_and_is_downloadable(reader, jobs, f
         assert response["Preference-Applied"] == "respond-async"
     else:
         response = reader.get(URL + fmt, {"include_resolved": "true", "async": "true"})
+        assert "Preference-Applied" not in response  # no Prefer header was sent
     assert response.status_code == 202, response.getvalue()[:300]
+    assert "Prefer" in response["Vary"]
     body = response.json()
     assert set(body) == {"job_id", "status", "status_url", "download_url"}
     assert body["status_url"] == f"/api/variances/export/jobs/{body['job_id']}"
@@ -93,6 +95,7 @@ def test_without_asking_the_answer_is_the_file(reader, jobs, settings, fmt):
     for headers in ({}, {"HTTP_PREFER": "return=minimal"}, {"HTTP_PREFER": "respond-asyncx"}):
         response = reader.get(URL + fmt, {"include_resolved": "true", "async": "false"}, **headers)
         assert response.status_code == 200 and response.streaming and "Preference-Applied" not in response
+        assert "Prefer" in response["Vary"]
         content = response.getvalue()
         assert int(response["Content-Length"]) == len(content)
         assert response["Content-Disposition"] == f'attachment; filename="variances_{D2.isoformat()}_all.' + (

@@ -106,8 +106,10 @@ class VarianceExportViewSet(viewsets.ViewSet):
             job = start_export_job(fmt, req, row_count=sum(counts[0].values()), actor=actor_label(request),
                                    user=actor_user(request))
             body = S.ExportAcceptedSerializer.of(job)
-            return Response(body, status=202, headers={"Location": body["status_url"],
-                                                       "Preference-Applied": RESPOND_ASYNC})
+            headers = {"Location": body["status_url"], "Vary": "Prefer"}
+            if prefers_async(request.headers.get("Prefer")):
+                headers["Preference-Applied"] = RESPOND_ASYNC
+            return Response(body, status=202, headers=headers)
         meta = export_meta(req, with_trend=fmt == "pdf", counts=counts)
         extension, content_type, writer = FORMATS[fmt]
         filename = export_filename(meta, extension)
@@ -124,7 +126,9 @@ class VarianceExportViewSet(viewsets.ViewSet):
         except BaseException:
             handle.close()
             raise
-        return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+        response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+        response["Vary"] = "Prefer"  # the same URL answers 202 to `Prefer: respond-async` (RFC 7240)
+        return response
 
 
 @extend_schema(tags=["variances"], parameters=[ID_PATH])
