@@ -54,6 +54,11 @@ class DateParam(serializers.Field):
         return value.isoformat()
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class WholeNumberParam(serializers.CharField):
+    """A whole-number query parameter (checked by the serializer's `validate_<name>`), typed integer in the schema."""
+
+
 class QuerySerializer(serializers.Serializer):
     """Validates `request.query_params`; an error answers 400 `invalid_parameter` naming the parameter."""
 
@@ -97,10 +102,11 @@ class ExceptionListQuerySerializer(QuerySerializer):
     organization = serializers.CharField(required=False, allow_blank=True, help_text="Organization id or name.")
     hostname = serializers.CharField(required=False, allow_blank=True, help_text="Part of a hostname.")
     date = DateParam(required=False, help_text="Report date (default: the latest).")
-    page = serializers.CharField(required=False, help_text="Page number (from 1).")
-    page_size = serializers.CharField(required=False, help_text="Rows per page (default ESINV_PAGE_SIZE).")
-    limit = serializers.CharField(required=False, help_text="Older spelling of page_size.")
-    offset = serializers.CharField(required=False, help_text="Rows to skip (older paging; with limit).")
+    page = WholeNumberParam(required=False, help_text="Page number (from 1).")
+    page_size = WholeNumberParam(required=False,
+                                 help_text="Rows per page (default ESINV_PAGE_SIZE, at most ESINV_MAX_PAGE_SIZE).")
+    limit = WholeNumberParam(required=False, help_text="Older spelling of page_size.")
+    offset = WholeNumberParam(required=False, help_text="Rows to skip (older paging), 0 to 1,000,000,000.")
 
     def validate_type(self, value):
         return parse_types(value)
