@@ -1,56 +1,114 @@
-"""Filters of GET /api/exceptions (and the filter form of bulk-update)."""
-import django_filters
-from django.db.models import Q
+"""Which exceptions a filter selects: GET /api/exceptions, bulk-update's `filter`, the /variances/ page.
+
+The status vocabulary is defined here once (docs/variances.md, "Status vocabulary"); every endpoint,
+filter and page that accepts a status reads `STATUS_FILTERS`. Each parser raises a 400 naming its
+parameter; `filter_exceptions` applies parsed filters to a queryset.
+"""
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q
 
 from esinv.errors import BadRequest
-from esinv.params import is_plain_int
+from esinv.params import is_plain_int, parse_date
+from variances import dates
 from variances import types as T
-from variances.models import ExceptionRecord, ExceptionStatus, VarianceStatus
+from variances.models import ExceptionEvent, ExceptionRecord, ExceptionStatus, VarianceStatus
 
-STATUS_VALUES = {ExceptionStatus.OPEN, ExceptionStatus.RESOLVED, "unresolved"} | {
-    value for value, *_ in VarianceStatus.CHOICES
+# Every status word the hub accepts, and what it selects. Two fields carry status:
+#   status           open | resolved                        (the lifecycle: is anything left to do?)
+#   variance_status  active | manually_fixed | collector_verified | resolved   (how it got there)
+# `open` = not resolved = variance_status active or manually_fixed; `active` = open and not marked
+# manually fixed. `unresolved` is another spelling of `open` (and `resolved=false` of the list's).
+STATUS_FILTERS: dict[str, Q] = {
+    ExceptionStatus.OPEN: Q(status=ExceptionStatus.OPEN),
+    ExceptionStatus.RESOLVED: Q(status=ExceptionStatus.RESOLVED),
+    VarianceStatus.ACTIVE: Q(status=ExceptionStatus.OPEN, variance_status=VarianceStatus.ACTIVE),
+    VarianceStatus.MANUALLY_FIXED: Q(status=ExceptionStatus.OPEN, variance_status=VarianceStatus.MANUALLY_FIXED),
+    VarianceStatus.COLLECTOR_VERIFIED: Q(variance_status=VarianceStatus.COLLECTOR_VERIFIED),
 }
+STATUS_ALIASES = {"unresolved": ExceptionStatus.OPEN}
+STATUS_VALUES = sorted([*STATUS_FILTERS, *STATUS_ALIASES])
+# Which statuses `resolved=true|false` is compatible with (the list's older parameter).
+RESOLVED_STATUSES = {True: {ExceptionStatus.RESOLVED, VarianceStatus.COLLECTOR_VERIFIED},
+                     False: {ExceptionStatus.OPEN, VarianceStatus.ACTIVE, VarianceStatus.MANUALLY_FIXED}}
 
 
-class ExceptionFilterSet(django_filters.FilterSet):
-    type = django_filters.CharFilter(method="filter_type", help_text="MISSING_NINJA or missing_in_ninja; comma list.")
-    status = django_filters.CharFilter(
-        method="filter_status", help_text="open, unresolved, resolved, active, manually_fixed, collector_verified.")
-    organization = django_filters.CharFilter(method="filter_organization", help_text="Organization id or name.")
-    hostname = django_filters.CharFilter(method="filter_hostname", help_text="Part of a hostname or key.")
+def parse_status(raw: str | None) -> str | None:
+    """A status word (any case) -> its canonical name; blank -> None; anything else -> 400."""
+    value = (raw or "").strip().lower()
+    if not value:
+        return None
+    value = STATUS_ALIASES.get(value, value)
+    if value not in STATUS_FILTERS:
+        raise BadRequest(f"Unknown status {raw!r}.", code="invalid_parameter",
+                         details={"field": "status", "value": raw, "allowed": STATUS_VALUES})
+    return value
 
-    class Meta:
-        model = ExceptionRecord
-        fields = []
 
-    def filter_type(self, queryset, name, value):
-        codes = []
-        for part in value.split(","):
-            kind = T.kind_for(part)
-            if kind is None:
-                raise BadRequest(f"Unknown exception type {part!r}.", code="invalid_parameter",
-                                 details={"field": "type", "value": part,
-                                          "allowed": [k.code for k in T.KINDS] + [k.api_name for k in T.KINDS]})
-            codes.append(kind.code)
-        return queryset.filter(type__in=codes)
+def parse_types(raw: str | None, field: str = "type") -> list[str] | None:
+    """A comma list of type codes or API names -> type codes; blank -> None; an unknown one -> 400."""
+    if raw is None or not raw.strip():
+        return None
+    codes = []
+    for part in raw.split(","):
+        kind = T.kind_for(part)
+        if kind is None:
+            raise BadRequest(f"Unknown exception type {part.strip()!r}.", code="invalid_parameter",
+                             details={"field": field, "value": part.strip(),
+                                      "allowed": [k.code for k in T.KINDS] + [k.api_name for k in T.KINDS]})
+        codes.append(kind.code)
+    return codes
 
-    def filter_status(self, queryset, name, value):
-        value = value.strip().lower()
-        if value not in STATUS_VALUES:
-            raise BadRequest(f"Unknown status {value!r}.", code="invalid_parameter",
-                             details={"field": "status", "allowed": sorted(STATUS_VALUES)})
-        if value in ("open", "unresolved"):
-            return queryset.filter(status=ExceptionStatus.OPEN)
-        if value == ExceptionStatus.RESOLVED:
-            return queryset.filter(status=ExceptionStatus.RESOLVED)
-        return queryset.filter(variance_status=value)
 
-    def filter_organization(self, queryset, name, value):
-        value = value.strip()
-        if is_plain_int(value):
-            return queryset.filter(organization_id=int(value))
-        return queryset.filter(organization__name__iexact=value)
+@dataclass(frozen=True)
+class ExceptionFilter:
+    """Parsed filters (None / empty: not filtered)."""
 
-    def filter_hostname(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(hostname__icontains=value) | Q(canonical_key__icontains=value.lower()))
+    types: tuple[str, ...] | None = None
+    status: str | None = None
+    organization: str = ""
+    hostname: str = ""
+    date: datetime.date | None = None
+    resolved: bool | None = None
+
+    @classmethod
+    def parse(cls, params: Mapping) -> "ExceptionFilter":
+        """From raw strings (a query string, bulk-update's `filter`, the page's form)."""
+        types = parse_types(params.get("type"))
+        return cls(types=tuple(types) if types else None, status=parse_status(params.get("status")),
+                   organization=(params.get("organization") or "").strip(),
+                   hostname=(params.get("hostname") or "").strip(), date=parse_date(params.get("date"), "date"))
+
+
+def exception_queryset():
+    # The organization name is on every row (select_related: no query per row);
+    # the history is one prefetch query per page, not one per exception.
+    return ExceptionRecord.objects.select_related("organization").prefetch_related(
+        Prefetch("events", queryset=ExceptionEvent.objects.order_by("at", "id"))
+    ).order_by("type", "canonical_key", "-id")
+
+
+def filter_exceptions(filters: ExceptionFilter, queryset):
+    """Apply the filters; the date defaults to the latest report date. Returns (queryset, date)."""
+    day = filters.date or dates.latest_report_date()
+    if day is None:
+        return queryset.none(), None
+    queryset = queryset.filter(date_found__lte=day, last_seen__gte=day)
+    if filters.types:
+        queryset = queryset.filter(type__in=filters.types)
+    if filters.status:
+        queryset = queryset.filter(STATUS_FILTERS[filters.status])
+    if filters.resolved is not None:
+        queryset = queryset.filter(STATUS_FILTERS[ExceptionStatus.RESOLVED if filters.resolved
+                                                  else ExceptionStatus.OPEN])
+    if filters.organization:
+        if is_plain_int(filters.organization):
+            queryset = queryset.filter(organization_id=int(filters.organization))
+        else:
+            queryset = queryset.filter(organization__name__iexact=filters.organization)
+    if filters.hostname:
+        value = filters.hostname
+        queryset = queryset.filter(Q(hostname__icontains=value) | Q(canonical_key__icontains=value.lower()))
+    return queryset, day

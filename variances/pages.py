@@ -1,28 +1,36 @@
 """Dashboard page of the variance report (`/variances/`): filters, grouped rows, actions, exports.
 
-Reads with the exceptions API's own filter function (`filter_exceptions`), so the page
-and GET /api/exceptions agree on every filter; actions go to the JSON API from the browser.
+Reads with the exceptions API's own filter function (`variances.filtersets.filter_exceptions`), so the
+page and GET /api/exceptions agree on every filter and status word. Actions go to the JSON API from
+the browser; without JavaScript the bulk form posts to the page itself, which applies it through the
+same service (`variances.services.bulk_action`) and shows what happened.
 """
 from collections import defaultdict
 from datetime import date
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from esinv.access import user_access
+from esinv.auth import actor_label
 from esinv.errors import APIError
-from esinv.page_access import inventory_page
+from esinv.page_access import inventory_page, refused
+from esinv.params import is_plain_int
 from inventory.hostnames import clean_hostname
 from inventory.models import Organization
 from variances import dates, reports
 from variances import types as T
-from variances.api.views import exception_queryset, filter_exceptions
+from variances.filtersets import ExceptionFilter, exception_queryset, filter_exceptions
 from variances.models import ExceptionStatus, VarianceStatus
+from variances.services import bulk_action, check_action
 
 ROW_LIMIT = 500
+# The hub's status words (variances.filtersets.STATUS_FILTERS; docs/variances.md), plus `all`.
 STATUS_CHOICES = [
-    ("open", "Unresolved"), ("all", "All"), ("resolved", "Resolved"), ("active", "Active"),
+    ("open", "Open (not resolved)"), ("all", "All"), ("resolved", "Resolved"),
+    ("active", "Active (open, not marked fixed)"),
     ("manually_fixed", "Manually fixed (awaiting verification)"), ("collector_verified", "Verified by collector"),
 ]
 STATUS_BADGES = {value: colour for value, _, colour in VarianceStatus.CHOICES}
@@ -107,12 +115,39 @@ def reconciled_dates() -> list[str]:
     return [day for day, info in quality.items() if info["reconciled"]]
 
 
+def apply_bulk_form(request) -> str:
+    """The bulk form posted without JavaScript: apply it, or say why not. Returns the success message;
+    raises APIError (400 bogus action or ids, 409 an exception the action cannot take) with nothing changed."""
+    action = check_action(request.POST.get("action", ""))
+    raw_ids = request.POST.getlist("ids")
+    bad = [raw for raw in raw_ids if not is_plain_int(raw.strip())]
+    if bad:
+        raise APIError(f"Not exception ids: {', '.join(repr(b[:20]) for b in bad[:10])}. Nothing was changed.",
+                       code="invalid_parameter")
+    if not raw_ids:
+        raise APIError("Select at least one exception first. Nothing was changed.", code="missing_parameter")
+    results = bulk_action(action, ids=[int(raw) for raw in raw_ids],
+                          notes=request.POST.get("notes", ""), actor=actor_label(request), user=request.user)
+    return f"Updated {len(results)} exception{'' if len(results) == 1 else 's'}."
+
+
 @inventory_page
 def variances(request):
+    action_error, action_status = "", 200
+    if request.method == "POST":
+        if not user_access(request.user).inventory_write:
+            return refused(request, "Only staff may resolve exceptions.")
+        try:
+            messages.success(request, apply_bulk_form(request))
+            return redirect(request.get_full_path())
+        except APIError as exc:
+            action_error, action_status = str(exc.detail), exc.status_code
+            if exc.error_code == "conflict":
+                action_error += " Some of the selected exceptions cannot take this action; nothing was changed."
     filters = page_filters(request.GET)
     error, rows, counts, total, day, status_code = "", [], [], 0, None, 200
     try:
-        queryset, day = filter_exceptions(api_params(filters), exception_queryset())
+        queryset, day = filter_exceptions(ExceptionFilter.parse(api_params(filters)), exception_queryset())
         if day is not None and not dates.is_reconciled(day):
             error, queryset, status_code = (
                 f"No variance report for {day.isoformat()}: pick one of the available dates.", None, 404)
@@ -145,4 +180,5 @@ def variances(request):
         "organizations": organizations,
         "exports": export_links(filters, day),
         "can_act": user_access(request.user).inventory_write,
-    }, status=status_code)
+        "action_error": action_error,
+    }, status=action_status if action_error else status_code)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
@@ -19,6 +20,7 @@ from inventory.models import Snapshot, Vendor
 from variances import dates
 from variances.bulk import insert_rows, prepared
 from variances.engine import DEVICE_ROW_FIELDS, DeviceRow, Finding, reconcile
+from variances.filtersets import filter_exceptions
 from variances.models import (
     EventAction,
     ExceptionEvent,
@@ -277,6 +279,14 @@ class Action:
     CHOICES = [(RESOLVE, "Resolve"), (MARK_MANUALLY_FIXED, "Mark manually fixed")]
 
 
+def check_action(action: str) -> str:
+    """The action if it is one staff may take, else a 400 naming it."""
+    if action not in dict(Action.CHOICES):
+        raise BadRequest(f"action must be one of {', '.join(dict(Action.CHOICES))}, not {str(action)[:40]!r}.",
+                         code="invalid_parameter", details={"field": "action", "value": action})
+    return action
+
+
 def refusal(record: ExceptionRecord, action: str) -> str | None:
     """Why `action` cannot apply to `record` now, or None when it can."""
     if record.status != ExceptionStatus.OPEN:
@@ -293,6 +303,25 @@ def _append_note(existing: str, note: str, actor: str, now) -> str:
     return f"{existing}\n{line}" if existing else line
 
 
+def ids_for_filter(filters, action: str) -> list[int]:
+    """The exceptions a bulk action's filter selects: open ones (not yet marked, for mark manually fixed)."""
+    queryset, _ = filter_exceptions(filters, ExceptionRecord.objects.filter(status=ExceptionStatus.OPEN))
+    if action == Action.MARK_MANUALLY_FIXED:
+        queryset = queryset.filter(variance_status=VarianceStatus.ACTIVE)
+    return list(queryset.order_by("id").values_list("id", flat=True))
+
+
+def bulk_action(action: str, *, ids=None, filters=None, notes: str = "", actor: str, user=None) -> list[dict]:
+    """Apply `action` to the given ids, or to what `filters` selects; at most ESINV_BULK_UPDATE_MAX of them."""
+    if ids is None:
+        ids = ids_for_filter(filters, action)
+    ids = list(dict.fromkeys(ids))
+    if len(ids) > settings.ESINV_BULK_UPDATE_MAX:
+        raise BadRequest(f"At most {settings.ESINV_BULK_UPDATE_MAX} exceptions per request.",
+                         code="invalid_parameter", details={"field": "ids", "count": len(ids)})
+    return apply_action(ids, action, notes=notes, actor=actor, user=user)
+
+
 def apply_action(ids, action: str, *, notes: str = "", actor: str, user=None) -> list[dict]:
     """Resolve or mark manually fixed every exception in `ids`, all or nothing.
 
@@ -300,9 +329,7 @@ def apply_action(ids, action: str, *, notes: str = "", actor: str, user=None) ->
     apply to raises Conflict with the per-id results and changes nothing.
     Returns one result per id: {id, ok, from_status, to_status}.
     """
-    if action not in dict(Action.CHOICES):
-        raise BadRequest(f"action must be one of {', '.join(dict(Action.CHOICES))}.", code="invalid_parameter",
-                         details={"field": "action", "value": action})
+    check_action(action)
     ids = list(dict.fromkeys(ids))
     now = timezone.now()
     with transaction.atomic():

@@ -18,8 +18,5 @@ ESINV_TRENDS_MAX_DAYS = env_int("ESINV_TRENDS_MAX_DAYS", 400)
 # Most exceptions one bulk-update request may change.
 ESINV_BULK_UPDATE_MAX = env_int("ESINV_BULK_UPDATE_MAX", 10000)
 
-# Exports (docs/exports.md): above this many rows, Excel and PDF exports run as a django-q2 job
-# (202 + job id) instead of rendering inside the request; CSV always streams.
-VARIANCES_EXPORT_ASYNC_ROWS = env_int("VARIANCES_EXPORT_ASYNC_ROWS", 5000)
 # Finished export files (VAR_DIR/exports) are removed after this many days; the job then answers 410.
 VARIANCES_EXPORT_KEEP_DAYS = env_int("VARIANCES_EXPORT_KEEP_DAYS", 7)

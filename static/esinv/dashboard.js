@@ -218,7 +218,7 @@
     });
   }
 
-  /* --- exports: Excel/PDF above the size limit come back as a job (202): follow it, then download -------- */
+  /* --- exports: the API answers the file; a 202 (a background job, only when asked for) is followed, then downloaded */
   function filenameFrom(response, fallback) {
     const header = response.headers.get("Content-Disposition") || "";
     const match = /filename="?([^";]+)"?/.exec(header);

@@ -78,7 +78,7 @@ def test_csv_rows_and_summary_match_the_api_for_every_filter(reader, data, inclu
         elif org == "globex-id":
             params["organization"], org_name = str(globex.id), "Globex"
         response = reader.get(URL + "csv", params)
-        assert response.status_code == 200, (params, response.content[:300])
+        assert response.status_code == 200, (params, response.getvalue()[:300])
         assert response.streaming and response["Content-Type"].startswith("text/csv")
         meta, rows = read_csv(response)
         expected = api_rows(reader, day, include_resolved=include_resolved == "true",
@@ -143,8 +143,8 @@ def test_content_disposition_carries_date_and_type(reader, data):
 
 
 def workbook(response):
-    assert response.status_code == 200, response.content[:300]
-    return openpyxl.load_workbook(io.BytesIO(response.content))
+    assert response.status_code == 200, response.getvalue()[:300]
+    return openpyxl.load_workbook(io.BytesIO(response.getvalue()))
 
 
 def sheet_records(ws):
@@ -187,9 +187,9 @@ def test_excel_keeps_formula_text_and_non_ascii(reader, data):
 
 
 def pdf_text(response):
-    assert response.status_code == 200, response.content[:300]
+    assert response.status_code == 200, response.getvalue()[:300]
     assert response["Content-Type"] == "application/pdf"
-    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages]
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.getvalue())).pages]
 
 
 def test_pdf_summary_numbers_and_rows_match_the_api(reader, data):

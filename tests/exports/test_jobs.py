@@ -1,5 +1,6 @@
-"""Large exports run as django-q2 jobs (sync mode: signed, run by django-q's worker, result saved by
-its monitor), report progress, serve the finished file and expire it."""
+"""Exports the caller asks to run in the background (`Prefer: respond-async` or `async=true`) run as
+django-q2 jobs (sync mode: signed, run by django-q's worker, result saved by its monitor), report
+progress, serve the finished file and expire it. Without asking, every export is the file itself."""
 import csv
 import io
 import os
@@ -27,16 +28,27 @@ URL = "/api/variances/export/"
 @pytest.fixture
 def jobs(settings, tmp_path, monkeypatch):
     settings.VAR_DIR = tmp_path
-    settings.VARIANCES_EXPORT_ASYNC_ROWS = 2
     monkeypatch.setattr(Conf, "SYNC", True)
     seed()
     return tmp_path / "exports"
 
 
+def ask_job(client, fmt, params=None):
+    """An export asked for as a background job (RFC 7240)."""
+    return client.get(URL + fmt, params or {}, HTTP_PREFER="respond-async")
+
+
 @pytest.mark.parametrize("fmt", ["excel", "pdf"])
-def test_large_export_runs_on_django_q_and_is_downloadable(reader, jobs, fmt):
-    response = reader.get(URL + fmt, {"include_resolved": "true"})
-    assert response.status_code == 202, response.content[:300]
+@pytest.mark.parametrize("how", ["prefer", "query"])
+def test_export_asked_async_runs_on_django_q_and_is_downloadable(reader, jobs, fmt, how):
+    if how == "prefer":
+        response = reader.get(URL + fmt, {"include_resolved": "true"}, HTTP_PREFER="wait=5, Respond-Async")
+        assert response["Preference-Applied"] == "respond-async"
+    else:
+        response = reader.get(URL + fmt, {"include_resolved": "true", "async": "true"})
+        assert "Preference-Applied" not in response  # no Prefer header was sent
+    assert response.status_code == 202, response.getvalue()[:300]
+    assert "Prefer" in response["Vary"]
     body = response.json()
     assert set(body) == {"job_id", "status", "status_url", "download_url"}
     assert body["status_url"] == f"/api/variances/export/jobs/{body['job_id']}"
@@ -77,9 +89,32 @@ def test_csv_always_streams_whatever_its_size(reader, jobs):
     assert not ExportJob.objects.exists()
 
 
-def test_small_exports_answer_directly(reader, jobs, settings):
-    settings.VARIANCES_EXPORT_ASYNC_ROWS = 1000
-    assert reader.get(URL + "excel").status_code == 200
+@pytest.mark.parametrize("fmt", ["excel", "pdf"])
+def test_without_asking_the_answer_is_the_file(reader, jobs, settings, fmt):
+    assert not hasattr(settings, "VARIANCES_EXPORT_ASYNC_ROWS")  # no size threshold any more
+    for headers in ({}, {"HTTP_PREFER": "return=minimal"}, {"HTTP_PREFER": "respond-asyncx"}):
+        response = reader.get(URL + fmt, {"include_resolved": "true", "async": "false"}, **headers)
+        assert response.status_code == 200 and response.streaming and "Preference-Applied" not in response
+        assert "Prefer" in response["Vary"]
+        content = response.getvalue()
+        assert int(response["Content-Length"]) == len(content)
+        assert response["Content-Disposition"] == f'attachment; filename="variances_{D2.isoformat()}_all.' + (
+            "xlsx" if fmt == "excel" else "pdf") + '"'
+        if fmt == "excel":
+            assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+            rows = openpyxl.load_workbook(io.BytesIO(content))["Devices by organization"]["A"]
+            assert len(rows) - 1 == len(list(export_rows(ExportRequest(day=D2, include_resolved=True)))) > 2
+        else:
+            assert response["Content-Type"] == "application/pdf"
+            assert D2.isoformat() in pypdf.PdfReader(io.BytesIO(content)).pages[0].extract_text()
+    assert not ExportJob.objects.exists()
+
+
+def test_async_is_validated_and_csv_always_streams(reader, jobs):
+    response = reader.get(URL + "excel", {"async": "maybe"})
+    assert response.status_code == 400 and response.json()["error"]["details"]["field"] == "async"
+    response = reader.get(URL + "csv", {"async": "true"}, HTTP_PREFER="respond-async")
+    assert response.status_code == 200 and response.streaming and "Preference-Applied" not in response
     assert not ExportJob.objects.exists()
 
 
@@ -111,7 +146,7 @@ def test_failed_job_records_the_error_and_download_is_410(reader, jobs, monkeypa
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(export_jobs, "write_export_file", broken)
-    body = reader.get(URL + "pdf").json()
+    body = ask_job(reader, "pdf").json()
     status = reader.get(body["status_url"]).json()
     assert status["status"] == "failed" and "disk full" in status["error"]
     assert reader.get(body["download_url"]).status_code == 410
@@ -122,13 +157,13 @@ def test_broker_failure_ends_the_job_failed(reader, jobs, monkeypatch):
         raise ConnectionError("broker down")
 
     monkeypatch.setattr("django_q.tasks.async_task", unreachable)
-    response = reader.get(URL + "excel")
+    response = ask_job(reader, "excel")
     assert response.status_code == 202
     assert response.json()["status"] == "failed"
 
 
 def test_cleanup_expires_old_files_and_download_becomes_410(reader, jobs):
-    body = reader.get(URL + "excel").json()
+    body = ask_job(reader, "excel").json()
     job = ExportJob.objects.get(pk=body["job_id"])
     path = job.file_path
     assert os.path.exists(path)
@@ -147,13 +182,13 @@ def test_cleanup_expires_old_files_and_download_becomes_410(reader, jobs):
 
 
 def test_removed_file_is_410(reader, jobs):
-    body = reader.get(URL + "excel").json()
+    body = ask_job(reader, "excel").json()
     os.remove(ExportJob.objects.get(pk=body["job_id"]).file_path)
     assert reader.get(body["download_url"]).status_code == 410
 
 
 def test_recent_files_survive_cleanup(reader, jobs):
-    body = reader.get(URL + "excel").json()
+    body = ask_job(reader, "excel").json()
     assert export_jobs.cleanup_exports() == {"expired_jobs": 0, "removed_files": 0, "stale_jobs_failed": 0}
     assert reader.get(body["download_url"]).status_code == 200
 

@@ -1,10 +1,184 @@
-"""Request and response shapes of the variances endpoints (for validation and the OpenAPI schema)."""
+"""Request and response shapes of the variances endpoints: query parameters and bodies are validated
+here (the views parse nothing themselves), responses are declared here for the OpenAPI schema.
+
+The rules behind the checks stay plain functions, one place each: dates `esinv.params.parse_date`,
+statuses and types `variances.filtersets`, export parameters `variances.export_data`.
+"""
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from esinv.params import MAX_ID
+from esinv.errors import BadRequest
+from esinv.params import MAX_ID, is_plain_int, parse_date
 from variances import types as T
+from variances.export_data import parse_bool, parse_export_request
+from variances.exports import FORMATS
+from variances.filtersets import RESOLVED_STATUSES, STATUS_VALUES, ExceptionFilter, parse_status, parse_types
 from variances.models import ExceptionEvent, ExceptionRecord
+from variances.models_exports import ExportJob, ExportStatus
 from variances.services import Action
+
+# Highest `offset` GET /api/exceptions accepts (far beyond any real list; keeps the SQL OFFSET in range).
+MAX_OFFSET = 10**9
+
+
+# --- fields ---------------------------------------------------------------------------------------
+
+class StrictCharField(serializers.CharField):
+    """Text only: a number, list or object is refused, never turned into text."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: `"5"`, `5.0` and `true` are refused."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(OpenApiTypes.DATE)
+class DateParam(serializers.Field):
+    """A `YYYY-MM-DD` query parameter, read by the project's one strict date parser."""
+
+    def to_internal_value(self, data):
+        return parse_date(data, self.field_name)
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class WholeNumberParam(serializers.CharField):
+    """A whole-number query parameter (checked by the serializer's `validate_<name>`), typed integer in the schema."""
+
+
+class QuerySerializer(serializers.Serializer):
+    """Validates `request.query_params`; an error answers 400 `invalid_parameter` naming the parameter."""
+
+    @classmethod
+    def parse(cls, request) -> dict:
+        serializer = cls(data=request.query_params)
+        if not serializer.is_valid():
+            field, errors = next(iter(serializer.errors.items()))
+            message = str(errors[0]) if isinstance(errors, list) and errors else str(errors)
+            raw = request.query_params.get(field)
+            raise BadRequest(f"{field}: {message}", code="invalid_parameter",
+                             details={"field": field, "value": raw[:100] if raw else raw,
+                                      "errors": serializer.errors})
+        return serializer.validated_data
+
+
+def _whole_number(raw: str, field: str, low: int, high: int) -> int:
+    if not is_plain_int(raw) or not low <= int(raw) <= high:
+        raise serializers.ValidationError(f"{field} must be a whole number from {low} to {high}.")
+    return int(raw)
+
+
+# --- query parameters ---------------------------------------------------------------------------------
+
+class TrendsQuerySerializer(QuerySerializer):
+    start_date = DateParam(required=False, help_text="Default: 30 days before end_date.")
+    end_date = DateParam(required=False, help_text="Default: the latest reconciled date.")
+
+
+class ExceptionListQuerySerializer(QuerySerializer):
+    """GET /api/exceptions: filters, and either `page`/`page_size` or the older `limit`/`offset`."""
+
+    type = serializers.CharField(required=False, allow_blank=True,
+                                 help_text="MISSING_NINJA or missing_in_ninja (comma list).")
+    status = serializers.CharField(required=False, allow_blank=True, help_text=(
+        "One of: " + ", ".join(STATUS_VALUES) + ". `open` (= `unresolved`) is every exception not resolved "
+        "(variance_status active or manually_fixed); `active` is open and not marked manually fixed; "
+        "`resolved` is resolved however; `collector_verified` resolved by a verified manual fix."))
+    resolved = serializers.CharField(required=False, allow_blank=True,
+                                     help_text="Older spelling: true = status resolved, false = status open.")
+    organization = serializers.CharField(required=False, allow_blank=True, help_text="Organization id or name.")
+    hostname = serializers.CharField(required=False, allow_blank=True, help_text="Part of a hostname.")
+    date = DateParam(required=False, help_text="Report date (default: the latest).")
+    page = WholeNumberParam(required=False, help_text="Page number (from 1).")
+    page_size = WholeNumberParam(required=False,
+                                 help_text="Rows per page (default ESINV_PAGE_SIZE, at most ESINV_MAX_PAGE_SIZE).")
+    limit = WholeNumberParam(required=False, help_text="Older spelling of page_size.")
+    offset = WholeNumberParam(required=False, help_text="Rows to skip (older paging), 0 to 1,000,000,000.")
+
+    def validate_type(self, value):
+        return parse_types(value)
+
+    def validate_status(self, value):
+        return parse_status(value)
+
+    def validate_resolved(self, value):
+        return parse_bool(value, "resolved", default=None) if value.strip() else None
+
+    def validate_page(self, value):
+        return _whole_number(value, "page", 1, MAX_ID)
+
+    def validate_page_size(self, value):
+        return _whole_number(value, "page_size", 1, settings.ESINV_MAX_PAGE_SIZE)
+
+    def validate_limit(self, value):
+        return _whole_number(value, "limit", 1, settings.ESINV_MAX_PAGE_SIZE)
+
+    def validate_offset(self, value):
+        return _whole_number(value, "offset", 0, MAX_OFFSET)
+
+    def validate(self, attrs):
+        status, resolved = attrs.get("status"), attrs.get("resolved")
+        if status and resolved is not None and status not in RESOLVED_STATUSES[resolved]:
+            raise serializers.ValidationError(
+                {"resolved": f"resolved={str(resolved).lower()} contradicts status={status}."})
+        limit, page_size = attrs.get("limit"), attrs.get("page_size")
+        if limit is not None and page_size is not None and limit != page_size:
+            raise serializers.ValidationError({"limit": "limit and page_size disagree; send one of them."})
+        size = limit or page_size or settings.REST_FRAMEWORK["PAGE_SIZE"]
+        offset, page = attrs.get("offset"), attrs.get("page")
+        if offset is not None and page is not None and offset != (page - 1) * size:
+            raise serializers.ValidationError({"offset": "offset and page disagree; send one of them."})
+        # Offset paging when an older parameter is used, else the usual page numbers.
+        window = None
+        if limit is not None or offset is not None:
+            window = (offset if offset is not None else (page - 1) * size if page else 0, size)
+        filters = ExceptionFilter(types=tuple(attrs["type"]) if attrs.get("type") else None, status=status,
+                                  organization=(attrs.get("organization") or "").strip(),
+                                  hostname=(attrs.get("hostname") or "").strip(), date=attrs.get("date"),
+                                  resolved=resolved)
+        return {"filters": filters, "window": window}
+
+
+class ExportQuerySerializer(QuerySerializer):
+    """The export endpoints' parameters (validated by `variances.export_data`), and `async`."""
+
+    date = serializers.CharField(required=False, allow_blank=True,
+                                 help_text="`latest` (default) or a reconciled date YYYY-MM-DD.")
+    include_resolved = serializers.CharField(required=False, allow_blank=True,
+                                             help_text="Include resolved exceptions (default false).")
+    variance_type = serializers.CharField(required=False, allow_blank=True,
+                                          help_text="`all` (default), a variance type, or its code (MISSING_NINJA).")
+    organization = serializers.CharField(required=False, allow_blank=True,
+                                         help_text="Organization name (case-insensitive) or id.")
+    # Declared with its Python name; `async` is a keyword (see get_fields).
+    async_ = serializers.CharField(required=False, allow_blank=True,
+                                   help_text="Excel and PDF: `true` runs a background job (202 + status URL), like "
+                                             "`Prefer: respond-async`. CSV always streams.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["async"] = fields.pop("async_")
+        return fields
+
+    def validate(self, attrs):
+        return {"request": parse_export_request(attrs),
+                "async": parse_bool(attrs.get("async"), "async", default=False)}
+
+
+# --- responses --------------------------------------------------------------------------------------
 
 
 class DataStatusSerializer(serializers.Serializer):
@@ -27,7 +201,8 @@ class ReportDeviceSerializer(serializers.Serializer):
     billing_status = serializers.CharField(allow_null=True)
     vendor = serializers.CharField(help_text="Ninja, ThreatLocker or Both: where to act.")
     action = serializers.CharField(help_text="What staff should do.")
-    status = serializers.CharField(help_text="active, manually_fixed, collector_verified or resolved.")
+    status = serializers.ChoiceField(choices=["open", "resolved"], help_text="open or resolved (docs/variances.md).")
+    variance_status = serializers.ChoiceField(choices=["active", "manually_fixed", "collector_verified", "resolved"])
     resolved = serializers.BooleanField()
     resolution = serializers.CharField(allow_null=True)
     date_found = serializers.DateField()
@@ -154,24 +329,31 @@ class ExceptionSerializer(serializers.ModelSerializer):
         return obj.details.get("threatlocker_display_name")
 
 
+# --- request bodies ------------------------------------------------------------------------------------
+
 class NotesSerializer(serializers.Serializer):
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    """Body of resolve / mark-manually-fixed: a JSON object, `notes` text if present."""
+
+    notes = StrictCharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
 class BulkFilterSerializer(serializers.Serializer):
-    type = serializers.CharField(required=False)
-    status = serializers.CharField(required=False)
-    organization = serializers.CharField(required=False)
-    hostname = serializers.CharField(required=False)
-    date = serializers.CharField(required=False, help_text="Report date; default the latest.")
+    type = StrictCharField(required=False, allow_blank=True)
+    status = StrictCharField(required=False, allow_blank=True, help_text="One of: " + ", ".join(STATUS_VALUES))
+    organization = StrictCharField(required=False, allow_blank=True)
+    hostname = StrictCharField(required=False, allow_blank=True)
+    date = StrictCharField(required=False, allow_blank=True, help_text="Report date; default the latest.")
+
+    def validate(self, attrs):
+        return ExceptionFilter.parse(attrs)  # unknown type or status, bad date: 400 naming it
 
 
 class BulkUpdateSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=Action.CHOICES)
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False,
+    ids = serializers.ListField(child=StrictIntegerField(min_value=1, max_value=MAX_ID), required=False,
                                 allow_empty=False)
     filter = BulkFilterSerializer(required=False)
-    notes = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    notes = StrictCharField(required=False, allow_blank=True, default="", max_length=4000)
 
     def validate(self, attrs):
         if ("ids" in attrs) == ("filter" in attrs):
@@ -196,3 +378,45 @@ class BulkUpdateResponseSerializer(serializers.Serializer):
 class ExceptionActionResponseSerializer(serializers.Serializer):
     success = serializers.BooleanField()
     exception = ExceptionSerializer()
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    """An export job's status and progress; `download_url` once the file is ready."""
+
+    job_id = serializers.IntegerField(source="pk")
+    format = serializers.ChoiceField(choices=list(FORMATS))
+    status = serializers.ChoiceField(choices=[c for c, _ in ExportStatus.CHOICES])
+    filters = serializers.DictField()
+    status_url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField(help_text="Set once the file is ready.")
+
+    class Meta:
+        model = ExportJob
+        fields = ["job_id", "format", "status", "progress_percent", "message", "row_count", "error", "filters",
+                  "requested_by", "created_at", "started_at", "finished_at", "file_name", "file_size",
+                  "status_url", "download_url"]
+
+    def get_status_url(self, job) -> str:
+        return job_status_url(job)
+
+    def get_download_url(self, job) -> str | None:
+        return f"{job_status_url(job)}/download" if job.status == ExportStatus.COMPLETED else None
+
+
+class ExportAcceptedSerializer(serializers.Serializer):
+    """202 answer of an export run as a background job."""
+
+    job_id = serializers.IntegerField()
+    status = serializers.CharField()
+    status_url = serializers.CharField()
+    download_url = serializers.CharField(help_text="Answers 404 until the job has completed.")
+
+    @classmethod
+    def of(cls, job: ExportJob) -> dict:
+        status_url = job_status_url(job)
+        return {"job_id": job.pk, "status": job.status, "status_url": status_url,
+                "download_url": f"{status_url}/download"}
+
+
+def job_status_url(job: ExportJob) -> str:
+    return f"/api/variances/export/jobs/{job.pk}"

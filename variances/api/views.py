@@ -1,26 +1,32 @@
-"""Variance reports, history, trends and the exceptions API. Thin: the work is in
-`variances.reports` (reads) and `variances.services` (writes)."""
-from django.conf import settings
-from django.db.models import Prefetch
+"""Variance reports, history, trends and the exceptions API, as thin viewsets.
+
+Parameters and bodies are validated by `variances.api.serializers`; reads come from
+`variances.reports` and `variances.filtersets`, writes go through `variances.services`.
+Routes: `variances.api.urls`.
+"""
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
-from rest_framework.decorators import api_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from esinv.auth import actor_label, actor_user
-from esinv.errors import BadRequest, NotFound
+from esinv.errors import NotFound
 from esinv.params import parse_date
 from variances import dates, reports
 from variances.api import serializers as S
-from variances.filtersets import ExceptionFilterSet
-from variances.models import ExceptionEvent, ExceptionRecord, ExceptionStatus, VarianceStatus
-from variances.services import Action, apply_action
+from variances.api.pagination import ExceptionPagination
+from variances.filtersets import exception_queryset, filter_exceptions
+from variances.models import ExceptionRecord
+from variances.services import Action, apply_action, bulk_action
 
 DATE_PATH = OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="YYYY-MM-DD")
+ID_PATH = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Exception id.")
+DATE_REGEX = "[^/]+"  # anything up to the next slash; the strict parser answers 400 for what is not a date
+ID_REGEX = "[0-9]{1,18}"  # longer digit strings would overflow a 64-bit id: 404 like any unknown URL
 
 
-def _reconciled_date(raw: str):
+def reconciled_date(raw: str):
     day = parse_date(raw, "date", required=True)
     if not dates.is_reconciled(day):
         raise NotFound(f"No variance data for {day.isoformat()}.", code="not_found",
@@ -28,157 +34,116 @@ def _reconciled_date(raw: str):
     return day
 
 
-@extend_schema(tags=["variances"], responses=S.VarianceReportSerializer)
-@api_view(["GET"])
-def report_latest(request):
-    """The variance report of the latest reconciled date (empty with out_of_sync when there is none)."""
-    return Response(reports.variance_report(dates.latest_report_date()))
+@extend_schema(tags=["variances"])
+class VarianceReportViewSet(viewsets.ViewSet):
+    """`/api/variance-report/latest`, `/filtered` and `/{date}`. The router lists the literal
+    actions before the `{date}` route, so `latest` and `filtered` are never read as dates."""
+
+    lookup_field = "date"
+    lookup_value_regex = DATE_REGEX
+
+    @extend_schema(responses=S.VarianceReportSerializer)
+    @action(detail=False, methods=["get"])
+    def latest(self, request):
+        """The variance report of the latest reconciled date (empty with out_of_sync when there is none)."""
+        return Response(reports.variance_report(dates.latest_report_date()))
+
+    @extend_schema(responses=S.VarianceReportSerializer)
+    @action(detail=False, methods=["get"])
+    def filtered(self, request):
+        """The latest report with unresolved exceptions only (the dashboard's work list)."""
+        return Response(reports.variance_report(dates.latest_report_date(), unresolved_only=True))
+
+    @extend_schema(parameters=[DATE_PATH], responses=S.VarianceReportSerializer)
+    def retrieve(self, request, date=None):
+        """The variance report of a reconciled date; 404 when that date has no data."""
+        return Response(reports.variance_report(reconciled_date(date)))
 
 
-@extend_schema(tags=["variances"], responses=S.VarianceReportSerializer)
-@api_view(["GET"])
-def report_filtered(request):
-    """The latest report with unresolved exceptions only (the dashboard's work list)."""
-    return Response(reports.variance_report(dates.latest_report_date(), unresolved_only=True))
+@extend_schema(tags=["variances"])
+class VarianceHistoryViewSet(viewsets.ViewSet):
+    """`/api/variances/available-dates`, `/historical/{date}`, `/trends`."""
 
+    @extend_schema(responses=S.AvailableDatesSerializer)
+    @action(detail=False, methods=["get"], url_path="available-dates")
+    def available_dates(self, request):
+        """Dates on which both vendors have a snapshot, the range, and data quality per date."""
+        return Response(reports.available_dates())
 
-@extend_schema(tags=["variances"], parameters=[DATE_PATH], responses=S.VarianceReportSerializer)
-@api_view(["GET"])
-def report_for_date(request, date):
-    """The variance report of a reconciled date; 404 when that date has no data."""
-    return Response(reports.variance_report(_reconciled_date(date)))
+    @extend_schema(parameters=[DATE_PATH], responses=S.VarianceReportSerializer)
+    @action(detail=False, methods=["get"], url_path=f"historical/(?P<date>{DATE_REGEX})")
+    def historical(self, request, date=None):
+        """Same shape as the latest report, for a past date."""
+        return Response(reports.variance_report(reconciled_date(date)))
 
-
-@extend_schema(tags=["variances"], parameters=[DATE_PATH], responses=S.VarianceReportSerializer)
-@api_view(["GET"])
-def historical(request, date):
-    """Same shape as the latest report, for a past date."""
-    return Response(reports.variance_report(_reconciled_date(date)))
-
-
-@extend_schema(tags=["variances"], responses=S.AvailableDatesSerializer)
-@api_view(["GET"])
-def available_dates(request):
-    """Dates on which both vendors have a snapshot, the range, and data quality per date."""
-    return Response(reports.available_dates())
-
-
-@extend_schema(
-    tags=["variances"],
-    parameters=[
-        OpenApiParameter("start_date", OpenApiTypes.DATE, description="Default: 30 days before end_date."),
-        OpenApiParameter("end_date", OpenApiTypes.DATE, description="Default: the latest reconciled date."),
-    ],
-    responses=S.TrendsSerializer,
-)
-@api_view(["GET"])
-def trends(request):
-    """Counts by type per day, and new vs resolved exceptions per day."""
-    start = parse_date(request.query_params.get("start_date"), "start_date")
-    end = parse_date(request.query_params.get("end_date"), "end_date")
-    return Response(reports.trends(start, end))
-
-
-@extend_schema(tags=["exceptions"], responses=S.StatusSummarySerializer)
-@api_view(["GET"])
-def status_summary(request):
-    """Exceptions of the latest report date by status and by type."""
-    return Response(reports.status_summary())
-
-
-def exception_queryset():
-    # The organization name is on every row (select_related: no query per row);
-    # the history is one prefetch query per page, not one per exception.
-    return ExceptionRecord.objects.select_related("organization").prefetch_related(
-        Prefetch("events", queryset=ExceptionEvent.objects.order_by("at", "id"))
-    ).order_by("type", "canonical_key", "-id")
-
-
-def filter_exceptions(params, queryset):
-    """Apply the list filters; the date defaults to the latest report date. Returns (queryset, date)."""
-    day = parse_date(params.get("date"), "date") or dates.latest_report_date()
-    if day is None:
-        return queryset.none(), None
-    queryset = queryset.filter(date_found__lte=day, last_seen__gte=day)
-    filterset = ExceptionFilterSet(params, queryset=queryset)
-    if not filterset.is_valid():
-        raise BadRequest("Invalid filter.", code="invalid_parameter", details=filterset.errors)
-    return filterset.qs, day
-
-
-@extend_schema(
-    tags=["exceptions"],
-    parameters=[
-        OpenApiParameter("type", OpenApiTypes.STR, description="MISSING_NINJA or missing_in_ninja (comma list)."),
-        OpenApiParameter("status", OpenApiTypes.STR,
-                         description="open, unresolved, resolved, active, manually_fixed, collector_verified."),
-        OpenApiParameter("organization", OpenApiTypes.STR, description="Organization id or name."),
-        OpenApiParameter("hostname", OpenApiTypes.STR, description="Part of a hostname."),
-        OpenApiParameter("date", OpenApiTypes.DATE, description="Report date (default: the latest)."),
-    ],
-)
-class ExceptionList(generics.ListAPIView):
-    """Exceptions present on a report date (the latest by default), filtered, paginated, with history."""
-
-    serializer_class = S.ExceptionSerializer
-    filter_backends = []  # filters are applied in get_queryset (the date default needs the latest date)
-
-    def get_queryset(self):
-        return filter_exceptions(self.request.query_params, exception_queryset())[0]
+    @extend_schema(parameters=[S.TrendsQuerySerializer], responses=S.TrendsSerializer)
+    @action(detail=False, methods=["get"])
+    def trends(self, request):
+        """Counts by type per day, and new vs resolved exceptions per day."""
+        query = S.TrendsQuerySerializer.parse(request)
+        return Response(reports.trends(query.get("start_date"), query.get("end_date")))
 
 
 @extend_schema(tags=["exceptions"])
-class ExceptionDetail(generics.RetrieveAPIView):
-    """One exception with its full history."""
+@extend_schema_view(
+    list=extend_schema(parameters=[S.ExceptionListQuerySerializer]),
+    retrieve=extend_schema(parameters=[ID_PATH]),
+)
+class ExceptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Exceptions present on a report date (the latest by default), with their history, and the staff actions."""
 
     serializer_class = S.ExceptionSerializer
-    queryset = exception_queryset()
-    lookup_field = "id"
+    pagination_class = ExceptionPagination
+    filter_backends = []  # the query serializer validates the filters; filter_exceptions applies them
+    lookup_field = "pk"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = ID_REGEX
 
+    def get_queryset(self):
+        return exception_queryset()
 
-def _single_action(request, exception_id: int, action: str) -> Response:
-    body = S.NotesSerializer(data=request.data)
-    body.is_valid(raise_exception=True)
-    if not ExceptionRecord.objects.filter(id=exception_id).exists():
-        raise NotFound(f"Exception {exception_id} does not exist.", details={"id": exception_id})
-    apply_action([exception_id], action, notes=body.validated_data["notes"],
-                 actor=actor_label(request), user=actor_user(request))
-    record = exception_queryset().get(id=exception_id)
-    return Response({"success": True, "exception": S.ExceptionSerializer(record).data})
+    def list(self, request, *args, **kwargs):
+        """Exceptions present on a report date (the latest by default), filtered, paginated, with history."""
+        query = S.ExceptionListQuerySerializer.parse(request)
+        queryset, _ = filter_exceptions(query["filters"], self.get_queryset())
+        page = self.paginator.paginate_queryset(queryset, request, view=self, window=query["window"])
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    @extend_schema(responses=S.StatusSummarySerializer)
+    @action(detail=False, methods=["get"], url_path="status-summary", pagination_class=None)
+    def status_summary(self, request):
+        """Exceptions of the latest report date by status and by type."""
+        return Response(reports.status_summary())
 
-@extend_schema(tags=["exceptions"], request=S.NotesSerializer, responses=S.ExceptionActionResponseSerializer)
-@api_view(["POST"])
-def resolve(request, id):
-    """Resolve an open exception (with notes). 409 when it is already resolved."""
-    return _single_action(request, id, Action.RESOLVE)
+    @extend_schema(request=S.BulkUpdateSerializer, responses=S.BulkUpdateResponseSerializer)
+    @action(detail=False, methods=["post"], url_path="bulk-update")
+    def bulk_update(self, request):
+        """Apply an action to a list of ids or to every open exception a filter selects, all or nothing."""
+        body = S.BulkUpdateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        results = bulk_action(data["action"], ids=data.get("ids"), filters=data.get("filter"), notes=data["notes"],
+                              actor=actor_label(request), user=actor_user(request))
+        return Response({"success": True, "action": data["action"], "updated": len(results), "results": results})
 
+    @extend_schema(parameters=[ID_PATH], request=S.NotesSerializer, responses=S.ExceptionActionResponseSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, id=None):
+        """Resolve an open exception (with notes). 409 when it is already resolved."""
+        return self._single_action(request, int(id), Action.RESOLVE)
 
-@extend_schema(tags=["exceptions"], request=S.NotesSerializer, responses=S.ExceptionActionResponseSerializer)
-@api_view(["POST"])
-def mark_manually_fixed(request, id):
-    """Mark an open exception manually fixed; the next reconciliation verifies or reopens it."""
-    return _single_action(request, id, Action.MARK_MANUALLY_FIXED)
+    @extend_schema(parameters=[ID_PATH], request=S.NotesSerializer, responses=S.ExceptionActionResponseSerializer)
+    @action(detail=True, methods=["post"], url_path="mark-manually-fixed")
+    def mark_manually_fixed(self, request, id=None):
+        """Mark an open exception manually fixed; the next reconciliation verifies or reopens it."""
+        return self._single_action(request, int(id), Action.MARK_MANUALLY_FIXED)
 
-
-@extend_schema(tags=["exceptions"], request=S.BulkUpdateSerializer, responses=S.BulkUpdateResponseSerializer)
-@api_view(["POST"])
-def bulk_update(request):
-    """Apply an action to a list of ids or to every open exception a filter selects, all or nothing."""
-    body = S.BulkUpdateSerializer(data=request.data)
-    body.is_valid(raise_exception=True)
-    data = body.validated_data
-    if "ids" in data:
-        ids = data["ids"]
-    else:
-        # A filter selects the exceptions the action applies to (open; not yet marked, for mark).
-        queryset, _ = filter_exceptions(data["filter"], ExceptionRecord.objects.filter(status=ExceptionStatus.OPEN))
-        if data["action"] == Action.MARK_MANUALLY_FIXED:
-            queryset = queryset.filter(variance_status=VarianceStatus.ACTIVE)
-        ids = list(queryset.order_by("id").values_list("id", flat=True))
-    if len(ids) > settings.ESINV_BULK_UPDATE_MAX:
-        raise BadRequest(f"At most {settings.ESINV_BULK_UPDATE_MAX} exceptions per request.",
-                         code="invalid_parameter", details={"field": "ids", "count": len(ids)})
-    results = apply_action(ids, data["action"], notes=data["notes"], actor=actor_label(request),
-                           user=actor_user(request))
-    return Response({"success": True, "action": data["action"], "updated": len(results), "results": results})
+    def _single_action(self, request, exception_id: int, action_name: str) -> Response:
+        body = S.NotesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not ExceptionRecord.objects.filter(id=exception_id).exists():
+            raise NotFound(f"Exception {exception_id} does not exist.", details={"id": exception_id})
+        apply_action([exception_id], action_name, notes=body.validated_data["notes"],
+                     actor=actor_label(request), user=actor_user(request))
+        record = self.get_queryset().get(id=exception_id)
+        return Response({"success": True, "exception": S.ExceptionSerializer(record).data})
