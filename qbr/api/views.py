@@ -174,7 +174,7 @@ class ThresholdViewSet(QBRViewSet):
         rows = Threshold.objects.filter(organization=organization).order_by("metric_name")
         return ok({"organization_id": organization.id, "thresholds": s.ThresholdSerializer(rows, many=True).data})
 
-    @extend_schema(tags=["qbr"], request=s.ThresholdInputSerializer, responses=s.ThresholdsSavedResponse)
+    @extend_schema(tags=["qbr"], request=s.ThresholdInputSerializer, responses={200: s.ThresholdsSavedResponse})
     def create(self, request):
         """Create or update thresholds: one object, a list, or {"thresholds": [...]}; all or nothing.
 
