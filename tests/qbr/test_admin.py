@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from tests import factories
 from qbr.models import MonthlyMetric, Threshold
 from qbr.services import record_collected_metric
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 

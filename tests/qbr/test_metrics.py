@@ -184,8 +184,9 @@ class TestSmartNumbersEndpoint:
     def test_values_statuses_and_thresholds(self, qbr_reader, metrics):
         for month in ("2025-10", "2025-11", "2025-12"):
             metrics(month, endpoints_managed=100, reactive_tickets_created=30, technical_employees=(2, "manual"))
-        Threshold.objects.update_or_create(metric_name="tickets_per_endpoint_per_month", organization_id=1, defaults=dict(
-            direction="lower", green_bound=Decimal("0.25"), yellow_bound=Decimal("0.5")))
+        Threshold.objects.update_or_create(
+            metric_name="tickets_per_endpoint_per_month", organization_id=1,
+            defaults=dict(direction="lower", green_bound=Decimal("0.25"), yellow_bound=Decimal("0.5")))
         Threshold.objects.update_or_create(metric_name="net_profit_pct", organization_id=1, defaults=dict(
             direction="higher", green_bound=15, yellow_bound=10))
         response = qbr_reader.get("/api/qbr/smartnumbers?period=2025-Q4")

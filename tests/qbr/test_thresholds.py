@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 
 from qbr.models import Threshold
-from tests import factories
 from qbr.thresholds import bounds_error, threshold_status
+from tests import factories
 
 
 @pytest.mark.parametrize(
