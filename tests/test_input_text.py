@@ -87,10 +87,12 @@ THRESHOLD = {"metric_name": "tickets_per_endpoint_per_month", "direction": "lowe
     ("x" * 10001, "too_long"),
 ])
 def test_json_strings_the_database_refuses_are_400_and_nothing_is_written(writer, notes, reason):
+    before = list(Threshold.objects.values_list("metric_name", "green_bound", "yellow_bound", "updated_by"))
     body = json.dumps({"thresholds": [THRESHOLD, {**THRESHOLD, "notes": notes}]})  # json.dumps escapes \ud800
     response = writer.generic("POST", "/api/qbr/thresholds", body, content_type="application/json")
     assert_refused(response, "thresholds[1].notes", reason, "body")
-    assert not Threshold.objects.exists()
+    # Nothing written: the shipped default thresholds are as they were.
+    assert list(Threshold.objects.values_list("metric_name", "green_bound", "yellow_bound", "updated_by")) == before
 
 
 def test_json_key_with_a_nul_is_400(writer):
