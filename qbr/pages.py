@@ -70,17 +70,17 @@ def pick_quarter(raw: str, organization_id: int, today) -> Quarter:
 
 
 def pick_month(raw: str, quarter: Quarter, today) -> Month:
-    """The requested month of the quarter; without one its last month that has begun. Malformed or outside
-    the quarter: BadPeriod."""
+    """The requested month of the quarter; else (none, or a month of another quarter: the picker sends the
+    previous quarter's month when only the quarter was changed) its last month that has begun.
+    Malformed: BadPeriod."""
     months = quarter.months
     if raw.strip():
         try:
             month = parse_month(raw)
         except ValueError as exc:
             raise BadPeriod(f"month: {exc}") from None
-        if month not in months:
-            raise BadPeriod(f"month: {month} is not in {quarter}; pick one of {', '.join(map(str, months))}.")
-        return month
+        if month in months:
+            return month
     started = [m for m in months if m.first_day <= today]
     return started[-1] if started else months[0]
 
