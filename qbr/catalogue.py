@@ -21,6 +21,8 @@ class MetricDefinition:
     description: str
     source_vendor_id: int | None = None  # the vendor a collector reads it from; None = manual only
     allow_negative: bool = False
+    minimum: int | None = None  # inclusive bounds a value must respect (a CSAT score is 1-5), None = open
+    maximum: int | None = None
 
     @property
     def aggregation(self) -> str:
@@ -39,6 +41,11 @@ _DEFINITIONS = [
     MetricDefinition("reactive_tickets_created", FLOW, "count", "Reactive tickets entered in the month.", CONNECTWISE),
     MetricDefinition("reactive_tickets_closed", FLOW, "count", "Reactive tickets closed in the month.", CONNECTWISE),
     MetricDefinition("total_time_reactive", FLOW, "hours", "Hours logged on reactive tickets.", CONNECTWISE),
+    MetricDefinition(
+        "reactive_tickets_closed_first_contact", FLOW, "count",
+        "Reactive tickets of the month closed on first contact (the ConnectWise figure behind first_call_resolution).",
+        CONNECTWISE,
+    ),
     # Entered by hand (API or admin).
     MetricDefinition("employees", STOCK, "count", "Employees (head count)."),
     MetricDefinition("technical_employees", STOCK, "count", "Technical employees (technicians, engineers)."),
@@ -54,7 +61,13 @@ _DEFINITIONS = [
     MetricDefinition("telemarketing_dials", FLOW, "count", "Outbound sales dials."),
     MetricDefinition("first_time_appointments", FLOW, "count", "First-time sales appointments."),
     MetricDefinition("new_agreements", FLOW, "count", "New agreements signed."),
-    MetricDefinition("csat_score", STOCK, "score", "Customer satisfaction score (survey average)."),
+    MetricDefinition("csat_score", STOCK, "score", "Customer satisfaction score (survey average, 1-5).",
+                     minimum=1, maximum=5),
+    MetricDefinition(
+        "first_call_resolution_pct", STOCK, "percent",
+        "Share of reactive tickets closed on first contact, entered by hand when ConnectWise does not report it.",
+        minimum=0, maximum=100,
+    ),
 ]
 
 CATALOGUE: dict[str, MetricDefinition] = {d.name: d for d in _DEFINITIONS}

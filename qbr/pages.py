@@ -37,6 +37,10 @@ SMART_NUMBER_LABELS = {
     "net_mrr_gain": "Net MRR gain",
     "dials_per_appointment": "Dials per appointment",
     "sales_call_close_pct": "Sales call close %",
+    "tickets_per_endpoint": "Tickets per endpoint",
+    "revenue_per_endpoint": "Revenue per endpoint per month",
+    "csat_score": "CSAT score",
+    "first_call_resolution": "First call resolution %",
 }
 
 
@@ -50,25 +54,33 @@ def recent_quarters(today, count: int = QUARTERS_OFFERED) -> list[Quarter]:
     return quarters
 
 
+class BadPeriod(ValueError):
+    """A `quarter` or `month` the page cannot show: answered with a 400 page naming it."""
+
+
 def pick_quarter(raw: str, organization_id: int, today) -> Quarter:
-    """The requested quarter; else the latest one with metrics; else the current one."""
-    try:
-        return parse_quarter(raw)
-    except ValueError:
-        pass
+    """The requested quarter; without one the latest with metrics, else the current one. Malformed: BadPeriod."""
+    if raw.strip():
+        try:
+            return parse_quarter(raw)
+        except ValueError as exc:
+            raise BadPeriod(f"quarter: {exc}") from None
     latest = MonthlyMetric.objects.filter(organization_id=organization_id).aggregate(p=Max("period"))["p"]
     return parse_month(latest).quarter if latest else Month.of(today).quarter
 
 
 def pick_month(raw: str, quarter: Quarter, today) -> Month:
-    """The requested month of the quarter; else its last month that has begun."""
+    """The requested month of the quarter; else (none, or a month of another quarter: the picker sends the
+    previous quarter's month when only the quarter was changed) its last month that has begun.
+    Malformed: BadPeriod."""
     months = quarter.months
-    try:
-        month = parse_month(raw)
+    if raw.strip():
+        try:
+            month = parse_month(raw)
+        except ValueError as exc:
+            raise BadPeriod(f"month: {exc}") from None
         if month in months:
             return month
-    except ValueError:
-        pass
     started = [m for m in months if m.first_day <= today]
     return started[-1] if started else months[0]
 
@@ -91,8 +103,12 @@ def _refusal() -> str:
 def qbr(request):
     today = timezone.localdate()
     organization_id = Organization.MSP_ID
-    quarter = pick_quarter(request.GET.get("quarter", ""), organization_id, today)
-    month = pick_month(request.GET.get("month", ""), quarter, today)
+    try:
+        quarter = pick_quarter(request.GET.get("quarter", ""), organization_id, today)
+        month = pick_month(request.GET.get("month", ""), quarter, today)
+    except BadPeriod as exc:
+        # Never silently another quarter: say what was wrong (as the other pages' 400s do).
+        return render(request, "pages/error.html", {"title": "Not a period", "message": str(exc)}, status=400)
     # Only the columns the page shows; a quarter is a few dozen rows.
     metrics = list(MonthlyMetric.objects.filter(
         organization_id=organization_id, period__in=[str(m) for m in quarter.months],

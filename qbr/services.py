@@ -19,7 +19,7 @@ from django.utils import timezone
 from inventory.models import Organization, Vendor
 from qbr.catalogue import definition
 from qbr.devices import device_counts
-from qbr.models import DataSource, MetricChange, MonthlyMetric
+from qbr.models import DataSource, MetricChange, MonthlyMetric, Threshold
 from qbr.periods import Month, parse_month
 
 log = logging.getLogger(__name__)
@@ -213,6 +213,68 @@ def record_manual_metric(
         period=period, organization_id=organization_id, vendor_id=vendor_id, metric_name=metric_name,
         value=value, source=DataSource.MANUAL, notes=notes, actor=actor, user=user,
     )
+
+
+@dataclass(frozen=True)
+class ManualEntry:
+    """One hand-entered value, already validated (qbr/api/serializers.py)."""
+
+    period: str
+    organization_id: int
+    vendor_id: int | None
+    metric_name: str
+    value: Decimal
+    notes: str | None = None
+
+
+def record_manual_metrics(entries: list[ManualEntry], *, actor: str, user=None) -> list[MetricWrite]:
+    """Record several hand-entered values, all or nothing (one transaction)."""
+    with transaction.atomic():
+        return [
+            record_manual_metric(e.period, e.organization_id, e.vendor_id, e.metric_name, e.value, e.notes,
+                                 actor=actor, user=user)
+            for e in entries
+        ]
+
+
+def override_warning(write: MetricWrite) -> str | None:
+    """The sentence a caller sees when a manual value replaced a collected one, else None."""
+    if not write.overrode_collected:
+        return None
+    m = write.metric
+    return (f"{m.metric_name} {m.period} (organization {m.organization_id}): manual value "
+            f"{_plain(m.metric_value)} replaced the collected value {_plain(write.previous_value)}.")
+
+
+def _plain(value: Decimal) -> str:
+    return str(int(value)) if value == value.to_integral_value() else str(value.normalize())
+
+
+@dataclass(frozen=True)
+class ThresholdEntry:
+    """One threshold to create or update, already validated (bounds agree with the direction)."""
+
+    organization_id: int
+    metric_name: str
+    direction: str
+    green: Decimal
+    yellow: Decimal
+    notes: str | None = None
+
+
+def save_thresholds(entries: list[ThresholdEntry], *, actor: str) -> list[Threshold]:
+    """Create or update thresholds, all or nothing; `updated_by` records who."""
+    saved = []
+    with transaction.atomic():
+        for e in entries:
+            defaults = {"direction": e.direction, "green_bound": e.green, "yellow_bound": e.yellow, "updated_by": actor}
+            if e.notes is not None:
+                defaults["notes"] = e.notes
+            threshold, _ = Threshold.objects.update_or_create(
+                organization_id=e.organization_id, metric_name=e.metric_name, defaults=defaults
+            )
+            saved.append(threshold)
+    return saved
 
 
 def collect_month(month: Month) -> dict:

@@ -135,6 +135,34 @@ def sales_call_close_pct(m: Mapping) -> Decimal | None:
     return _pct(_div(m.get("new_agreements"), m.get("first_time_appointments")))
 
 
+# The seed contract's four KPIs (docs/qbr.md, "The contract's four").
+
+
+def tickets_per_endpoint(m: Mapping) -> Decimal | None:
+    """Reactive tickets created per endpoint per month (the contract's name for it)."""
+    return tickets_per_endpoint_per_month(m)
+
+
+def revenue_per_endpoint(m: Mapping) -> Decimal | None:
+    """Total revenue per endpoint per month."""
+    return _per_month(_div(m.get("total_revenue"), m.get("endpoints_managed")))
+
+
+def csat_score(m: Mapping) -> Decimal | None:
+    """The quarter's average of the hand-entered CSAT score (1-5)."""
+    return _d(m.get("csat_score"))
+
+
+def first_call_resolution(m: Mapping) -> Decimal | None:
+    """% of reactive tickets closed on first contact.
+
+    The ConnectWise figure (tickets closed on first contact / reactive tickets
+    closed) when it can be computed, else the hand-entered percentage.
+    """
+    collected = _pct(_div(m.get("reactive_tickets_closed_first_contact"), m.get("reactive_tickets_closed")))
+    return collected if collected is not None else _d(m.get("first_call_resolution_pct"))
+
+
 SMART_NUMBERS: dict[str, Callable[[Mapping], Decimal | None]] = {
     "tickets_per_tech_per_month": tickets_per_tech_per_month,
     "total_close_pct": total_close_pct,
@@ -154,7 +182,13 @@ SMART_NUMBERS: dict[str, Callable[[Mapping], Decimal | None]] = {
     "net_mrr_gain": net_mrr_gain,
     "dials_per_appointment": dials_per_appointment,
     "sales_call_close_pct": sales_call_close_pct,
+    "tickets_per_endpoint": tickets_per_endpoint,
+    "revenue_per_endpoint": revenue_per_endpoint,
+    "csat_score": csat_score,
+    "first_call_resolution": first_call_resolution,
 }
+# The four KPIs the seed contract names (the other eighteen are DESIGN.md's SmartNumbers).
+CONTRACT_KPIS = ("tickets_per_endpoint", "revenue_per_endpoint", "csat_score", "first_call_resolution")
 
 
 def compute_smart_numbers(

@@ -10,7 +10,7 @@ from drf_spectacular.generators import SchemaGenerator
 PUBLIC = {
     "/api/health", "/api/health/live", "/api/health/ready",
     # Sign-in must be reachable before signing in; logout is idempotent (CSRF still applies to sessions).
-    "/api/auth/microsoft/login", "/api/auth/status", "/api/auth/logout",
+    "/api/auth/microsoft/login", "/api/auth/microsoft/callback", "/api/auth/status", "/api/auth/logout",
 }
 # Sample values for path parameters, by name.
 PATH_SAMPLES = {"date": "2026-11-23", "id": "1", "batch_id": "1", "job_id": "1", "pk": "1"}

@@ -1,15 +1,12 @@
-from django.urls import path
+"""QBR and sign-in routes: one router, no trailing slashes (the contract's paths, byte for byte)."""
+from rest_framework.routers import SimpleRouter
 
-from qbr.api import auth_views, views
+from qbr.api import views
 
-urlpatterns = [
-    path("auth/microsoft/login", auth_views.microsoft_login, name="auth-microsoft-login"),
-    path("auth/status", auth_views.auth_status, name="auth-status"),
-    path("auth/logout", auth_views.auth_logout, name="auth-logout"),
-    path("qbr/metrics/monthly", views.MonthlyMetricsView.as_view(), name="qbr-metrics-monthly"),
-    path("qbr/metrics/quarterly", views.QuarterlyMetricsView.as_view(), name="qbr-metrics-quarterly"),
-    path("qbr/metrics/devices-by-client", views.DevicesByClientView.as_view(), name="qbr-devices-by-client"),
-    path("qbr/metrics/manual", views.ManualMetricsView.as_view(), name="qbr-metrics-manual"),
-    path("qbr/smartnumbers", views.SmartNumbersView.as_view(), name="qbr-smartnumbers"),
-    path("qbr/thresholds", views.ThresholdsView.as_view(), name="qbr-thresholds"),
-]
+router = SimpleRouter(trailing_slash=False)
+router.register("auth", views.AuthViewSet, basename="auth")
+router.register("qbr/metrics", views.MetricsViewSet, basename="qbr-metrics")
+router.register("qbr/smartnumbers", views.SmartNumbersViewSet, basename="qbr-smartnumbers")
+router.register("qbr/thresholds", views.ThresholdViewSet, basename="qbr-thresholds")
+
+urlpatterns = router.urls

@@ -108,12 +108,33 @@ def test_qbr_smartnumbers_colour_and_devices_by_client(qbr_member, reconciled):
     record_collected_metric("2026-10", 1, 1, "endpoints_managed", Decimal(100))
     record_collected_metric("2026-10", 1, 2, "reactive_tickets_created", Decimal(90))
     record_manual_metric("2026-11", 1, None, "employees", Decimal(12), actor="test")
-    Threshold.objects.create(organization_id=1, metric_name="tickets_per_endpoint_per_month", direction="lower",
-                             green_bound=Decimal("0.25"), yellow_bound=Decimal("0.5"))
+    Threshold.objects.update_or_create(organization_id=1, metric_name="tickets_per_endpoint_per_month", defaults=dict(
+        direction="lower", green_bound=Decimal("0.25"), yellow_bound=Decimal("0.5")))
     html = qbr_member.get("/qbr/", {"quarter": "2026-Q4", "month": "2026-11"}).content.decode()
     assert '<li class="sn yellow" data-metric="tickets_per_endpoint_per_month">' in html
+    # The contract's name for it, against the shipped default (green up to 1.0): 90 / 100 / 3 = 0.3.
+    assert '<li class="sn green" data-metric="tickets_per_endpoint">' in html
     assert 'class="source manual"' in html and 'class="source collected"' in html
     assert "Devices by client, 2026-11" in html and 'data-testid="total-seats">' in html
+
+
+@pytest.mark.parametrize("query, words", [
+    ({"quarter": "2026-Q9"}, "2026-Q9"),
+    ({"quarter": "Q1-2026"}, "Q1-2026"),
+    ({"quarter": "2026-Q4", "month": "2026-13"}, "2026-13"),
+    ({"quarter": "2026-Q4", "month": "Nov"}, "Nov"),
+])
+def test_qbr_page_answers_400_for_a_malformed_period(qbr_member, query, words):
+    response = qbr_member.get("/qbr/", query)
+    html = response.content.decode()
+    assert response.status_code == 400 and words in html and "SmartNumbers" not in html
+
+
+def test_qbr_page_month_of_another_quarter_shows_the_asked_quarter(qbr_member):
+    # The picker sends the old month when only the quarter is changed: the quarter asked for wins.
+    response = qbr_member.get("/qbr/", {"quarter": "2025-Q3", "month": "2025-11"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "QBR 2025-Q3" in html and "Devices by client, 2025-09" in html
 
 
 def test_status_function_and_page_agree(staff, reconciled):

@@ -1,8 +1,11 @@
 """The admin: manual metrics go through the audited service; thresholds are editable and validated."""
+from decimal import Decimal
+
 import pytest
 
 from qbr.models import MonthlyMetric, Threshold
 from qbr.services import record_collected_metric
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +33,24 @@ def test_changing_a_collected_value_in_the_admin_is_audited_as_an_override(admin
 
 
 def test_admin_refuses_inverted_threshold_bounds(admin_client_):
-    data = {"organization": "1", "metric_name": "rhem", "direction": "lower", "green_bound": "2",
+    client = factories.organization("Acme Corp")
+    data = {"organization": str(client.id), "metric_name": "rhem", "direction": "lower", "green_bound": "2",
             "yellow_bound": "1", "notes": ""}
     response = admin_client_.post("/admin/qbr/threshold/add/", data)
-    assert response.status_code == 200 and not Threshold.objects.exists()
+    assert response.status_code == 200 and not Threshold.objects.filter(organization=client).exists()
     response = admin_client_.post("/admin/qbr/threshold/add/", {**data, "green_bound": "1", "yellow_bound": "2"})
     assert response.status_code == 302
-    assert Threshold.objects.get().updated_by == "boss"
+    assert Threshold.objects.get(organization=client).updated_by == "boss"
+
+
+def test_shipped_default_thresholds_are_editable_in_the_admin(admin_client_):
+    default = Threshold.objects.get(organization_id=1, metric_name="tickets_per_endpoint")
+    data = {"organization": "1", "metric_name": "tickets_per_endpoint", "direction": "lower", "green_bound": "0.8",
+            "yellow_bound": "1.2", "notes": "ours"}
+    response = admin_client_.post(f"/admin/qbr/threshold/{default.pk}/change/", data)
+    assert response.status_code == 302
+    default.refresh_from_db()
+    assert (default.green_bound, default.yellow_bound, default.updated_by) == (Decimal("0.8"), Decimal("1.2"), "boss")
 
 
 def test_admin_lists_render(admin_client_):

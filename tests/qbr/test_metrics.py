@@ -184,9 +184,11 @@ class TestSmartNumbersEndpoint:
     def test_values_statuses_and_thresholds(self, qbr_reader, metrics):
         for month in ("2025-10", "2025-11", "2025-12"):
             metrics(month, endpoints_managed=100, reactive_tickets_created=30, technical_employees=(2, "manual"))
-        Threshold.objects.create(metric_name="tickets_per_endpoint_per_month", direction="lower",
-                                 green_bound=Decimal("0.25"), yellow_bound=Decimal("0.5"))
-        Threshold.objects.create(metric_name="net_profit_pct", direction="higher", green_bound=15, yellow_bound=10)
+        Threshold.objects.update_or_create(
+            metric_name="tickets_per_endpoint_per_month", organization_id=1,
+            defaults=dict(direction="lower", green_bound=Decimal("0.25"), yellow_bound=Decimal("0.5")))
+        Threshold.objects.update_or_create(metric_name="net_profit_pct", organization_id=1, defaults=dict(
+            direction="higher", green_bound=15, yellow_bound=10))
         response = qbr_reader.get("/api/qbr/smartnumbers?period=2025-Q4")
         assert response.status_code == 200
         data = response.json()["data"]
@@ -201,6 +203,43 @@ class TestSmartNumbersEndpoint:
         assert data["thresholds"]["net_profit_pct"]["green_min"] == 15
         assert data["inputs"]["reactive_tickets_created"] == 90
         assert data["months_included"] == ["2025-10", "2025-11", "2025-12"]
+
+    def test_the_contracts_four_kpis_field_for_field(self, qbr_reader, metrics):
+        # Hand-computed: 3 months x 100 endpoints; 90 tickets created, 60 closed, 45 of them on first contact;
+        # revenue 36,000 in the quarter; CSAT 4, 4.5, 5.
+        for month, csat in (("2025-10", 4), ("2025-11", 4.5), ("2025-12", 5)):
+            metrics(month, endpoints_managed=100, reactive_tickets_created=30, reactive_tickets_closed=20,
+                    reactive_tickets_closed_first_contact=15, total_revenue=(12000, "manual"),
+                    csat_score=(csat, "manual"))
+        data = qbr_reader.get("/api/qbr/smartnumbers?period=2025-Q4&organization_id=1").json()["data"]
+        numbers = data["smart_numbers"]
+        assert numbers["tickets_per_endpoint"] == 0.3  # 90 / 100 / 3
+        assert numbers["revenue_per_endpoint"] == 120  # 36000 / 100 / 3
+        assert numbers["csat_score"] == 4.5  # (4 + 4.5 + 5) / 3
+        assert numbers["first_call_resolution"] == 75  # 45 / 60 x 100
+        assert len(numbers) == 22  # the eighteen of DESIGN.md and the contract's four
+        # The shipped defaults: tickets_per_endpoint green <= 1.0, yellow <= 1.5; revenue green >= 100, yellow >= 80.
+        assert data["thresholds"]["tickets_per_endpoint"] == {
+            "green_max": 1.0, "yellow_max": 1.5, "direction": "lower", "status": "green"}
+        assert data["thresholds"]["revenue_per_endpoint"] == {
+            "green_min": 100, "yellow_min": 80, "direction": "higher", "status": "green"}
+        assert data["thresholds"]["csat_score"]["status"] == "green"  # 4.5 >= 4.5
+        assert data["thresholds"]["first_call_resolution"]["status"] == "green"  # 75 >= 70
+        assert isinstance(data["thresholds"]["tickets_per_endpoint"]["green_max"], float)
+
+    def test_first_call_resolution_falls_back_to_the_manual_figure(self, qbr_reader, metrics):
+        metrics("2025-10", first_call_resolution_pct=(60, "manual"), csat_score=(3, "manual"))
+        metrics("2025-11", first_call_resolution_pct=(70, "manual"))
+        numbers = qbr_reader.get("/api/qbr/smartnumbers?period=2025-Q4").json()["data"]["smart_numbers"]
+        assert numbers["first_call_resolution"] == 65 and numbers["csat_score"] == 3
+        assert numbers["tickets_per_endpoint"] is None and numbers["revenue_per_endpoint"] is None
+
+    @pytest.mark.parametrize("value", [0, 0.5, 5.01, 6])
+    def test_csat_is_one_to_five(self, qbr_editor, value):
+        body = {"period": "2025-10", "metric_name": "csat_score", "metric_value": value}
+        response = qbr_editor.post("/api/qbr/metrics/manual", body, format="json")
+        assert response.status_code == 400 and response.json()["error"]["details"]["field"] == "metric_value"
+        assert "csat_score is at" in response.json()["error"]["message"]
 
     def test_empty_quarter_is_all_null(self, qbr_reader):
         data = qbr_reader.get("/api/qbr/smartnumbers?period=2024-Q1").json()["data"]

@@ -63,7 +63,9 @@ def _sign_in(client, fake, next_url="/after-login"):
     location = start["Location"]
     assert location.startswith(f"{fake.base_url}/{TENANT}/oauth2/v2.0/authorize?")
     callback = urlparse(_authorize(location))
-    assert callback.path == "/accounts/microsoft/login/callback/"
+    # The redirect URI the Entra app registers (the contract's); the fake checks the code exchange uses it too.
+    assert callback.path == "/api/auth/microsoft/callback"
+    assert f"{callback.scheme}://{callback.netloc}" == "http://testserver"
     return client.get(f"{callback.path}?{callback.query}")
 
 
@@ -157,6 +159,55 @@ class TestRoundTrip:
             callback = urlparse(_authorize(attacker_start["Location"]))
             victim.get(f"{callback.path}?{callback.query}")
         assert victim.get("/api/auth/status").json()["authenticated"] is False
+
+    def test_allauths_own_callback_still_completes_its_own_flow(self, settings, no_proxy):
+        with _fake() as fake:
+            _configure(settings, fake)
+            client = Client()
+            start = client.post("/accounts/microsoft/login/", {"next": "/after-login"})
+            assert start.status_code == 302
+            callback = urlparse(_authorize(start["Location"]))
+            assert callback.path == "/accounts/microsoft/login/callback/"
+            finish = client.get(f"{callback.path}?{callback.query}")
+        assert finish.status_code == 302 and finish["Location"] == "/after-login"
+        assert client.get("/api/auth/status").json()["authenticated"] is True
+
+    @pytest.mark.parametrize("query, code", [
+        ("", "sign_in_failed"),
+        ("?code=abc&state=never-issued", "sign_in_failed"),
+        ("?error=access_denied&state=never-issued", "sign_in_failed"),
+    ])
+    def test_a_bad_callback_is_a_json_400(self, settings, no_proxy, query, code):
+        with _fake() as fake:
+            _configure(settings, fake)
+            response = Client().get(f"/api/auth/microsoft/callback{query}")
+        assert response.status_code == 400 and response.json()["error"]["code"] == code
+        assert fake.calls == []  # nothing was exchanged
+
+    def test_cancelling_at_microsoft_is_a_json_400(self, settings, no_proxy):
+        with _fake() as fake:
+            _configure(settings, fake)
+            client = Client()
+            start = urlparse(client.get("/api/auth/microsoft/login")["Location"])
+            state = dict(p.split("=", 1) for p in start.query.split("&"))["state"]
+            response = client.get(f"/api/auth/microsoft/callback?error=access_denied&state={state}")
+        assert response.status_code == 400 and response.json()["error"]["code"] == "sign_in_cancelled"
+        assert client.get("/api/auth/status").json()["authenticated"] is False
+
+    def test_a_code_microsoft_refuses_signs_nobody_in(self, settings, no_proxy):
+        with _fake() as fake:
+            _configure(settings, fake)
+            client = Client()
+            start = urlparse(client.get("/api/auth/microsoft/login")["Location"])
+            state = dict(p.split("=", 1) for p in start.query.split("&"))["state"]
+            response = client.get(f"/api/auth/microsoft/callback?code=forged&state={state}")
+        assert response.status_code == 400 and response.json()["error"]["code"] == "sign_in_failed"
+        assert client.get("/api/auth/status").json()["authenticated"] is False
+
+    def test_not_configured_is_503(self, settings):
+        settings.SOCIALACCOUNT_PROVIDERS = {"microsoft": {"APPS": [{"client_id": "", "secret": ""}]}}
+        response = Client().get("/api/auth/microsoft/login")
+        assert response.status_code == 503 and response.json()["error"]["code"] == "not_configured"
 
     def test_unsafe_next_is_replaced(self, settings, no_proxy):
         with _fake() as fake:

@@ -23,6 +23,8 @@ QUARTER = {
     "telemarketing_dials": 900,
     "first_time_appointments": 12,
     "new_agreements": 3,
+    "reactive_tickets_closed_first_contact": 189,
+    "csat_score": Decimal("4.3333"),
 }
 
 # Worked by hand from the formulas.
@@ -45,6 +47,11 @@ EXPECTED = {
     "net_mrr_gain": "9000",  # 12000 - 3000
     "dials_per_appointment": "75",  # 900 / 12
     "sales_call_close_pct": "25",  # 3 / 12
+    # The seed contract's four.
+    "tickets_per_endpoint": "0.1667",  # 300 / 600 / 3
+    "revenue_per_endpoint": "333.3333",  # 600000 / 600 / 3
+    "csat_score": "4.3333",  # the quarter's average, as aggregated
+    "first_call_resolution": "70",  # 189 / 270 x 100
 }
 
 
@@ -65,7 +72,11 @@ def test_no_inputs_gives_all_null_not_an_error():
     "missing, affected",
     [
         ("technical_employees", {"tickets_per_tech_per_month", "reactive_service_pct", "annual_service_rev_per_tech"}),
-        ("endpoints_managed", {"tickets_per_endpoint_per_month", "rhem"}),
+        ("endpoints_managed", {"tickets_per_endpoint_per_month", "rhem", "tickets_per_endpoint",
+                               "revenue_per_endpoint"}),
+        ("total_revenue", {"net_profit_pct", "revenue_from_services_pct", "revenue_per_endpoint"}),
+        ("csat_score", {"csat_score"}),
+        ("reactive_tickets_closed_first_contact", {"first_call_resolution"}),
         ("nrr", {"revenue_from_services_pct", "services_from_mrr_pct", "annual_service_rev_per_employee",
                  "annual_service_rev_per_tech"}),
         ("lost_mrr", {"lost_mrr", "net_mrr_gain"}),
@@ -86,8 +97,9 @@ def test_none_counts_as_missing():
     [
         ("technical_employees", ["tickets_per_tech_per_month", "reactive_service_pct", "annual_service_rev_per_tech"]),
         ("reactive_tickets_created", ["total_close_pct"]),
-        ("reactive_tickets_closed", ["avg_resolution_time"]),
-        ("endpoints_managed", ["tickets_per_endpoint_per_month", "rhem"]),
+        ("reactive_tickets_closed", ["avg_resolution_time", "first_call_resolution"]),
+        ("endpoints_managed", ["tickets_per_endpoint_per_month", "rhem", "tickets_per_endpoint",
+                               "revenue_per_endpoint"]),
         ("total_revenue", ["net_profit_pct", "revenue_from_services_pct"]),
         ("seats_managed", ["avg_aisp"]),
         ("agreements", ["avg_mrr_per_agreement"]),
@@ -126,3 +138,34 @@ def test_tech_hours_are_a_parameter():
 def test_decimal_and_string_like_inputs_agree():
     as_decimals = {k: Decimal(str(v)) for k, v in QUARTER.items()}
     assert compute_smart_numbers(as_decimals) == compute_smart_numbers(QUARTER)
+
+
+class TestFirstCallResolution:
+    def test_the_connectwise_figure_wins_over_the_manual_one(self):
+        result = compute_smart_numbers({"reactive_tickets_closed": 200, "reactive_tickets_closed_first_contact": 150,
+                                        "first_call_resolution_pct": 40})
+        assert result["first_call_resolution"] == Decimal("75")  # 150 / 200
+
+    def test_the_manual_figure_when_connectwise_has_none(self):
+        result = compute_smart_numbers({"reactive_tickets_closed": 200, "first_call_resolution_pct": Decimal("62.5")})
+        assert result["first_call_resolution"] == Decimal("62.5")
+
+    def test_the_manual_figure_when_nothing_was_closed(self):
+        result = compute_smart_numbers({"reactive_tickets_closed": 0, "reactive_tickets_closed_first_contact": 0,
+                                        "first_call_resolution_pct": 55})
+        assert result["first_call_resolution"] == Decimal("55")
+
+    def test_neither_is_null_not_zero(self):
+        assert compute_smart_numbers({"reactive_tickets_closed": 200})["first_call_resolution"] is None
+
+
+def test_the_contract_kpis_are_computed_beside_the_eighteen():
+    from qbr.smartnumbers import CONTRACT_KPIS
+
+    assert len(SMART_NUMBERS) == 22 and set(CONTRACT_KPIS) <= set(SMART_NUMBERS)
+
+
+def test_missing_revenue_or_csat_is_null_not_zero():
+    result = compute_smart_numbers({"endpoints_managed": 100})
+    assert result["revenue_per_endpoint"] is None and result["csat_score"] is None
+    assert compute_smart_numbers({"endpoints_managed": 100, "total_revenue": 0})["revenue_per_endpoint"] == 0
