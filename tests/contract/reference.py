@@ -299,6 +299,12 @@ CASES: list[Case] = [
              "exception_counts": MapOf(int),
              "total_exceptions": int,
          }),
+    Case("status-anonymous", "Quick Start > Authentication: 'Variance/Status Endpoints: No authentication "
+         "required' (the app: only with ESINV_ANONYMOUS_READ=true, see docs/api-contract.md).", "get", "/api/status",
+         client="anonymous", settings={"ESINV_ANONYMOUS_READ": True}, response={"data_status": DATA_STATUS}),
+    Case("variance-report-anonymous", "Quick Start > Authentication, as status-anonymous.", "get",
+         "/api/variance-report/latest", client="anonymous", settings={"ESINV_ANONYMOUS_READ": True},
+         response=VARIANCE_REPORT),
     Case("collectors-status", f"{S_SYSTEM}: GET /api/collectors/status (collector service status).", "get",
          "/api/collectors/status", response={}),
     Case("collectors-history", f"{S_SYSTEM}: GET /api/collectors/history (last 10 runs).", "get",
