@@ -1,4 +1,4 @@
-"""Device classes, spares and billing, from DESIGN.md.
+"""Device classes, spares and billing (docs/domain.md, "Device classes and billing").
 
 Plain functions over plain values so the billing rules are testable alone and
 every caller (collectors, QBR, reports) applies the same ones.

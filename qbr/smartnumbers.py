@@ -1,4 +1,4 @@
-"""SmartNumbers: the MSP industry's quarterly KPIs (DESIGN.md, QBR).
+"""SmartNumbers: the MSP industry's quarterly KPIs (docs/qbr.md, formulas; docs/domain.md, "QBR numbers").
 
 Plain functions over one quarter's aggregated metrics (flow metrics summed,
 stock metrics averaged), keyed by metric name. The rules:

@@ -2,7 +2,7 @@
 
 Plain functions over plain data, shaped like DiffSync: each side is *loaded*
 into a dict keyed by the canonical hostname key (duplicates surface there),
-the two dicts are *paired* by key, and the rules of DESIGN.md run on the
+the two dicts are *paired* by key, and the rules of docs/variances.md run on the
 result. No database access here; `variances.services` loads and persists.
 """
 from collections.abc import Iterable

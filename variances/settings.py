@@ -1,7 +1,7 @@
 """Settings owned by the variances app, read from the environment (imported by esinv.settings)."""
 from esinv.env import env_bool, env_int
 
-# One switch per variance rule (DESIGN.md, "Exceptions"). A rule switched off
+# One switch per variance rule (docs/domain.md, "Exceptions and their lifecycle"). A rule switched off
 # reports nothing; its open exceptions auto-resolve on the next run.
 ESINV_RULE_MISSING_NINJA = env_bool("ESINV_RULE_MISSING_NINJA", True)
 ESINV_RULE_MISSING_THREATLOCKER = env_bool("ESINV_RULE_MISSING_THREATLOCKER", True)

@@ -1,6 +1,6 @@
 """ConnectWise Manage REST client (API member keys + clientId) and its conditions language.
 
-Wire format (VENDORS.md): base `https://{site}/v4_6_release/apis/3.0/`,
+Wire format (docs/vendors.md, "ConnectWise Manage"): base `https://{site}/v4_6_release/apis/3.0/`,
 `Authorization: Basic base64("{company}+{publicKey}:{privateKey}")` and a
 `clientId` header on every call. Listings page with `page` (1-based) and
 `pageSize` (at most 1000); a page shorter than the page size is the last.

@@ -1,6 +1,6 @@
 """NinjaOne public API v2 client (OAuth2 client credentials).
 
-Wire format: /work/shared/VENDORS.md. Listings page with `after` (the last id
+Wire format: docs/vendors.md, "NinjaOne". Listings page with `after` (the last id
 of the previous page) and end on a page shorter than `pageSize`; custom fields
 page with a `cursor`. A short page is trusted as the end only when the page
 after it is empty: NinjaOne reports no total, so a short page followed by more

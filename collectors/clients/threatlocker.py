@@ -1,6 +1,6 @@
 """ThreatLocker Portal API client (API key + managed organization headers).
 
-Wire format: /work/shared/VENDORS.md. Computers page by 1-based page number;
+Wire format: docs/vendors.md, "ThreatLocker". Computers page by 1-based page number;
 each row carries `totalRows`, which tells when to stop: every page up to
 `ceil(totalRows / pageSize)` is read, and a listing that ends with fewer rows
 than `totalRows` (a page came back short) raises `ListingShort`. Page-number

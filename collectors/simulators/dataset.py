@@ -2,7 +2,7 @@
 
 `generate_msp(devices=N, seed=S)` plans N machines over tens of clients. Most
 are clean (present in both vendors as they should be); a known number carry a
-*planted* exception of each DESIGN.md type, each on its own machine so the
+*planted* exception of each type (docs/domain.md, "Exceptions"), each on its own machine so the
 types never interact:
 
 | type | how it is planted |
@@ -29,7 +29,7 @@ custom fields.
 Days: the simulators serve "today minus `day_offset` days". Each planted
 exception has a `since` (0-9 days); before it, the machine is in its clean
 form. A few clean machines were enrolled recently. `expected_for(offset)`
-counts each type for that day by applying the DESIGN.md rules to the rows
+counts each type for that day by applying the reconciliation rules (docs/variances.md) to the rows
 served that day (independently of the plan); `expected` is today's.
 """
 import hashlib
@@ -356,7 +356,7 @@ class MSPDataset:
         return normalised
 
     def _rule_counts(self, d: int) -> dict[str, int]:
-        """DESIGN.md's rules applied to the rows served on day `d` (not to the plan)."""
+        """The reconciliation rules (docs/variances.md) applied to the rows served on day `d` (not to the plan)."""
         ninja, tl = self.day(d)
         n_count, t_count = Counter(), Counter()
         n_notes, t_notes, n_orgs, t_orgs = defaultdict(set), defaultdict(set), defaultdict(set), defaultdict(set)

@@ -5,7 +5,7 @@
         settings.NINJA_BASE_URL = sims.ninja.url
         ...
 
-Wire formats follow VENDORS.md: NinjaOne token at `/ws/oauth/token` and
+Wire formats follow docs/vendors.md: NinjaOne token at `/ws/oauth/token` and
 `/oauth/token`, data under `/v2/` and `/api/v2/`; ThreatLocker under
 `/portalapi/` in any case. Control endpoints (for a simulator in another
 process, e.g. `manage.py simulate_vendors`): `GET /_simulator/stats`,

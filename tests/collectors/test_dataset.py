@@ -1,4 +1,4 @@
-"""The generated MSP: planted exceptions equal what the DESIGN.md rules find, day by day."""
+"""The generated MSP: planted exceptions equal what the reconciliation rules (docs/variances.md) find, day by day."""
 import pytest
 
 from collectors.simulators import EXCEPTION_TYPES, generate_msp

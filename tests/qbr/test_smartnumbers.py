@@ -1,4 +1,4 @@
-"""SmartNumbers against hand-computed values (DESIGN.md formulas), missing and zero inputs."""
+"""SmartNumbers against hand-computed values (formulas in docs/qbr.md), missing and zero inputs."""
 from decimal import Decimal
 
 import pytest
