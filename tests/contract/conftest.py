@@ -53,7 +53,6 @@ def msp(db):
     """Today and the reference's historical day reconciled, a Windows 11 assessment, a QBR month, a collector batch."""
     from collectors.models import CollectorBatch, CollectorJob, RunStatus
     from inventory.windows11.service import run_assessment
-    from qbr.catalogue import CATALOGUE
     from qbr.services import record_collected_metric, record_manual_metric
 
     today = timezone.localdate()
@@ -74,9 +73,8 @@ def msp(db):
         record_manual_metric(period, 1, None, "reactive_tickets_created", 125, actor="contract")
         record_manual_metric(period, 1, None, "reactive_tickets_closed", 120, actor="contract")
         record_manual_metric(period, 1, None, "total_revenue", 200000, actor="contract")
-        for name, value in (("csat_score", 4.2), ("first_call_resolution", 78.5)):
-            if name in CATALOGUE:  # first_call_resolution joins the catalogue with issue 13
-                record_manual_metric(period, 1, None, name, value, actor="contract")
+        record_manual_metric(period, 1, None, "csat_score", 4.2, actor="contract")
+        record_manual_metric(period, 1, None, "first_call_resolution_pct", 78.5, actor="contract")
     return today
 
 

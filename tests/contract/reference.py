@@ -346,11 +346,9 @@ CASES: list[Case] = [
          params={"variance_type": "missing_in_ninja"}, response=XLSX),
     Case("export-pdf-large", f"{S_EXPORT}: a dashboard calling response.blob() always gets a file, however large "
          "the report (a job only on request: Prefer: respond-async or ?async=true).", "get",
-         "/api/variances/export/pdf", response=PDF, settings={"VARIANCES_EXPORT_ASYNC_ROWS": 0},
-         pending="issue 13 exports return the file unless Prefer: respond-async or ?async=true"),
+         "/api/variances/export/pdf", response=PDF, settings={"VARIANCES_EXPORT_ASYNC_ROWS": 0}),
     Case("export-excel-large", f"{S_EXPORT}: as export-pdf-large, for Excel.", "get", "/api/variances/export/excel",
-         response=XLSX, settings={"VARIANCES_EXPORT_ASYNC_ROWS": 0},
-         pending="issue 13 exports return the file unless Prefer: respond-async or ?async=true"),
+         response=XLSX, settings={"VARIANCES_EXPORT_ASYNC_ROWS": 0}),
 
     Case("export-excel-async", f"{S_EXPORT}: a background job on request (Prefer: respond-async, RFC 7240) for a "
          "large report: 202 with the job's id and where to poll.", "get", "/api/variances/export/excel",
@@ -379,14 +377,12 @@ CASES: list[Case] = [
          params={"type": "MISSING_NINJA"}, response={"results": [{"type": OneOf("MISSING_NINJA")}]}),
     Case("exceptions-older-params", f"{S_EXCEPTIONS}: the older parameters type, resolved=false, limit, offset.",
          "get", "/api/exceptions", params={"type": "MISSING_NINJA", "resolved": "false", "limit": "1", "offset": "0"},
-         check=limit_one_unresolved_missing_ninja,
-         pending="issue 13 GET /api/exceptions accepts type, resolved, limit, offset"),
+         check=limit_one_unresolved_missing_ninja),
     Case("exceptions-offset", f"{S_EXCEPTIONS}: the older parameters limit and offset page through the list.",
          "get", "/api/exceptions", params={"type": "MISSING_NINJA", "limit": "1", "offset": "1"},
-         check=offset_skips, pending="issue 13 GET /api/exceptions accepts type, resolved, limit, offset"),
+         check=offset_skips),
     Case("exceptions-resolved-true", f"{S_EXCEPTIONS}: the older parameter resolved=true (resolved exceptions).",
-         "get", "/api/exceptions", params={"resolved": "true"}, prepare="one_resolved", check=resolved_only,
-         pending="issue 13 GET /api/exceptions accepts type, resolved, limit, offset"),
+         "get", "/api/exceptions", params={"resolved": "true"}, prepare="one_resolved", check=resolved_only),
     Case("exceptions-status-summary", f"{S_EXCEPTIONS}: GET /api/exceptions/status-summary.", "get",
          "/api/exceptions/status-summary", response={}),
     Case("exception-resolve", f"{S_EXCEPTIONS}: POST /api/exceptions/{{id}}/resolve.", "post",
@@ -418,11 +414,10 @@ CASES: list[Case] = [
          response={"status": str, "message": str, "output": str, "timestamp": DATETIME}),
     Case("windows11-incompatible-whole-msp", f"{S_WIN11}: a list holds a whole MSP in one page (page_size up to "
          "10,000).", "get", "/api/windows-11-24h2/incompatible", params={"page_size": "10000"},
-         response=WIN11_INCOMPATIBLE, check=whole_msp_page,
-         pending="issue 13 Windows 11 lists accept page_size up to 10,000"),
+         response=WIN11_INCOMPATIBLE, check=whole_msp_page),
     Case("windows11-compatible-whole-msp", f"{S_WIN11}: as windows11-incompatible-whole-msp.", "get",
          "/api/windows-11-24h2/compatible", params={"page_size": "10000"}, response=WIN11_COMPATIBLE,
-         check=whole_msp_page, pending="issue 13 Windows 11 lists accept page_size up to 10,000"),
+         check=whole_msp_page),
 
     # QBR: authentication
     Case("auth-status", f"{S_QBR}: checkAuth() reads data.authenticated; {S_EXAMPLES} > QBR Authentication Status "
@@ -436,8 +431,7 @@ CASES: list[Case] = [
     Case("auth-microsoft-callback", f"{S_QBR}: GET /api/auth/microsoft/callback completes the sign-in Microsoft "
          "redirects back to (the Entra app's redirect URI); afterwards /api/auth/status is authenticated.", "get",
          "/api/auth/microsoft/callback?{query}", client="anonymous", prepare="microsoft_authorized",
-         status=302, then=("get", "/api/auth/status", 200, {"authenticated": OneOf(True)}),
-         pending="issue 13 GET /api/auth/microsoft/callback"),
+         status=302, then=("get", "/api/auth/status", 200, {"authenticated": OneOf(True)})),
     Case("auth-logout", f"{S_QBR}: POST /api/auth/logout (logout and clear session).", "post", "/api/auth/logout",
          then=("get", "/api/auth/status", 200, {"authenticated": OneOf(False)})),
     Case("qbr-anonymous-401", f"{S_QBR}: getDevicesByClient(): 'if (response.status === 401)' redirect to login.",
@@ -466,8 +460,7 @@ CASES: list[Case] = [
     Case("qbr-smartnumbers", f"{S_QBR}: GET /api/qbr/smartnumbers?period=2025-Q4&organization_id=1; {S_EXAMPLES} > "
          "QBR SmartNumbers Response (the four KPIs, thresholds in green_max/yellow_max or green_min/yellow_min form "
          "with status, the guide's values as defaults).", "get", "/api/qbr/smartnumbers",
-         params={"period": "2025-Q4", "organization_id": "1"}, response=SMART_NUMBERS, check=default_thresholds,
-         pending="issue 13 SmartNumbers: the reference's four KPIs and threshold form"),
+         params={"period": "2025-Q4", "organization_id": "1"}, response=SMART_NUMBERS, check=default_thresholds),
     Case("qbr-thresholds", f"{S_QBR}: GET /api/qbr/thresholds?organization_id=1.", "get", "/api/qbr/thresholds",
          params={"organization_id": "1"}, response={"success": bool, "data": {}}),
     Case("qbr-thresholds-post", f"{S_QBR}: POST /api/qbr/thresholds (today's form: direction, green, yellow).",
@@ -477,13 +470,11 @@ CASES: list[Case] = [
     Case("qbr-thresholds-post-max", f"{S_QBR}: POST /api/qbr/thresholds in the form GET returns "
          "(green_max/yellow_max: lower is better).", "post", "/api/qbr/thresholds",
          body={"metric_name": "tickets_per_endpoint", "green_max": 1.0, "yellow_max": 1.5},
-         response={"success": bool}, check=success,
-         pending="issue 13 POST /api/qbr/thresholds accepts green_max/yellow_max and green_min/yellow_min"),
+         response={"success": bool}, check=success),
     Case("qbr-thresholds-post-min", f"{S_QBR}: POST /api/qbr/thresholds in the form GET returns "
          "(green_min/yellow_min: higher is better).", "post", "/api/qbr/thresholds",
          body={"metric_name": "revenue_per_endpoint", "green_min": 100, "yellow_min": 80},
-         response={"success": bool}, check=success,
-         pending="issue 13 POST /api/qbr/thresholds accepts green_max/yellow_max and green_min/yellow_min"),
+         response={"success": bool}, check=success),
     Case("qbr-manual", f"{S_QBR}: POST /api/qbr/metrics/manual (manually enter or update metrics).", "post",
          "/api/qbr/metrics/manual", body={"period": "2025-11", "metric_name": "seats_managed", "metric_value": 525},
          response={"success": bool}, check=success),
