@@ -4,7 +4,8 @@ import logging
 import re
 import uuid
 
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.template.loader import render_to_string
@@ -154,6 +155,11 @@ class InputCheckMiddleware:
             self.check(request)
         except APIError as error:
             return refused_input_response(request, error)
+        except TooManyFieldsSent:
+            # Answered here, before a view (or Django's debug page) reads request.GET/POST again.
+            return refused_input_response(request, APIError(
+                f"Too many parameters: at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} query or form fields.",
+                code="too_many_fields"))
         except RequestDataTooBig:
             if not is_api_path(request.path):
                 raise

@@ -130,8 +130,8 @@ def safe_next(request, candidate: str) -> str:
     return settings.QBR_LOGIN_REDIRECT_URL
 
 
-def start_microsoft_sign_in(request, next_url: str):
-    """302 to Microsoft's authorize endpoint with the contract's redirect URI; 503 when not configured."""
+def _configured_app(request):
+    """The Microsoft app allauth signs in with; 503 `not_configured` without one."""
     try:
         app = get_social_adapter().get_provider(request, PROVIDER).app
     except SocialApp.DoesNotExist:
@@ -140,6 +140,12 @@ def start_microsoft_sign_in(request, next_url: str):
         raise APIError(
             "Microsoft sign-in is not configured (MICROSOFT_CLIENT_ID).", code="not_configured", status_code=503
         )
+    return app
+
+
+def start_microsoft_sign_in(request, next_url: str):
+    """302 to Microsoft's authorize endpoint with the contract's redirect URI; 503 when not configured."""
+    app = _configured_app(request)
     provider = HubMicrosoftProvider(request, app=app)
     return provider.redirect(request, process="login", next_url=safe_next(request, next_url))
 
@@ -148,7 +154,9 @@ _callback = OAuth2CallbackView.adapter_view(HubMicrosoftOAuth2Adapter)
 
 
 def complete_microsoft_sign_in(request):
-    """The callback: allauth checks the state, exchanges the code (same redirect URI) and signs the user in."""
+    """The callback: allauth checks the state, exchanges the code (same redirect URI) and signs the user in;
+    503 `not_configured` (the real problem) when Microsoft sign-in is not set up."""
+    _configured_app(request)
     return _callback(request)
 
 

@@ -213,3 +213,14 @@ def test_cleanup_runs_daily_from_its_schedule(jobs):
     schedule = Schedule.objects.get(name="cleanup export files (daily)")
     assert schedule.schedule_type == Schedule.DAILY
     assert import_string(schedule.func)() == {"expired_jobs": 0, "removed_files": 0, "stale_jobs_failed": 0}
+
+
+@pytest.mark.parametrize("how", [{"HTTP_PREFER": "respond-async"}, {"data": {"async": "true"}}])
+def test_head_never_starts_a_job(reader, jobs, how):
+    """HEAD is safe (RFC 9110): it says a job would start (202) but starts none."""
+    before = ExportJob.objects.count()
+    response = reader.head(URL + "pdf", **how)
+    assert response.status_code == 202
+    assert ExportJob.objects.count() == before
+    assert reader.get(URL + "pdf", **how).status_code == 202
+    assert ExportJob.objects.count() == before + 1

@@ -91,6 +91,9 @@ class VarianceExportViewSet(viewsets.ViewSet):
         counts = export_counts(req)
         # CSV always streams (bounded memory, the download starts at once); Excel and PDF go to a job on request.
         wants_job = fmt != "csv" and (query["async"] or prefers_async(request.headers.get("Prefer")))
+        if wants_job and request.method == "HEAD":
+            # HEAD has no side effects: it says a job would be started (202) but starts none.
+            return Response(status=202, headers={"Vary": "Prefer"})
         if wants_job:
             job = start_export_job(fmt, req, row_count=sum(counts[0].values()), actor=actor_label(request),
                                    user=actor_user(request))
