@@ -121,7 +121,7 @@ def variance_report(day: date | None, *, unresolved_only: bool = False) -> dict:
 def status_summary() -> dict:
     """Counts by status and by type for the latest report date."""
     day = dates.latest_report_date()
-    by_status = dict.fromkeys((value for value, *_ in VarianceStatus.CHOICES), 0)
+    by_status = dict.fromkeys(VarianceStatus.values(), 0)
     by_type = {kind.api_name: {"open": 0, "resolved": 0, "total": 0} for kind in T.KINDS}
     if day is not None:
         rows = present_on(day).order_by().values_list("type", "status", "variance_status").annotate(n=Count("id"))

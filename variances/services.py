@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from esinv.choices import ChoiceSet
 from esinv.errors import BadRequest, Conflict, NotFound
 from inventory.models import Snapshot, Vendor
 from variances import dates
@@ -271,7 +272,7 @@ def _insert_events(events: list[EventRow]) -> None:
 
 # --- Staff actions ------------------------------------------------------------
 
-class Action:
+class Action(ChoiceSet):
     RESOLVE = "resolve"
     MARK_MANUALLY_FIXED = "mark_manually_fixed"
     CHOICES = [(RESOLVE, "Resolve"), (MARK_MANUALLY_FIXED, "Mark manually fixed")]
@@ -300,8 +301,8 @@ def apply_action(ids, action: str, *, notes: str = "", actor: str, user=None) ->
     apply to raises Conflict with the per-id results and changes nothing.
     Returns one result per id: {id, ok, from_status, to_status}.
     """
-    if action not in dict(Action.CHOICES):
-        raise BadRequest(f"action must be one of {', '.join(dict(Action.CHOICES))}.", code="invalid_parameter",
+    if action not in Action:
+        raise BadRequest(f"action must be one of {', '.join(Action.values())}.", code="invalid_parameter",
                          details={"field": "action", "value": action})
     ids = list(dict.fromkeys(ids))
     now = timezone.now()

@@ -3,13 +3,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from collectors import registry
-from collectors.models import RunStatus
+from collectors.models import BatchStatus, RunStatus
 
 
 class CollectorJobSerializer(serializers.Serializer):
     job_id = serializers.CharField()
     name = serializers.CharField(help_text="Collector name: ninja, threatlocker.")
-    status = serializers.ChoiceField(choices=RunStatus.CHOICES)
+    status = serializers.ChoiceField(choices=BatchStatus)
     progress_percent = serializers.IntegerField()
     message = serializers.CharField()
     error = serializers.SerializerMethodField()
@@ -31,7 +31,7 @@ class CollectorJobSerializer(serializers.Serializer):
 
 class CollectorBatchSerializer(serializers.Serializer):
     batch_id = serializers.CharField()
-    status = serializers.ChoiceField(choices=RunStatus.CHOICES)
+    status = serializers.ChoiceField(choices=BatchStatus)
     progress_percent = serializers.SerializerMethodField()
     message = serializers.CharField()
     collectors = serializers.SerializerMethodField()

@@ -215,7 +215,7 @@ def run_assessment(trigger: str = "manual", actor: str = "") -> RunSummary:
             # The assessments are the latest verdicts only: replaced as a set, never half a run.
             Windows11Assessment.objects.all().delete()
             insert_rows(Windows11Assessment, ASSESSMENT_FIELDS, rows, adapted=PRE_ADAPTED)
-            run.status = Windows11Run.SUCCESS
+            run.status = Windows11Run.COMPLETED
             run.finished_at = timezone.now()
             run.duration_seconds = round(time.perf_counter() - started, 3)
             run.snapshot_date = day

@@ -46,7 +46,7 @@ EXPORT_PARAMETERS = [
 JobSerializer = inline_serializer("VarianceExportJob", {
     "job_id": serializers.IntegerField(),
     "format": serializers.ChoiceField(choices=list(FORMATS)),
-    "status": serializers.ChoiceField(choices=[c for c, _ in ExportStatus.CHOICES]),
+    "status": serializers.ChoiceField(choices=ExportStatus.values()),
     "progress_percent": serializers.IntegerField(),
     "message": serializers.CharField(),
     "row_count": serializers.IntegerField(),
