@@ -114,10 +114,10 @@ def phases(day):
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from esinv.bulk import insert_rows
     from inventory.models import Windows11Assessment
     from inventory.windows11.overrides import CpuResolver
     from inventory.windows11.service import ASSESSMENT_FIELDS, PRE_ADAPTED, build_assessments, windows_rows
-    from inventory.windows11.storage import insert_rows
 
     run_id = Windows11Assessment.objects.values_list("run_id", flat=True).first()
     t = time.perf_counter()
