@@ -14,16 +14,17 @@ itself is what a model field, a DRF `ChoiceField` or drf-spectacular's
 (value, label) pairs, so `choices=DeliveryStatus` works everywhere. A set is
 never instantiated.
 
-Colours are the badge names the pages style (`static/esinv/app.css`,
-`.badge.<name>`), or a hex `#rrggbb` for chart series; `hex()` turns either into
-the hex the PDF and Excel renderers draw with (`HEX` is the one place the badge
-names get a hex, the same as the stylesheet's text colour).
+Colours are the badge names the pages and the admin style
+(`static/esinv/badges.css`, `.badge.<name>`; `esinv.admin_badges` for the
+admin), or a hex `#rrggbb` for chart series; `hex()` turns either into the hex
+the PDF and Excel renderers draw with (`HEX`: the stylesheet's text colour of
+each name, kept equal to it by a test).
 
 A kind that takes only part of a wider set subclasses it with
 `CHOICES = Wider.only(...)`: it keeps the wider set's names, labels and colours.
 """
 
-# Badge colour names (app.css: .badge.green ...) and the hex of each, for renderers without CSS.
+# Badge colour names (badges.css: .badge.green ...) and the hex of each, for renderers without CSS.
 HEX = {
     "green": "#1e7d34",
     "yellow": "#7a5b00",

@@ -107,3 +107,24 @@ def test_windows11_success_becomes_completed_and_back():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_renderers_hex_is_the_stylesheets_colour():
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parent.parent / "static/esinv/badges.css").read_text()
+    for name, hex_value in HEX.items():
+        assert f"--{name}: {hex_value};" in css, name
+
+
+@pytest.mark.django_db
+def test_admin_change_lists_show_status_badges_in_the_sets_colours(admin_client):
+    CollectorBatch.objects.create(status=RunStatus.FAILED, snapshot_date="2026-11-23",
+                                  cross_vendor_status="skipped")
+    page = admin_client.get("/admin/collectors/collectorbatch/").content.decode()
+    assert '<span class="badge red">Failed</span>' in page
+    assert '<span class="badge yellow">Skipped (a collector failed)</span>' in page
+    assert "esinv/badges" in page
+    Windows11Run.objects.create(status=RunStatus.COMPLETED, started_at="2026-11-23T08:00:00Z")
+    page = admin_client.get("/admin/inventory/windows11run/").content.decode()
+    assert '<span class="badge green">Completed</span>' in page
