@@ -5,8 +5,8 @@ from django.contrib import admin, messages
 from esinv.admin_badges import BadgeMedia, status_badge
 from esinv.admin_mixins import ImmutableAdminMixin
 from inventory.models import CpuOverride, SupportedProcessor, Windows11Assessment, Windows11Run
-from inventory.models.windows11 import AssessmentCategory, AssessmentStatus, Windows11RunStatus
-from inventory.windows11.engine import REQUIREMENT_LABELS, REQUIREMENTS
+from inventory.models.windows11 import Windows11RunStatus
+from inventory.windows11.engine import REQUIREMENT_LABELS, REQUIREMENTS, AssessmentCategory, AssessmentStatus
 from inventory.windows11.overrides import CpuResolver
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from esinv.choices import ChoiceSet, RunStatus
 from inventory.models.organizations import Organization
 from inventory.models.snapshots import Device
+from inventory.windows11.engine import AssessmentCategory, AssessmentStatus
 
 
 class CpuMatch(ChoiceSet):
@@ -24,19 +25,6 @@ class Windows11RunStatus(RunStatus):
     """Status of a Windows 11 run: the shared run vocabulary's running, completed and failed (never queued)."""
 
     CHOICES = RunStatus.only(RunStatus.RUNNING, RunStatus.COMPLETED, RunStatus.FAILED)
-
-
-class AssessmentStatus(ChoiceSet):
-    """The hardware verdict of one device, and (with `already_on_24h2`) the category the lists partition by."""
-
-    COMPATIBLE, INCOMPATIBLE, NOT_ASSESSED = "compatible", "incompatible", "not_assessed"
-    ALREADY_ON_24H2 = "already_on_24h2"
-    CHOICES = [(COMPATIBLE, "compatible", "green"), (INCOMPATIBLE, "incompatible", "red"),
-               (NOT_ASSESSED, "not assessed", "yellow")]
-
-
-class AssessmentCategory(AssessmentStatus):
-    CHOICES = [*AssessmentStatus.CHOICES, (AssessmentStatus.ALREADY_ON_24H2, "already on 24H2", "blue")]
 
 
 class CpuOverride(models.Model):
