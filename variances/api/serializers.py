@@ -2,13 +2,15 @@
 from rest_framework import serializers
 
 from esinv.params import MAX_ID
+from inventory.freshness import ReportStatus
 from variances import types as T
 from variances.models import ExceptionEvent, ExceptionRecord
+from variances.reports import DataQuality
 from variances.services import Action
 
 
 class DataStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["current", "stale_data", "out_of_sync"])
+    status = serializers.ChoiceField(choices=ReportStatus)
     message = serializers.CharField()
     latest_date = serializers.DateField(allow_null=True)
 
@@ -66,7 +68,7 @@ class DateRangeSerializer(serializers.Serializer):
 
 class DateQualitySerializer(serializers.Serializer):
     reconciled = serializers.BooleanField()
-    quality = serializers.ChoiceField(choices=["good", "partial", "not_reconciled"])
+    quality = serializers.ChoiceField(choices=DataQuality)
     ninja_devices = serializers.IntegerField(allow_null=True)
     threatlocker_devices = serializers.IntegerField(allow_null=True)
     total_exceptions = serializers.IntegerField(allow_null=True)
