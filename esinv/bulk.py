@@ -22,8 +22,9 @@ timestamp shared by every row, prepared once with `prepared`) names them in
 import io
 import itertools
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
+from django.conf import settings
 from django.db import connection
 
 CHUNK_ROWS = 2000  # rows per executemany / COPY / INSERT: bounded memory, few round trips
@@ -36,6 +37,23 @@ def prepared(model, field_name: str, value):
     return model._meta.get_field(field_name).get_db_prep_save(value, connection)
 
 
+def _sqlite_utc_datetime(value):
+    """SQLite's own adaptation of a datetime (naive UTC, as text) without its per-value checks.
+
+    The same text as `connection.ops.adapt_datetimefield_value` when the connection's time zone is UTC
+    (Django's default with USE_TZ); several times cheaper, which matters at 100,000 values a collection.
+    """
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return str(value)
+
+
+def _datetime_adapter():
+    if connection.vendor == "sqlite" and settings.USE_TZ and connection.timezone_name == "UTC":
+        return _sqlite_utc_datetime
+    return connection.ops.adapt_datetimefield_value
+
+
 def _adapters(model, field_names) -> list:
     """One function per column turning a Python value into what the driver takes (None: as it is)."""
     ops = connection.ops
@@ -43,7 +61,7 @@ def _adapters(model, field_names) -> list:
     for name in field_names:
         kind = model._meta.get_field(name).get_internal_type()
         if kind == "DateTimeField":
-            adapters.append(ops.adapt_datetimefield_value)
+            adapters.append(_datetime_adapter())
         elif kind == "DateField":
             adapters.append(ops.adapt_datefield_value)
         elif kind == "JSONField":
@@ -76,10 +94,11 @@ def _copy(cursor, sql: str, text: str):
 
 
 def insert_rows(model, field_names, rows, *, adapted=(), chunk_rows: int = CHUNK_ROWS) -> int:
-    """INSERT `rows` (tuples of values in `field_names` order; any iterable) into `model`'s table.
+    """INSERT `rows` (tuples or lists of values in `field_names` order; any iterable) into `model`'s table.
 
     `field_names` are model field names (`run` or `run_id` for a foreign key). Columns whose index is in
-    `adapted` (or every column with `adapted=ALL`) are sent as they are. Returns the number of rows.
+    `adapted` (or every column with `adapted=ALL`) are sent as they are; the others are adapted in place
+    in rows given as lists (give tuples to keep them). Returns the number of rows.
     Runs in the caller's transaction; no model instances, no signals, no ids read back.
     """
     ops = connection.ops
@@ -99,7 +118,8 @@ def insert_rows(model, field_names, rows, *, adapted=(), chunk_rows: int = CHUNK
     with connection.cursor() as cursor:
         while chunk := list(itertools.islice(iterator, chunk_rows)):
             if convert:
-                chunk = [list(row) for row in chunk]
+                # Lists are adapted in place (the caller built them for this); tuples are copied.
+                chunk = [row if type(row) is list else list(row) for row in chunk]
                 for row in chunk:
                     for i, adapt in convert:
                         if row[i] is not None:

@@ -1,5 +1,5 @@
 """The one bulk-insert helper (esinv.bulk): what goes in comes back, on SQLite and on PostgreSQL (COPY)."""
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -59,3 +59,16 @@ def test_every_column_already_adapted():
 def test_nothing_to_insert_sends_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert insert_rows(Windows11Run, ["status"], []) == 0
+
+
+@pytest.mark.parametrize("value", [
+    datetime(2026, 11, 23, 8, 30, 15, 123456, tzinfo=UTC),
+    datetime(2026, 3, 29, 1, 30, tzinfo=timezone(timedelta(hours=-5))),
+    datetime(2026, 11, 23, 0, 0, tzinfo=UTC),
+])
+def test_datetimes_are_adapted_as_the_backend_would(value):
+    from django.db import connection
+
+    from esinv import bulk
+
+    assert bulk._datetime_adapter()(value) == connection.ops.adapt_datetimefield_value(value)
