@@ -27,7 +27,8 @@ from datetime import UTC, date, datetime
 from django.conf import settings
 from django.db import connection
 
-CHUNK_ROWS = 2000  # rows per executemany / COPY / INSERT: bounded memory, few round trips
+CHUNK_ROWS = 2000  # rows per executemany / INSERT: bounded memory, few round trips
+COPY_CHUNK_ROWS = 20000  # rows per COPY (PostgreSQL): one round trip for most calls, a few MB of text
 ALL = "all"  # adapted=ALL: every column is already what the driver takes
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -110,7 +111,9 @@ def insert_rows(model, field_names, rows, *, adapted=(), chunk_rows: int = CHUNK
     table = ops.quote_name(model._meta.db_table)
     quoted = ", ".join(ops.quote_name(c) for c in columns)
     vendor = connection.vendor
-    if vendor not in ("postgresql", "sqlite"):
+    if vendor == "postgresql":
+        chunk_rows = max(chunk_rows, COPY_CHUNK_ROWS)
+    elif vendor != "sqlite":
         chunk_rows = max(1, min(chunk_rows, (connection.features.max_query_params or 65535) // len(columns)))
     one = "(" + ", ".join(["%s"] * len(columns)) + ")"
     total = 0
