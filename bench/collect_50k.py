@@ -2,6 +2,9 @@
 """Collect 50,000 devices per vendor from the simulators into SQLite and print the numbers.
 
     .venv/bin/python bench/collect_50k.py [--devices 50000] [--seed 7]
+    BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/esinv .venv/bin/python bench/collect_50k.py
+
+With BENCH_POSTGRES_URL, into a throwaway PostgreSQL database on that server instead.
 
 The simulators run in a child process (`manage.py simulate_vendors`), so the
 memory measured is the collector's. Reports the total collection time (target
@@ -23,6 +26,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _throwaway import throwaway_database_url  # noqa: E402
 
 
 def free_port_pair() -> int:
@@ -63,7 +69,12 @@ def main():
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="esinv-bench-")
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp}/bench.sqlite3", ESINV_ALLOW_DEV_SECRET="true",
+    with throwaway_database_url(tmp) as url:
+        run(args, tmp, url)
+
+
+def run(args, tmp: str, database_url: str):
+    env = dict(os.environ, DATABASE_URL=database_url, ESINV_ALLOW_DEV_SECRET="true",
                DJANGO_SETTINGS_MODULE="esinv.settings", LOG_LEVEL="WARNING", ESINV_VAR_DIR=tmp)
     os.environ.update(env)
     import django

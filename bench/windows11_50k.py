@@ -1,6 +1,9 @@
 """Windows 11 24H2 assessment of 50,000 NinjaOne Windows workstations on SQLite.
 
     .venv/bin/python bench/windows11_50k.py [--devices 50000]
+    BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/esinv .venv/bin/python bench/windows11_50k.py
+
+With BENCH_POSTGRES_URL, on a throwaway PostgreSQL database on that server instead.
 
 Builds a throwaway SQLite database in a temp file, bulk-creates the devices and
 their latest-day NinjaOne snapshot rows, then times `run_assessment()` (read,
@@ -17,6 +20,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _throwaway import throwaway_database_url  # noqa: E402
 
 CPUS = [
     "Intel(R) Core(TM) i5-8250U CPU @ 1.60GHz", "Intel(R) Core(TM) i7-7700K CPU @ 4.20GHz",
@@ -37,7 +43,13 @@ def main():
     args = parser.parse_args()
 
     tmp = tempfile.TemporaryDirectory()
-    os.environ["DATABASE_URL"] = f"sqlite:///{Path(tmp.name) / 'bench.sqlite3'}"
+    with throwaway_database_url(tmp.name) as url:
+        os.environ["DATABASE_URL"] = url
+        run(args)
+    tmp.cleanup()
+
+
+def run(args):
     os.environ.setdefault("ESINV_ALLOW_DEV_SECRET", "true")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ["DJANGO_SETTINGS_MODULE"] = "esinv.settings"
@@ -95,7 +107,6 @@ def main():
     phases(day)
     verdict = "PASS" if elapsed < 5 else "FAIL"
     print(f"target < 5 s for {n} devices: {verdict}")
-    tmp.cleanup()
 
 
 def phases(day):
@@ -103,10 +114,10 @@ def phases(day):
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from esinv.bulk import insert_rows
     from inventory.models import Windows11Assessment
     from inventory.windows11.overrides import CpuResolver
     from inventory.windows11.service import ASSESSMENT_FIELDS, PRE_ADAPTED, build_assessments, windows_rows
-    from inventory.windows11.storage import insert_rows
 
     run_id = Windows11Assessment.objects.values_list("run_id", flat=True).first()
     t = time.perf_counter()

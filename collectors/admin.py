@@ -6,7 +6,8 @@ The collection schedules are django-q2's own `Schedule` rows (Django Q > Schedul
 from django.contrib import admin, messages
 
 from collectors import runs
-from collectors.models import CollectorBatch, CollectorJob, RunStatus
+from collectors.models import BatchStatus, CollectorBatch, CollectorJob, CrossVendorStatus, RunStatus
+from esinv.admin_badges import BadgeMedia, status_badge
 from esinv.admin_mixins import ViewOnlyAdminMixin as ReadOnlyMixin
 
 
@@ -21,9 +22,10 @@ class CollectorJobInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(CollectorBatch)
-class CollectorBatchAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("batch_id", "status", "snapshot_date", "trigger", "requested_by", "cross_vendor_status",
-                    "created_at", "duration_seconds", "message")
+class CollectorBatchAdmin(BadgeMedia, ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("batch_id", status_badge(BatchStatus), "snapshot_date", "trigger", "requested_by",
+                    status_badge(CrossVendorStatus, "cross_vendor_status"), "created_at", "duration_seconds",
+                    "message")
     list_filter = ("status", "trigger", "cross_vendor_status", "snapshot_date")
     search_fields = ("batch_id", "requested_by", "message", "jobs__job_id")
     date_hierarchy = "created_at"
@@ -59,9 +61,9 @@ def rerun(model_admin, request, jobs):
 
 
 @admin.register(CollectorJob)
-class CollectorJobAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("job_id", "name", "status", "progress_percent", "snapshot_date", "started_at", "ended_at",
-                    "message")
+class CollectorJobAdmin(BadgeMedia, ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("job_id", "name", status_badge(BatchStatus), "progress_percent", "snapshot_date", "started_at",
+                    "ended_at", "message")
     list_filter = ("status", "name", "snapshot_date")
     search_fields = ("job_id", "batch__batch_id", "message", "error", "task_id")
     list_select_related = ("batch",)

@@ -8,6 +8,8 @@ import secrets
 
 from django.db import models
 
+from esinv.choices import ChoiceSet, RunStatus  # noqa: F401 (RunStatus: imported from here by the collectors)
+
 
 def new_batch_id() -> str:
     return f"bch_{secrets.token_hex(8)}"
@@ -17,24 +19,14 @@ def new_job_id() -> str:
     return f"job_{secrets.token_hex(8)}"
 
 
-class RunStatus:
-    QUEUED = "queued"
-    RUNNING = "running"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    CHOICES = [
-        (QUEUED, "Queued"),
-        (RUNNING, "Running"),
-        (COMPLETED, "Completed"),
-        (FAILED, "Failed"),
-        (CANCELLED, "Cancelled"),
-    ]
-    ACTIVE = (QUEUED, RUNNING)
-    FINISHED = (COMPLETED, FAILED, CANCELLED)
+class BatchStatus(RunStatus):
+    """Status of a collector batch and of each job in it: the shared run vocabulary, without `expired`."""
+
+    CHOICES = RunStatus.only(RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.COMPLETED, RunStatus.FAILED,
+                             RunStatus.CANCELLED)
 
 
-class CrossVendorStatus:
+class CrossVendorStatus(ChoiceSet):
     NOT_REQUESTED = "not_requested"
     PENDING = "pending"
     SKIPPED = "skipped"
@@ -42,24 +34,24 @@ class CrossVendorStatus:
     FAILED = "failed"
     UNAVAILABLE = "unavailable"
     CHOICES = [
-        (NOT_REQUESTED, "Not requested"),
-        (PENDING, "Pending"),
-        (SKIPPED, "Skipped (a collector failed)"),
-        (COMPLETED, "Completed"),
-        (FAILED, "Failed"),
-        (UNAVAILABLE, "Reconciliation not installed"),
+        (NOT_REQUESTED, "Not requested", "grey"),
+        (PENDING, "Pending", "blue"),
+        (SKIPPED, "Skipped (a collector failed)", "yellow"),
+        (COMPLETED, "Completed", "green"),
+        (FAILED, "Failed", "red"),
+        (UNAVAILABLE, "Reconciliation not installed", "grey"),
     ]
 
 
 class CollectorBatch(models.Model):
     batch_id = models.CharField(max_length=40, unique=True, default=new_batch_id, editable=False)
-    status = models.CharField(max_length=12, choices=RunStatus.CHOICES, default=RunStatus.QUEUED)
+    status = models.CharField(max_length=12, choices=BatchStatus, default=RunStatus.QUEUED)
     progress_percent = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=500, blank=True)
     snapshot_date = models.DateField(help_text="The day the collected snapshot is filed under.")
     run_cross_vendor = models.BooleanField(default=True, help_text="Reconcile the vendors after all succeed.")
     cross_vendor_status = models.CharField(
-        max_length=16, choices=CrossVendorStatus.CHOICES, default=CrossVendorStatus.NOT_REQUESTED
+        max_length=16, choices=CrossVendorStatus, default=CrossVendorStatus.NOT_REQUESTED
     )
     cross_vendor_message = models.CharField(max_length=500, blank=True)
     confirm_drop = models.BooleanField(
@@ -94,7 +86,7 @@ class CollectorJob(models.Model):
     name = models.CharField(max_length=40, help_text="Registered collector name (ninja, threatlocker).")
     job_name = models.CharField(max_length=60, help_text="e.g. ninja-collector")
     vendor = models.ForeignKey("inventory.Vendor", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    status = models.CharField(max_length=12, choices=RunStatus.CHOICES, default=RunStatus.QUEUED)
+    status = models.CharField(max_length=12, choices=BatchStatus, default=RunStatus.QUEUED)
     progress_percent = models.PositiveSmallIntegerField(default=0)
     message = models.CharField(max_length=500, blank=True)
     error = models.TextField(blank=True)

@@ -10,10 +10,11 @@ Re-running a day replaces it (idempotent).
 from datetime import date
 
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.db.models import Max
 
 from collectors.completeness import SuddenDrop, drop_message
+from esinv.bulk import insert_rows, prepared
 from inventory.models import Device, Snapshot
 
 # Keys per `IN (...)` lookup: under SQLite's historic 999-variable limit.
@@ -79,63 +80,24 @@ def dedupe_by_vendor_id(rows: list[dict]) -> list[dict]:
     return list(by_id.values())
 
 
-class SnapshotInserter:
-    """Bulk INSERT of snapshot rows given as dicts of plain values.
+SNAPSHOT_FIELDS = [f for f in Snapshot._meta.concrete_fields if not f.primary_key]
 
-    On SQLite, Django's `bulk_create` prepares every value through its field
-    (45 columns x 50,000 rows) and is capped at 999 variables per statement,
-    which makes it several times slower than the insert itself. Our values are
-    already plain Python values of the right type (and clipped by the
-    mappers), so on SQLite the rows go through one prepared statement with
-    `executemany`, dates and datetimes adapted by the backend's own adapters.
-    Other databases use `bulk_create` (PostgreSQL takes large multi-row INSERTs).
-    """
 
-    def __init__(self, connection):
-        self.connection = connection
-        self.fields = [f for f in Snapshot._meta.concrete_fields if not f.primary_key]
-        self.fast = connection.vendor == "sqlite"
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
-        marks = ", ".join(["%s"] * len(self.fields))
-        self.sql = f"INSERT INTO {connection.ops.quote_name(Snapshot._meta.db_table)} ({columns}) VALUES ({marks})"
+def insert_snapshot_rows(rows: list[dict], constants: dict, batch_size: int) -> int:
+    """Insert the day's rows (dicts of plain values from the mappers), each completed with `constants`
+    (vendor, date), through the hub's one bulk-insert helper (`esinv.bulk`)."""
+    names = [f.attname for f in SNAPSHOT_FIELDS]
+    fixed = {names.index(name): prepared(Snapshot, name, value) for name, value in constants.items()}
+    getters = [(name, f.get_default()) for name, f in zip(names, SNAPSHOT_FIELDS, strict=True)]
 
-    def insert(self, rows: list[dict], constants: dict, batch_size: int):
-        """Insert `rows`, each completed with `constants` (vendor, date, ...)."""
-        if not self.fast:
-            names = {f.attname for f in self.fields}
-            Snapshot.objects.bulk_create(
-                [Snapshot(**{k: v for k, v in row.items() if k in names}, **constants) for row in rows],
-                batch_size=batch_size,
-            )
-            return
-        ops = self.connection.ops
-        fixed, getters, datetimes = {}, [], []
-        for index, f in enumerate(self.fields):
-            if f.attname in constants:
-                value = constants[f.attname]
-                if isinstance(f, models.DateTimeField):
-                    value = ops.adapt_datetimefield_value(value)
-                elif isinstance(f, models.DateField):
-                    value = ops.adapt_datefield_value(value)
-                fixed[index] = value
-            elif isinstance(f, models.DateTimeField):
-                datetimes.append(index)
-            elif isinstance(f, models.DateField):
-                raise ValueError(f"{f.attname}: only datetimes and constant dates are supported")
-            getters.append((f.attname, f.get_default()))
-        adapt = ops.adapt_datetimefield_value
-        with self.connection.cursor() as cursor:
-            for chunk in _chunks(rows, batch_size):
-                params = []
-                for row in chunk:
-                    values = [row.get(name, default) for name, default in getters]
-                    for index, value in fixed.items():
-                        values[index] = value
-                    for index in datetimes:
-                        if values[index] is not None:
-                            values[index] = adapt(values[index])
-                    params.append(values)
-                cursor.executemany(self.sql, params)
+    def tuples():
+        for row in rows:
+            values = [row.get(name, default) for name, default in getters]
+            for index, value in fixed.items():
+                values[index] = value
+            yield values
+
+    return insert_rows(Snapshot, names, tuples(), adapted=frozenset(fixed), chunk_rows=batch_size)
 
 
 def write_day(vendor_id: int, day: date, rows: list[dict], *, batch_size: int | None = None) -> dict:
@@ -148,7 +110,7 @@ def write_day(vendor_id: int, day: date, rows: list[dict], *, batch_size: int | 
             row["device_id"] = ids[row["canonical_key"]]
         # Nothing references snapshot rows, so Django deletes them in one statement.
         replaced, _ = Snapshot.objects.filter(vendor_id=vendor_id, snapshot_date=day).delete()
-        SnapshotInserter(connection).insert(rows, {"vendor_id": vendor_id, "snapshot_date": day}, batch_size)
+        insert_snapshot_rows(rows, {"vendor_id": vendor_id, "snapshot_date": day}, batch_size)
         touch_devices(vendor_id, day)
     return {"rows_written": len(rows), "rows_replaced": replaced or 0, "devices_created": created}
 

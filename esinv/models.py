@@ -5,6 +5,8 @@ import secrets
 from django.db import models
 from django.utils import timezone
 
+from esinv.choices import ChoiceSet
+
 KEY_PREFIX = "esk_"
 
 
@@ -51,16 +53,21 @@ class APIKey(models.Model):
         self.save(update_fields=["revoked_at"])
 
 
+class AuthFailureKind(ChoiceSet):
+    PASSWORD = "password"
+    API_KEY = "api_key"
+    CHOICES = [(PASSWORD, "Password sign-in"), (API_KEY, "API key")]
+
+
 class AuthFailure(models.Model):
     """One failed authentication (a wrong password or API key) from a client address; the lockout counts these."""
 
-    PASSWORD = "password"
-    API_KEY = "api_key"
-    KINDS = [(PASSWORD, "Password sign-in"), (API_KEY, "API key")]
+    PASSWORD = AuthFailureKind.PASSWORD
+    API_KEY = AuthFailureKind.API_KEY
 
     address = models.CharField(max_length=64, help_text="Client address the attempt came from.")
     at = models.DateTimeField(default=timezone.now, db_index=True)
-    kind = models.CharField(max_length=20, choices=KINDS)
+    kind = models.CharField(max_length=20, choices=AuthFailureKind)
     username = models.CharField(max_length=150, blank=True, help_text="Name tried (password sign-ins only).")
 
     class Meta:

@@ -15,19 +15,15 @@ from collectors.models import CollectorBatch, CollectorJob
 from esinv import charts
 from esinv.access import user_access
 from esinv.accounts import microsoft_configured
+from esinv.choices import RunStatus
 from esinv.page_access import SIGN_IN_PATH, inventory_page, no_access, refused, requires  # noqa: F401
 from esinv.status import build_status
-from inventory.freshness import Freshness
+from inventory.freshness import Freshness, ReportStatus
 from inventory.models import Vendor
 from variances import reports
 from variances import types as T
 from variances.devices import kind_label
 
-FRESHNESS_BADGES = {
-    Freshness.CURRENT: "green", Freshness.YESTERDAY: "green", Freshness.STALE: "yellow",
-    Freshness.VERY_STALE: "red", Freshness.NO_DATA: "grey",
-}
-BATCH_BADGES = {"completed": "green", "failed": "red", "cancelled": "grey", "running": "blue", "queued": "blue"}
 RECENT_BATCHES = 5
 
 
@@ -50,8 +46,6 @@ def sign_in(request):
     })
 
 
-# One colour per exception type, the same in every chart.
-KIND_COLOURS = {kind.code: charts.colour(i) for i, kind in enumerate(T.KINDS)}
 
 
 def recent_batches(limit: int = RECENT_BATCHES) -> list[CollectorBatch]:
@@ -59,9 +53,9 @@ def recent_batches(limit: int = RECENT_BATCHES) -> list[CollectorBatch]:
     jobs = Prefetch("jobs", queryset=CollectorJob.objects.order_by("id"))
     batches = list(CollectorBatch.objects.prefetch_related(jobs)[:limit])
     for batch in batches:
-        batch.badge = BATCH_BADGES.get(batch.status, "grey")
+        batch.badge = RunStatus.colour(batch.status)
         for job in batch.jobs.all():
-            job.badge = BATCH_BADGES.get(job.status, "grey")
+            job.badge = RunStatus.colour(job.status)
             # Refused for a sudden drop in device count: staff may re-run accepting it.
             job.drop_refused = job.status == "failed" and job.error.startswith("SuddenDrop:")
     return batches
@@ -73,7 +67,7 @@ def trend_chart(days: list[dict]):
         return ""
     names = [kind.api_name for kind in T.KINDS if any(day["counts"].get(kind.api_name) for day in days)]
     series = {T.BY_API_NAME[name].label: [day["counts"].get(name, 0) for day in days] for name in names}
-    colours = {T.BY_API_NAME[name].label: KIND_COLOURS[T.BY_API_NAME[name].code] for name in names}
+    colours = {T.BY_API_NAME[name].label: T.BY_API_NAME[name].colour for name in names}
     if not series:
         series = {"All exceptions": [day["total"] for day in days]}
     return charts.line_chart([day["date"] for day in days], series, label="Exceptions by type, last 30 days",
@@ -86,7 +80,7 @@ def overview(request):
     names = dict(Vendor.objects.values_list("api_label", "name"))
     vendors = [
         {"label": label, "name": names.get(label, label), **info,
-         "badge": FRESHNESS_BADGES.get(info["freshness_status"], "grey"),
+         "badge": Freshness.colour(info["freshness_status"]),
          "devices": status["device_counts"].get(label, 0)}
         for label, info in status["vendor_status"].items()
     ]
@@ -102,7 +96,8 @@ def overview(request):
         "vendors": vendors,
         "exception_counts": counts,
         "counts_chart": charts.bar_chart(counts, label="Open exceptions by type", table_id="exception-counts",
-                                         colours=[KIND_COLOURS.get(code, "#555") for code in codes]),
+                                         colours=[T.VarianceType.colour(code, "#555555") for code in codes]),
+        "data_status_badge": ReportStatus.colour(status["data_status"]["status"]),
         "trend_chart": trend_chart(trend),
         "batches": batches,
         "running_batch": running,

@@ -245,7 +245,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Named, so the schema (and `check --deploy`) has no enum-name collision warning.
-    "ENUM_NAME_OVERRIDES": {"CollectorRunStatusEnum": "collectors.models.RunStatus.CHOICES"},
+    "ENUM_NAME_OVERRIDES": {"CollectorRunStatusEnum": "collectors.models.BatchStatus"},
 }
 
 # Existing dashboards read without credentials; set to true to allow that for

@@ -2,9 +2,11 @@
 `import_cpu_list`), CPU overrides (editable)."""
 from django.contrib import admin, messages
 
+from esinv.admin_badges import BadgeMedia, status_badge
 from esinv.admin_mixins import ImmutableAdminMixin
 from inventory.models import CpuOverride, SupportedProcessor, Windows11Assessment, Windows11Run
-from inventory.windows11.engine import REQUIREMENT_LABELS, REQUIREMENTS
+from inventory.models.windows11 import Windows11RunStatus
+from inventory.windows11.engine import REQUIREMENT_LABELS, REQUIREMENTS, AssessmentCategory, AssessmentStatus
 from inventory.windows11.overrides import CpuResolver
 
 
@@ -36,9 +38,10 @@ class MissingDataFilter(DeficiencyFilter):
 
 
 @admin.register(Windows11Assessment)
-class Windows11AssessmentAdmin(_ReadOnly):
-    list_display = ("hostname", "organization", "category", "status", "deficiency_summary", "cpu_model",
-                    "cpu_verdict", "cpu_rule", "last_contact", "assessment_date")
+class Windows11AssessmentAdmin(BadgeMedia, _ReadOnly):
+    list_display = ("hostname", "organization", status_badge(AssessmentCategory, "category"),
+                    status_badge(AssessmentStatus), "deficiency_summary", "cpu_model", "cpu_verdict", "cpu_rule",
+                    "last_contact", "assessment_date")
     list_filter = ("category", "status", DeficiencyFilter, MissingDataFilter, "cpu_verdict", "already_on_24h2",
                    ("organization", admin.RelatedOnlyFieldListFilter))
     search_fields = ("hostname", "display_name", "vendor_device_id", "cpu_model", "system_model")
@@ -60,10 +63,10 @@ class SupportedProcessorAdmin(_ReadOnly):
 
 
 @admin.register(Windows11Run)
-class Windows11RunAdmin(_ReadOnly):
-    list_display = ("started_at", "status", "trigger", "actor", "snapshot_date", "total_devices",
-                    "compatible_devices", "incompatible_devices", "not_assessed_devices", "already_on_24h2_devices",
-                    "on_24h2_unsupported_devices", "duration_seconds")
+class Windows11RunAdmin(BadgeMedia, _ReadOnly):
+    list_display = ("started_at", status_badge(Windows11RunStatus), "trigger", "actor", "snapshot_date",
+                    "total_devices", "compatible_devices", "incompatible_devices", "not_assessed_devices",
+                    "already_on_24h2_devices", "on_24h2_unsupported_devices", "duration_seconds")
     list_filter = ("status", "trigger")
     ordering = ("-started_at",)
     date_hierarchy = "started_at"

@@ -8,8 +8,10 @@ from functools import lru_cache
 
 from django.conf import settings
 
+from esinv.choices import ChoiceSet
 
-class DeviceClass:
+
+class DeviceClass(ChoiceSet):
     WORKSTATION = "workstation"
     SERVER = "server"
     VIRTUALIZATION_HOST = "virtualization_host"
@@ -22,7 +24,7 @@ class DeviceClass:
     ]
 
 
-class BillingStatus:
+class BillingStatus(ChoiceSet):
     BILLABLE = "billable"
     SPARE = "spare"
     INTERNAL = "internal"

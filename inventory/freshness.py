@@ -4,14 +4,15 @@ from datetime import date
 
 from django.conf import settings
 
+from esinv.choices import ChoiceSet
 
-class Freshness:
+
+class Freshness(ChoiceSet):
     CURRENT = "current"
     YESTERDAY = "yesterday"
     STALE = "stale"
     VERY_STALE = "very_stale"
     NO_DATA = "no_data"
-    # (value, label, colour) in the NetBox manner: one place for the badges.
     CHOICES = [
         (CURRENT, "Current", "green"),
         (YESTERDAY, "Yesterday", "green"),
@@ -19,10 +20,9 @@ class Freshness:
         (VERY_STALE, "Very stale", "red"),
         (NO_DATA, "No data", "grey"),
     ]
-    COLOURS = {value: colour for value, _, colour in CHOICES}
 
 
-class ReportStatus:
+class ReportStatus(ChoiceSet):
     CURRENT = "current"
     STALE_DATA = "stale_data"
     OUT_OF_SYNC = "out_of_sync"

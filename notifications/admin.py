@@ -1,8 +1,9 @@
 from django.contrib import admin, messages
 from django.db import models
 
+from esinv.admin_badges import BadgeMedia, status_badge
 from notifications.delivery import enqueue, redeliver
-from notifications.models import Channel, Delivery, DeliveryAttempt, Event
+from notifications.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Event
 
 
 @admin.register(Channel)
@@ -32,8 +33,8 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "event", "channel", "status", "attempts", "finished_at")
+class DeliveryAdmin(BadgeMedia, admin.ModelAdmin):
+    list_display = ("created_at", "event", "channel", status_badge(DeliveryStatus), "attempts", "finished_at")
     list_filter = ("status", "event", "channel")
     readonly_fields = ("delivery_id", "channel", "event", "payload", "status", "attempts", "created_at", "finished_at")
     inlines = [AttemptInline]

@@ -12,6 +12,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django_q.signals import post_execute
 
+from esinv.choices import RunStatus
 from notifications.events import emit
 from notifications.models import Event
 
@@ -95,7 +96,7 @@ def collector_task_done(sender, task=None, **kwargs):
 
 @receiver(post_save, sender="inventory.Windows11Run", dispatch_uid="notifications.windows11")
 def windows11_finished(sender, instance, created, **kwargs):
-    if instance.status != "success":
+    if instance.status != RunStatus.COMPLETED:
         return
     data = {"snapshot_date": instance.snapshot_date.isoformat() if instance.snapshot_date else None,
             "duration_seconds": instance.duration_seconds, "total": instance.total_devices,

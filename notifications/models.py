@@ -4,10 +4,11 @@ import uuid
 
 from django.db import models
 
+from esinv.choices import ChoiceSet
 from inventory.models import Organization
 
 
-class Event:
+class Event(ChoiceSet):
     RECONCILIATION_FINISHED = "reconciliation.finished"
     COLLECTOR_FAILED = "collector.failed"
     VENDOR_STALE = "vendor.stale"
@@ -25,7 +26,7 @@ class Event:
     ]
 
 
-class ChannelKind:
+class ChannelKind(ChoiceSet):
     WEBHOOK = "webhook"
     SLACK = "slack"
     TEAMS = "teams"
@@ -40,7 +41,7 @@ class ChannelKind:
 
 class Channel(models.Model):
     name = models.CharField(max_length=100, unique=True)
-    kind = models.CharField(max_length=16, choices=ChannelKind.CHOICES, default=ChannelKind.WEBHOOK)
+    kind = models.CharField(max_length=16, choices=ChannelKind, default=ChannelKind.WEBHOOK)
     url = models.URLField(max_length=500, blank=True, help_text="Webhook, Slack and Teams: where to POST.")
     recipients = models.CharField(max_length=1000, blank=True, help_text="E-mail: addresses, comma-separated.")
     secret = models.CharField(max_length=200, blank=True,
@@ -61,11 +62,11 @@ class Channel(models.Model):
         return f"{self.name} ({self.get_kind_display()})"
 
 
-class DeliveryStatus:
+class DeliveryStatus(ChoiceSet):
     PENDING = "pending"
     DELIVERED = "delivered"
     FAILED = "failed"
-    CHOICES = [(PENDING, "Pending"), (DELIVERED, "Delivered"), (FAILED, "Failed")]
+    CHOICES = [(PENDING, "Pending", "blue"), (DELIVERED, "Delivered", "green"), (FAILED, "Failed", "red")]
 
 
 class Delivery(models.Model):
@@ -73,7 +74,7 @@ class Delivery(models.Model):
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="deliveries")
     event = models.CharField(max_length=40)
     payload = models.JSONField(help_text="The event's data, as sent.")
-    status = models.CharField(max_length=12, choices=DeliveryStatus.CHOICES, default=DeliveryStatus.PENDING)
+    status = models.CharField(max_length=12, choices=DeliveryStatus, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

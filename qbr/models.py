@@ -3,24 +3,33 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from esinv.choices import ChoiceSet
 from inventory.models import Organization, Vendor
 from qbr.catalogue import CATALOGUE
 from qbr.smartnumbers import SMART_NUMBERS
 from qbr.thresholds import HIGHER_IS_BETTER, LOWER_IS_BETTER
 
-METRIC_CHOICES = [(name, name) for name in CATALOGUE]
-THRESHOLD_METRIC_CHOICES = [(name, name) for name in SMART_NUMBERS] + [
-    (name, name) for name in CATALOGUE if name not in SMART_NUMBERS
-]
+
+class MetricName(ChoiceSet):
+    """The catalogue's metrics (qbr.catalogue)."""
+
+    CHOICES = [(name, name) for name in CATALOGUE]
+
+
+class ThresholdMetric(ChoiceSet):
+    """What a threshold may bound: the SmartNumbers first, then the catalogue's other metrics."""
+
+    CHOICES = [(name, name) for name in [*SMART_NUMBERS, *(n for n in CATALOGUE if n not in SMART_NUMBERS)]]
 
 
 def _msp_id():
     return Organization.MSP_ID
 
 
-class DataSource(models.TextChoices):
-    COLLECTED = "collected", "Collected"
-    MANUAL = "manual", "Manual"
+class DataSource(ChoiceSet):
+    COLLECTED = "collected"
+    MANUAL = "manual"
+    CHOICES = [(COLLECTED, "Collected"), (MANUAL, "Manual")]
 
 
 class MonthlyMetric(models.Model):
@@ -31,9 +40,9 @@ class MonthlyMetric(models.Model):
         Organization, on_delete=models.PROTECT, default=_msp_id, related_name="qbr_metrics"
     )
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    metric_name = models.CharField(max_length=60, choices=METRIC_CHOICES)
+    metric_name = models.CharField(max_length=60, choices=MetricName)
     metric_value = models.DecimalField(max_digits=18, decimal_places=4)
-    data_source = models.CharField(max_length=10, choices=DataSource.choices, default=DataSource.MANUAL)
+    data_source = models.CharField(max_length=10, choices=DataSource, default=DataSource.MANUAL)
     notes = models.TextField(blank=True, null=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.CharField(max_length=150, blank=True, help_text="User, API key or collector that wrote it.")
@@ -64,12 +73,19 @@ class MonthlyMetric(models.Model):
 class MetricChange(models.Model):
     """Audit trail: every write to a monthly metric, who made it and what it replaced."""
 
-    class Action(models.TextChoices):
-        CREATED = "created", "Created"
-        UPDATED = "updated", "Updated"
-        OVERRODE_COLLECTED = "overrode_collected", "Manual value replaced a collected one"
-        KEPT_MANUAL = "kept_manual", "Collection left a manual value in place"
-        DELETED = "deleted", "Deleted"
+    class Action(ChoiceSet):
+        CREATED = "created"
+        UPDATED = "updated"
+        OVERRODE_COLLECTED = "overrode_collected"
+        KEPT_MANUAL = "kept_manual"
+        DELETED = "deleted"
+        CHOICES = [
+            (CREATED, "Created"),
+            (UPDATED, "Updated"),
+            (OVERRODE_COLLECTED, "Manual value replaced a collected one"),
+            (KEPT_MANUAL, "Collection left a manual value in place"),
+            (DELETED, "Deleted"),
+        ]
 
     # SET_NULL: the history outlives a deleted metric; the key fields are copied.
     metric = models.ForeignKey(MonthlyMetric, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes")
@@ -77,7 +93,7 @@ class MetricChange(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     metric_name = models.CharField(max_length=60)
-    action = models.CharField(max_length=20, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action)
     old_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     new_value = models.DecimalField(max_digits=18, decimal_places=4, null=True, blank=True)
     old_source = models.CharField(max_length=10, blank=True)
@@ -100,15 +116,16 @@ class MetricChange(models.Model):
 class Threshold(models.Model):
     """Green/yellow bounds of one KPI (or metric) for one organization."""
 
-    class Direction(models.TextChoices):
-        LOWER = LOWER_IS_BETTER, "Lower is better"
-        HIGHER = HIGHER_IS_BETTER, "Higher is better"
+    class Direction(ChoiceSet):
+        LOWER = LOWER_IS_BETTER
+        HIGHER = HIGHER_IS_BETTER
+        CHOICES = [(LOWER, "Lower is better"), (HIGHER, "Higher is better")]
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, default=_msp_id, related_name="qbr_thresholds"
     )
-    metric_name = models.CharField(max_length=60, choices=THRESHOLD_METRIC_CHOICES)
-    direction = models.CharField(max_length=10, choices=Direction.choices)
+    metric_name = models.CharField(max_length=60, choices=ThresholdMetric)
+    direction = models.CharField(max_length=10, choices=Direction)
     green_bound = models.DecimalField(max_digits=18, decimal_places=4, help_text="Green up to/from this value.")
     yellow_bound = models.DecimalField(max_digits=18, decimal_places=4, help_text="Yellow up to/from this value.")
     notes = models.TextField(blank=True)

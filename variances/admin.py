@@ -4,10 +4,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.template.response import TemplateResponse
 
+from esinv.admin_badges import BadgeMedia, status_badge
 from esinv.admin_mixins import ImmutableAdminMixin, ViewOnlyAdminMixin
 from esinv.errors import APIError
 from variances.admin_exports import EXPORT_ACTIONS
-from variances.models import ExceptionEvent, ExceptionRecord, ReconciliationRun
+from variances.models import ExceptionEvent, ExceptionRecord, ExceptionStatus, ReconciliationRun, VarianceStatus
 from variances.services import Action, apply_action, refusal
 
 
@@ -64,9 +65,9 @@ def _notes_action(action: str, title: str):
 
 
 @admin.register(ExceptionRecord)
-class ExceptionRecordAdmin(admin.ModelAdmin):
-    list_display = ("canonical_key", "type", "organization", "variance_status", "status", "resolution",
-                    "date_found", "last_seen", "failed_fix_count")
+class ExceptionRecordAdmin(BadgeMedia, admin.ModelAdmin):
+    list_display = ("canonical_key", "type", "organization", status_badge(VarianceStatus, "variance_status"),
+                    status_badge(ExceptionStatus), "resolution", "date_found", "last_seen", "failed_fix_count")
     list_filter = ("type", "status", "variance_status", "resolution", "organization", "last_seen", "date_found")
     search_fields = ("canonical_key", "hostname")
     date_hierarchy = "last_seen"

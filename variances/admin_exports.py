@@ -11,11 +11,12 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.utils import timezone
 
+from esinv.admin_badges import BadgeMedia, status_badge
 from esinv.admin_mixins import ViewOnlyAdminMixin
 from variances import dates, reports
 from variances.export_data import CHUNK_SIZE, EXPORT_FIELDS, export_row
 from variances.exports import FORMATS, DataStatus, ExportFilters, ExportMeta, export_filename, summarise
-from variances.models_exports import ExportJob
+from variances.models_exports import ExportJob, ExportStatus
 
 LABELS = {"csv": "CSV", "excel": "Excel", "pdf": "PDF"}
 
@@ -60,12 +61,12 @@ EXPORT_ACTIONS = [export_action(fmt) for fmt in ("csv", "excel", "pdf")]
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+class ExportJobAdmin(BadgeMedia, ViewOnlyAdminMixin, admin.ModelAdmin):
     """Export jobs are an audit trail (who exported what, when): read-only; deleting one leaves its file
     to the cleanup (`manage.py cleanup_exports`)."""
 
-    list_display = ("id", "format", "status", "progress_percent", "row_count", "report_date", "requested_by",
-                    "created_at", "finished_at", "file_size")
+    list_display = ("id", "format", status_badge(ExportStatus), "progress_percent", "row_count", "report_date",
+                    "requested_by", "created_at", "finished_at", "file_size")
     list_filter = ("format", "status", "report_date", "created_at")
     search_fields = ("requested_by", "file_name", "message")
     date_hierarchy = "created_at"

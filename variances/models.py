@@ -9,17 +9,18 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from esinv.choices import ChoiceSet
 from inventory.models import Organization
 from variances import types as T
 
 
-class ExceptionStatus:
+class ExceptionStatus(ChoiceSet):
     OPEN = "open"
     RESOLVED = "resolved"
-    CHOICES = [(OPEN, "Open"), (RESOLVED, "Resolved")]
+    CHOICES = [(OPEN, "Open", "red"), (RESOLVED, "Resolved", "green")]
 
 
-class VarianceStatus:
+class VarianceStatus(ChoiceSet):
     ACTIVE = "active"
     MANUALLY_FIXED = "manually_fixed"  # staff say fixed; the next run verifies
     COLLECTOR_VERIFIED = "collector_verified"  # fixed, and the next run agreed
@@ -30,10 +31,9 @@ class VarianceStatus:
         (COLLECTOR_VERIFIED, "Verified by collector", "green"),
         (RESOLVED, "Resolved", "green"),
     ]
-    COLOURS = {value: colour for value, _, colour in CHOICES}
 
 
-class Resolution:
+class Resolution(ChoiceSet):
     AUTO = "auto"  # the variance disappeared on its own
     MANUAL = "manual"  # staff resolved it (an accepted variance stays resolved while it persists)
     COLLECTOR_VERIFIED = "collector_verified"  # marked manually fixed, and the next run confirmed
@@ -41,7 +41,7 @@ class Resolution:
 
 
 class ExceptionRecord(models.Model):
-    type = models.CharField(max_length=32, choices=T.CHOICES)
+    type = models.CharField(max_length=32, choices=T.VarianceType)
     canonical_key = models.CharField(max_length=15)
     hostname = models.CharField(
         max_length=255, blank=True, help_text="Clean hostname (NinjaOne's, else ThreatLocker's)."
@@ -50,11 +50,11 @@ class ExceptionRecord(models.Model):
 
     date_found = models.DateField()
     last_seen = models.DateField()
-    status = models.CharField(max_length=16, choices=ExceptionStatus.CHOICES, default=ExceptionStatus.OPEN)
+    status = models.CharField(max_length=16, choices=ExceptionStatus, default=ExceptionStatus.OPEN)
     variance_status = models.CharField(
-        max_length=24, choices=[c[:2] for c in VarianceStatus.CHOICES], default=VarianceStatus.ACTIVE
+        max_length=24, choices=VarianceStatus, default=VarianceStatus.ACTIVE
     )
-    resolution = models.CharField(max_length=24, choices=Resolution.CHOICES, blank=True)
+    resolution = models.CharField(max_length=24, choices=Resolution, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.CharField(max_length=150, blank=True)
     resolved_on = models.DateField(null=True, blank=True, help_text="Report date on which it was resolved.")
@@ -94,7 +94,7 @@ class ExceptionRecord(models.Model):
         return T.BY_CODE[self.type].api_name if self.type in T.BY_CODE else self.type.lower()
 
 
-class EventAction:
+class EventAction(ChoiceSet):
     CREATED = "created"
     AUTO_RESOLVED = "auto_resolved"
     RESOLVED = "resolved"
@@ -117,7 +117,7 @@ class ExceptionEvent(models.Model):
     exception = models.ForeignKey(ExceptionRecord, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
     report_date = models.DateField(null=True, blank=True)
-    action = models.CharField(max_length=24, choices=EventAction.CHOICES)
+    action = models.CharField(max_length=24, choices=EventAction)
     actor = models.CharField(max_length=150, help_text="Username, apikey:NAME, or 'reconcile' for runs.")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -5,19 +5,17 @@ Imported at the end of `variances/models.py` so Django registers the model in th
 from django.conf import settings
 from django.db import models
 
-
-class ExportStatus:
-    QUEUED = "queued"
-    RUNNING = "running"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    EXPIRED = "expired"  # the file was removed by the cleanup
-    CHOICES = [(QUEUED, "Queued"), (RUNNING, "Running"), (COMPLETED, "Completed"), (FAILED, "Failed"),
-               (EXPIRED, "Expired")]
-    ACTIVE = (QUEUED, RUNNING)
+from esinv.choices import ChoiceSet, RunStatus
 
 
-class ExportFormat:
+class ExportStatus(RunStatus):
+    """Status of an export job: the shared run vocabulary; only exports expire (the cleanup removed the file)."""
+
+    CHOICES = RunStatus.only(RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.COMPLETED, RunStatus.FAILED,
+                             RunStatus.EXPIRED)
+
+
+class ExportFormat(ChoiceSet):
     CSV, EXCEL, PDF = "csv", "excel", "pdf"
     CHOICES = [(CSV, "CSV"), (EXCEL, "Excel"), (PDF, "PDF")]
 
@@ -25,8 +23,8 @@ class ExportFormat:
 class ExportJob(models.Model):
     """Who asked for which export, how far it got, and where the finished file is."""
 
-    format = models.CharField(max_length=8, choices=ExportFormat.CHOICES)
-    status = models.CharField(max_length=12, choices=ExportStatus.CHOICES, default=ExportStatus.QUEUED)
+    format = models.CharField(max_length=8, choices=ExportFormat)
+    status = models.CharField(max_length=12, choices=ExportStatus, default=ExportStatus.QUEUED)
     filters = models.JSONField(default=dict, help_text="The export request: report date and filters.")
     report_date = models.DateField(null=True, blank=True)
     requested_by = models.CharField(max_length=150, help_text="Username or apikey:NAME.")

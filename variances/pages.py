@@ -24,6 +24,7 @@ from variances import dates, reports
 from variances import types as T
 from variances.filtersets import ExceptionFilter, exception_queryset, filter_exceptions
 from variances.models import ExceptionStatus, VarianceStatus
+from variances.models_exports import ExportFormat
 from variances.services import bulk_action, check_action
 
 ROW_LIMIT = 500
@@ -33,9 +34,6 @@ STATUS_CHOICES = [
     ("active", "Active (open, not marked fixed)"),
     ("manually_fixed", "Manually fixed (awaiting verification)"), ("collector_verified", "Verified by collector"),
 ]
-STATUS_BADGES = {value: colour for value, _, colour in VarianceStatus.CHOICES}
-STATUS_LABELS = {value: label for value, label, _ in VarianceStatus.CHOICES}
-EXPORT_FORMATS = (("csv", "CSV"), ("excel", "Excel"), ("pdf", "PDF"))
 
 
 def page_filters(query) -> dict:
@@ -68,7 +66,7 @@ def export_links(filters: dict, report_date: date | None) -> list[tuple[str, str
     }
     if filters["organization"]:
         params["organization"] = filters["organization"]
-    return [(label, f"/api/variances/export/{fmt}?{urlencode(params)}") for fmt, label in EXPORT_FORMATS]
+    return [(label, f"/api/variances/export/{fmt}?{urlencode(params)}") for fmt, label in ExportFormat]
 
 
 def row_for(record) -> dict:
@@ -88,8 +86,8 @@ def row_for(record) -> dict:
                             and details["ninja_organization"] != details["threatlocker_organization"]),
         "is_open": record.status == ExceptionStatus.OPEN,
         "can_mark": record.status == ExceptionStatus.OPEN and record.variance_status == VarianceStatus.ACTIVE,
-        "badge": STATUS_BADGES.get(record.variance_status, "grey"),
-        "status_label": STATUS_LABELS.get(record.variance_status, record.variance_status),
+        "badge": VarianceStatus.colour(record.variance_status),
+        "status_label": VarianceStatus.label(record.variance_status),
         "history": list(record.events.all()),  # prefetched by exception_queryset
     }
 

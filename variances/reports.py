@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
+from esinv.choices import ChoiceSet
 from esinv.errors import BadRequest
 from inventory.freshness import report_status
 from inventory.hostnames import clean_hostname
@@ -122,7 +123,7 @@ def variance_report(day: date | None, *, unresolved_only: bool = False) -> dict:
 def status_summary() -> dict:
     """Counts by status and by type for the latest report date."""
     day = dates.latest_report_date()
-    by_status = dict.fromkeys((value for value, *_ in VarianceStatus.CHOICES), 0)
+    by_status = dict.fromkeys(VarianceStatus.values(), 0)
     by_type = {kind.api_name: {"open": 0, "resolved": 0, "total": 0} for kind in T.KINDS}
     if day is not None:
         rows = present_on(day).order_by().values_list("type", "status", "variance_status").annotate(n=Count("id"))
@@ -154,6 +155,15 @@ def _latest_runs(start: date | None = None, end: date | None = None) -> dict[dat
     return {run.report_date: run for run in runs}
 
 
+class DataQuality(ChoiceSet):
+    """How far a reconciled date can be trusted (`/api/variances/available-dates`)."""
+
+    GOOD = "good"  # reconciled with devices from both vendors
+    PARTIAL = "partial"  # reconciled, but a vendor had no devices that day
+    NOT_RECONCILED = "not_reconciled"
+    CHOICES = [(GOOD, "Good", "green"), (PARTIAL, "Partial", "yellow"), (NOT_RECONCILED, "Not reconciled", "grey")]
+
+
 def available_dates() -> dict:
     common = dates.common_dates()
     runs = _latest_runs()
@@ -162,8 +172,8 @@ def available_dates() -> dict:
         run = runs.get(day)
         quality[day.isoformat()] = {
             "reconciled": run is not None,
-            "quality": ("good" if run.ninja_devices and run.threatlocker_devices else "partial")
-            if run else "not_reconciled",
+            "quality": (DataQuality.GOOD if run.ninja_devices and run.threatlocker_devices else DataQuality.PARTIAL)
+            if run else DataQuality.NOT_RECONCILED,
             "ninja_devices": run.ninja_devices if run else None,
             "threatlocker_devices": run.threatlocker_devices if run else None,
             "total_exceptions": run.total if run else None,

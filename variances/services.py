@@ -15,10 +15,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
+from esinv.bulk import ALL, insert_rows, prepared
+from esinv.choices import ChoiceSet
 from esinv.errors import BadRequest, Conflict, NotFound
 from inventory.models import Snapshot, Vendor
 from variances import dates
-from variances.bulk import insert_rows, prepared
 from variances.engine import DEVICE_ROW_FIELDS, DeviceRow, Finding, reconcile
 from variances.filtersets import filter_exceptions
 from variances.models import (
@@ -239,6 +240,7 @@ def _insert_new(findings: list[Finding], report_date: date, now, events: list[Ev
          "notes", "created_at", "updated_at"],
         [(f.type, f.key, _hostname(f)[:255], f.organization_id, day, day, ExceptionStatus.OPEN,
           VarianceStatus.ACTIVE, "", "", "", 0, json.dumps(f.details), "", at, at) for f in findings],
+        adapted=ALL,
     )
     # One open record per identity: read the new ids back by identity (one query).
     wanted = {f.identity for f in findings}
@@ -268,12 +270,13 @@ def _insert_events(events: list[EventRow]) -> None:
         list(EventRow._fields),
         [(e.exception_id, prep("at", e.at), prep("report_date", e.report_date), e.action, e.actor, e.user_id,
           e.from_status, e.to_status, e.notes) for e in events],
+        adapted=ALL,
     )
 
 
 # --- Staff actions ------------------------------------------------------------
 
-class Action:
+class Action(ChoiceSet):
     RESOLVE = "resolve"
     MARK_MANUALLY_FIXED = "mark_manually_fixed"
     CHOICES = [(RESOLVE, "Resolve"), (MARK_MANUALLY_FIXED, "Mark manually fixed")]
@@ -281,8 +284,8 @@ class Action:
 
 def check_action(action: str) -> str:
     """The action if it is one staff may take, else a 400 naming it."""
-    if action not in dict(Action.CHOICES):
-        raise BadRequest(f"action must be one of {', '.join(dict(Action.CHOICES))}, not {str(action)[:40]!r}.",
+    if action not in Action:
+        raise BadRequest(f"action must be one of {', '.join(Action.values())}, not {str(action)[:40]!r}.",
                          code="invalid_parameter", details={"field": "action", "value": action})
     return action
 

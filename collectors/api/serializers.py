@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from collectors import registry
-from collectors.models import RunStatus
+from collectors.models import BatchStatus, RunStatus
 from esinv.errors import BadRequest
 from esinv.validation import JSONObjectSerializer, StrictBooleanField, StrictCharField, StrictDateField
 
@@ -14,7 +14,7 @@ HISTORY_DEFAULT, HISTORY_MAX = 10, 100
 class CollectorJobSerializer(serializers.Serializer):
     job_id = serializers.CharField()
     name = serializers.CharField(help_text="Collector name: ninja, threatlocker.")
-    status = serializers.ChoiceField(choices=RunStatus.CHOICES)
+    status = serializers.ChoiceField(choices=BatchStatus)
     progress_percent = serializers.IntegerField()
     message = serializers.CharField()
     error = serializers.SerializerMethodField()
@@ -36,7 +36,7 @@ class CollectorJobSerializer(serializers.Serializer):
 
 class CollectorBatchSerializer(serializers.Serializer):
     batch_id = serializers.CharField()
-    status = serializers.ChoiceField(choices=RunStatus.CHOICES)
+    status = serializers.ChoiceField(choices=BatchStatus)
     progress_percent = serializers.SerializerMethodField()
     message = serializers.CharField()
     collectors = serializers.SerializerMethodField()

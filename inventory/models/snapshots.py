@@ -43,8 +43,8 @@ class Snapshot(models.Model):
     location = models.CharField(max_length=200, blank=True)
 
     node_class = models.CharField(max_length=40, blank=True, help_text="Vendor class (NinjaOne nodeClass).")
-    device_class = models.CharField(max_length=20, choices=DeviceClass.CHOICES, default=DeviceClass.OTHER)
-    billing_status = models.CharField(max_length=20, choices=BillingStatus.CHOICES, default=BillingStatus.NOT_BILLABLE)
+    device_class = models.CharField(max_length=20, choices=DeviceClass, default=DeviceClass.OTHER)
+    billing_status = models.CharField(max_length=20, choices=BillingStatus, default=BillingStatus.NOT_BILLABLE)
     is_spare = models.BooleanField(default=False)
     is_online = models.BooleanField(null=True)
 

@@ -5,8 +5,26 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from esinv.choices import ChoiceSet, RunStatus
 from inventory.models.organizations import Organization
 from inventory.models.snapshots import Device
+from inventory.windows11.engine import AssessmentCategory, AssessmentStatus
+
+
+class CpuMatch(ChoiceSet):
+    EXACT, CONTAINS, REGEX = "exact", "contains", "regex"
+    CHOICES = [(EXACT, "exact"), (CONTAINS, "contains (whole words)"), (REGEX, "regular expression")]
+
+
+class CpuOverrideSource(ChoiceSet):
+    MANUAL, IMPORT = "manual", "import"
+    CHOICES = [(MANUAL, "entered by staff"), (IMPORT, "imported from Microsoft's list")]
+
+
+class Windows11RunStatus(RunStatus):
+    """Status of a Windows 11 run: the shared run vocabulary's running, completed and failed (never queued)."""
+
+    CHOICES = RunStatus.only(RunStatus.RUNNING, RunStatus.COMPLETED, RunStatus.FAILED)
 
 
 class CpuOverride(models.Model):
@@ -19,16 +37,14 @@ class CpuOverride(models.Model):
     which beats regex.
     """
 
-    EXACT, CONTAINS, REGEX = "exact", "contains", "regex"
-    MATCH_CHOICES = [(EXACT, "exact"), (CONTAINS, "contains (whole words)"), (REGEX, "regular expression")]
-    MANUAL, IMPORT = "manual", "import"
-    SOURCE_CHOICES = [(MANUAL, "entered by staff"), (IMPORT, "imported from Microsoft's list")]
+    EXACT, CONTAINS, REGEX = CpuMatch.EXACT, CpuMatch.CONTAINS, CpuMatch.REGEX
+    MANUAL, IMPORT = CpuOverrideSource.MANUAL, CpuOverrideSource.IMPORT
 
     pattern = models.CharField(max_length=200)
-    match_type = models.CharField(max_length=10, choices=MATCH_CHOICES, default=CONTAINS)
+    match_type = models.CharField(max_length=10, choices=CpuMatch, default=CONTAINS)
     supported = models.BooleanField(help_text="Supported for Windows 11 24H2 when the pattern matches.")
     note = models.CharField(max_length=255, blank=True, help_text="Why: a source, a ticket, a device.")
-    source = models.CharField(max_length=10, choices=SOURCE_CHOICES, default=MANUAL)
+    source = models.CharField(max_length=10, choices=CpuOverrideSource, default=MANUAL)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -78,10 +94,9 @@ class SupportedProcessor(models.Model):
 class Windows11Run(models.Model):
     """One assessment run. At most one is `running` at a time (a database constraint, not a lock in memory)."""
 
-    RUNNING, SUCCESS, FAILED = "running", "success", "failed"
-    STATUS_CHOICES = [(RUNNING, "running"), (SUCCESS, "success"), (FAILED, "failed")]
+    RUNNING, COMPLETED, FAILED = RunStatus.RUNNING, RunStatus.COMPLETED, RunStatus.FAILED
 
-    status = models.CharField(max_length=10, choices=STATUS_CHOICES, default=RUNNING)
+    status = models.CharField(max_length=10, choices=Windows11RunStatus, default=RUNNING)
     trigger = models.CharField(max_length=20, default="manual", help_text="api, command, schedule")
     actor = models.CharField(max_length=150, blank=True)
     started_at = models.DateTimeField()
@@ -113,10 +128,9 @@ class Windows11Run(models.Model):
 class Windows11Assessment(models.Model):
     """The latest Windows 11 24H2 verdict for one NinjaOne Windows workstation (replaced by each run)."""
 
-    COMPATIBLE, INCOMPATIBLE, NOT_ASSESSED = "compatible", "incompatible", "not_assessed"
-    ALREADY_ON_24H2 = "already_on_24h2"
-    STATUS_CHOICES = [(COMPATIBLE, "compatible"), (INCOMPATIBLE, "incompatible"), (NOT_ASSESSED, "not assessed")]
-    CATEGORY_CHOICES = [*STATUS_CHOICES, (ALREADY_ON_24H2, "already on 24H2")]
+    COMPATIBLE, INCOMPATIBLE, NOT_ASSESSED = (
+        AssessmentStatus.COMPATIBLE, AssessmentStatus.INCOMPATIBLE, AssessmentStatus.NOT_ASSESSED)
+    ALREADY_ON_24H2 = AssessmentStatus.ALREADY_ON_24H2
 
     # No foreign-key indexes on purpose (see Meta.indexes): runs, devices and
     # organizations are looked up rarely, and a scan is one table of one row
@@ -130,10 +144,10 @@ class Windows11Assessment(models.Model):
     display_name = models.CharField(max_length=255, blank=True)
     organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", db_index=False)
-    status = models.CharField(max_length=15, choices=STATUS_CHOICES, help_text="The hardware verdict.")
+    status = models.CharField(max_length=15, choices=AssessmentStatus, help_text="The hardware verdict.")
     # Exactly one per device: already_on_24h2 when the build is 26100 or later,
     # else the status. The counts, lists, page and exports partition by it.
-    category = models.CharField(max_length=15, choices=CATEGORY_CHOICES, default=COMPATIBLE)
+    category = models.CharField(max_length=15, choices=AssessmentCategory, default=COMPATIBLE)
     already_on_24h2 = models.BooleanField(default=False, help_text="Build 26100 or later.")
     os_name = models.CharField(max_length=200, blank=True)
     os_build = models.CharField(max_length=40, blank=True)

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 
+from esinv.choices import ChoiceSet
 from inventory.windows11.cpu import SUPPORTED, UNSUPPORTED, CpuVerdict
 
 GIB = 1024**3
@@ -35,12 +36,27 @@ MIN_CLOCK_MHZ_EXCLUSIVE = 1000
 MIN_LOGICAL_PROCESSORS = 2
 BUILD_24H2 = 26100
 
-COMPATIBLE = "compatible"
-INCOMPATIBLE = "incompatible"
-NOT_ASSESSED = "not_assessed"
-ALREADY_ON_24H2 = "already_on_24h2"
-# Every device is in exactly one category: the hardware status, unless it already runs 24H2.
-CATEGORIES = (COMPATIBLE, INCOMPATIBLE, NOT_ASSESSED, ALREADY_ON_24H2)
+
+class AssessmentStatus(ChoiceSet):
+    """The hardware verdict of one device (`Windows11Assessment.status`)."""
+
+    COMPATIBLE, INCOMPATIBLE, NOT_ASSESSED = "compatible", "incompatible", "not_assessed"
+    ALREADY_ON_24H2 = "already_on_24h2"
+    CHOICES = [(COMPATIBLE, "compatible", "green"), (INCOMPATIBLE, "incompatible", "red"),
+               (NOT_ASSESSED, "not assessed", "yellow")]
+
+
+class AssessmentCategory(AssessmentStatus):
+    """Every device is in exactly one category: the hardware status, unless it already runs 24H2."""
+
+    CHOICES = [*AssessmentStatus.CHOICES, (AssessmentStatus.ALREADY_ON_24H2, "already on 24H2", "blue")]
+
+
+COMPATIBLE = AssessmentStatus.COMPATIBLE
+INCOMPATIBLE = AssessmentStatus.INCOMPATIBLE
+NOT_ASSESSED = AssessmentStatus.NOT_ASSESSED
+ALREADY_ON_24H2 = AssessmentStatus.ALREADY_ON_24H2
+CATEGORIES = tuple(AssessmentCategory.values())
 
 # Requirement codes, in the order they are reported.
 ARCHITECTURE = "os_64bit"

@@ -4,7 +4,7 @@ One run: take the database lock (a `running` Windows11Run row; a partial
 unique constraint allows only one), read the latest NinjaOne day's Windows
 workstations in one query (only the fact columns), decide each distinct CPU
 once, assess every device with the plain engine, then replace the stored
-assessments set-wise (one DELETE and multi-row INSERTs, `storage.py`) in one transaction
+assessments set-wise (one DELETE and the bulk insert of `esinv.bulk`) in one transaction
 together with the run's counts.
 """
 import json
@@ -20,6 +20,7 @@ from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from esinv.bulk import insert_rows
 from inventory.models import Snapshot, Vendor, Windows11Assessment, Windows11Run
 from inventory.queries import latest_snapshot_date
 from inventory.windows11.engine import (
@@ -35,7 +36,6 @@ from inventory.windows11.engine import (
     parse_build,
 )
 from inventory.windows11.overrides import CpuResolver
-from inventory.windows11.storage import insert_rows
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +215,7 @@ def run_assessment(trigger: str = "manual", actor: str = "") -> RunSummary:
             # The assessments are the latest verdicts only: replaced as a set, never half a run.
             Windows11Assessment.objects.all().delete()
             insert_rows(Windows11Assessment, ASSESSMENT_FIELDS, rows, adapted=PRE_ADAPTED)
-            run.status = Windows11Run.SUCCESS
+            run.status = Windows11Run.COMPLETED
             run.finished_at = timezone.now()
             run.duration_seconds = round(time.perf_counter() - started, 3)
             run.snapshot_date = day

@@ -3,10 +3,9 @@ from datetime import date
 
 import pytest
 
-from collectors import runs
+from collectors import runs, writer
 from collectors.models import RunStatus
 from collectors.simulators import install_aliases
-from collectors.writer import SnapshotInserter
 from inventory.hostnames import canonical_key
 from inventory.models import Device, Organization, Snapshot, Vendor
 
@@ -110,13 +109,13 @@ def test_failed_fetch_leaves_the_previous_day_untouched(sims, settings):
 def test_failure_while_writing_rolls_the_day_back(sims, monkeypatch):
     collect(["threatlocker"])
     before = list(rows(Vendor.THREATLOCKER).order_by("id").values_list("id", flat=True))
-    real_insert = SnapshotInserter.insert
+    real_insert = writer.insert_snapshot_rows
 
-    def insert_then_fail(self, rows_, constants, batch_size):
-        real_insert(self, rows_[:10], constants, batch_size)  # part of the day is written...
+    def insert_then_fail(rows_, constants, batch_size):
+        real_insert(rows_[:10], constants, batch_size)  # part of the day is written...
         raise RuntimeError("disk full")  # ...then the database gives up
 
-    monkeypatch.setattr(SnapshotInserter, "insert", insert_then_fail)
+    monkeypatch.setattr(writer, "insert_snapshot_rows", insert_then_fail)
     batch = collect(["threatlocker"])
     job = batch.jobs.get()
     assert job.status == RunStatus.FAILED and "disk full" in job.message
@@ -125,10 +124,10 @@ def test_failure_while_writing_rolls_the_day_back(sims, monkeypatch):
 
 def test_a_failed_write_leaves_no_orphan_devices(sims, monkeypatch):
     """Devices are created in the day's transaction: a write that fails creates none."""
-    def fail(self, rows_, constants, batch_size):
+    def fail(rows_, constants, batch_size):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(SnapshotInserter, "insert", fail)
+    monkeypatch.setattr(writer, "insert_snapshot_rows", fail)
     job = collect(["threatlocker"]).jobs.get()
     assert job.status == RunStatus.FAILED and "disk full" in job.message
     assert not Device.objects.exists() and not Snapshot.objects.exists()

@@ -23,7 +23,7 @@ def test_a_successful_windows11_run_notifies_once_committed(django_capture_on_co
     subscribe("windows11.finished")
     run = Windows11Run.objects.create(started_at=timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
-        run.status, run.total_devices, run.incompatible_devices, run.compatible_devices = "success", 10, 3, 6
+        run.status, run.total_devices, run.incompatible_devices, run.compatible_devices = "completed", 10, 3, 6
         run.save()
     (delivery,) = Delivery.objects.all()
     assert delivery.event == "windows11.finished" and delivery.payload["incompatible"] == 3

@@ -33,7 +33,7 @@ def test_status_counts_and_contract_fields(reader, fleet):
                                          "memory": 1, "storage": 0, "cpu_clock": 0, "cpu_cores": 0}
     assert body["missing_data_counts"]["tpm_2"] == 1 and body["missing_data_counts"]["secure_boot"] == 1
     assert body["last_assessment"].endswith("Z") and body["snapshot_date"] == "2026-11-23"
-    assert body["last_run"]["status"] == "success"
+    assert body["last_run"]["status"] == "completed"
 
 
 def test_incompatible_lists_deficiencies_and_groups_by_organization(reader, fleet):

@@ -29,7 +29,7 @@ def test_run_assesses_only_latest_ninja_windows_workstations(fleet):
         "GOOD-1": "compatible", "GOOD-2": "compatible", "ON-24H2": "already_on_24h2", "OLD-TPM": "incompatible",
         "OLD-CPU": "incompatible", "NO-SCRIPT": "not_assessed"}
     assert (run.status, run.total_devices, run.compatible_devices, run.incompatible_devices,
-            run.not_assessed_devices, run.already_on_24h2_devices) == ("success", 6, 2, 2, 1, 1)
+            run.not_assessed_devices, run.already_on_24h2_devices) == ("completed", 6, 2, 2, 1, 1)
     assert run.hardware_compatible_devices == 3 and run.on_24h2_unsupported_devices == 0
     assert run.snapshot_date == DAY and run.finished_at and run.duration_seconds is not None
     assert "Compatibility rate: 50.0%" in summary.output()
@@ -79,16 +79,16 @@ def test_lock_lives_in_the_database(fleet):
     with pytest.raises(AssessmentAlreadyRunning) as exc:
         run_assessment()
     assert exc.value.run.pk == held.pk
-    held.status = Windows11Run.SUCCESS
+    held.status = Windows11Run.COMPLETED
     held.save()
-    assert run_assessment().run.status == "success"
+    assert run_assessment().run.status == "completed"
 
 
 def test_stale_running_run_is_released(fleet, settings):
     settings.ESINV_WIN11_RUN_STALE_MINUTES = 15
     dead = start_run("test")
     Windows11Run.objects.filter(pk=dead.pk).update(started_at=timezone.now() - timedelta(minutes=16))
-    assert run_assessment().run.status == "success"
+    assert run_assessment().run.status == "completed"
     dead.refresh_from_db()
     assert dead.status == "failed" and "Abandoned" in dead.message
 

@@ -11,12 +11,14 @@ from rest_framework import serializers
 
 from esinv.errors import BadRequest
 from esinv.params import MAX_ID, is_plain_int, parse_date
+from inventory.freshness import ReportStatus
 from variances import types as T
 from variances.export_data import parse_bool, parse_export_request
 from variances.exports import FORMATS
 from variances.filtersets import RESOLVED_STATUSES, STATUS_VALUES, ExceptionFilter, parse_status, parse_types
 from variances.models import ExceptionEvent, ExceptionRecord
 from variances.models_exports import ExportJob, ExportStatus
+from variances.reports import DataQuality
 from variances.services import Action
 
 # Highest `offset` GET /api/exceptions accepts (far beyond any real list; keeps the SQL OFFSET in range).
@@ -182,7 +184,7 @@ class ExportQuerySerializer(QuerySerializer):
 
 
 class DataStatusSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["current", "stale_data", "out_of_sync"])
+    status = serializers.ChoiceField(choices=ReportStatus)
     message = serializers.CharField()
     latest_date = serializers.DateField(allow_null=True)
 
@@ -241,7 +243,7 @@ class DateRangeSerializer(serializers.Serializer):
 
 class DateQualitySerializer(serializers.Serializer):
     reconciled = serializers.BooleanField()
-    quality = serializers.ChoiceField(choices=["good", "partial", "not_reconciled"])
+    quality = serializers.ChoiceField(choices=DataQuality)
     ninja_devices = serializers.IntegerField(allow_null=True)
     threatlocker_devices = serializers.IntegerField(allow_null=True)
     total_exceptions = serializers.IntegerField(allow_null=True)
@@ -385,7 +387,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
 
     job_id = serializers.IntegerField(source="pk")
     format = serializers.ChoiceField(choices=list(FORMATS))
-    status = serializers.ChoiceField(choices=[c for c, _ in ExportStatus.CHOICES])
+    status = serializers.ChoiceField(choices=ExportStatus.values())
     filters = serializers.DictField()
     status_url = serializers.SerializerMethodField()
     download_url = serializers.SerializerMethodField(help_text="Set once the file is ready.")

@@ -37,6 +37,10 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from esinv.choices import HEX
+from inventory.freshness import ReportStatus
+from variances.types import VarianceType
+
 from .catalogue import VARIANCE_TYPES, label_for, lookup, type_order
 from .columns import as_text, get, strip_control_characters
 from .meta import ExportMeta, row_type_code
@@ -46,22 +50,13 @@ FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/us
 TABLE_CHUNK_ROWS = 300  # rows per table flowable: each split re-slices the remainder, so keep tables short
 PAGE = landscape(A4)
 MARGIN = 14 * mm
-TYPE_COLOURS = {
-    "MISSING_NINJA": colors.HexColor("#1f77b4"),
-    "MISSING_THREATLOCKER": colors.HexColor("#d62728"),
-    "DUPLICATE_TL": colors.HexColor("#ff7f0e"),
-    "DUPLICATE_NINJA": colors.HexColor("#9467bd"),
-    "SPARE_MISMATCH": colors.HexColor("#2ca02c"),
-    "DISPLAY_NAME_MISMATCH": colors.HexColor("#8c564b"),
-    "SITE_MISMATCH": colors.HexColor("#e377c2"),
-}
-STATUS_COLOURS = {
-    "current": colors.HexColor("#2e7d32"),
-    "stale_data": colors.HexColor("#ef6c00"),
-    "out_of_sync": colors.HexColor("#c62828"),
-    "no_data": colors.HexColor("#616161"),
-}
 HEADER_BG = colors.HexColor("#1f4e79")
+
+
+def _type_colour(code: str):
+    """A type's series colour, declared once on `VarianceType` (the pages' charts use the same)."""
+    return colors.HexColor(VarianceType.hex(code, HEX["grey"]))
+
 STRIPE_BG = colors.HexColor("#f2f6fa")
 RULE_COLOUR = colors.HexColor("#c8d3de")
 
@@ -367,7 +362,7 @@ def _bar_chart(meta: ExportMeta, styles: _Styles) -> Drawing:
     chart.barLabels.dx = 3
     chart.bars.strokeWidth = 0
     for index, code in enumerate(codes):
-        chart.bars[(0, index)].fillColor = TYPE_COLOURS.get(code, colors.grey)
+        chart.bars[(0, index)].fillColor = _type_colour(code)
     drawing.add(chart)
     return drawing
 
@@ -396,7 +391,7 @@ def _trend_chart(meta: ExportMeta, styles: _Styles) -> Drawing:
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMax, chart.valueAxis.valueStep = _axis(max(max(series) for series in chart.data))
     for index, code in enumerate(codes):
-        chart.lines[index].strokeColor = TYPE_COLOURS[code]
+        chart.lines[index].strokeColor = _type_colour(code)
         chart.lines[index].strokeWidth = 1.2
     drawing.add(chart)
     legend = Legend()
@@ -407,14 +402,14 @@ def _trend_chart(meta: ExportMeta, styles: _Styles) -> Drawing:
     legend.deltay = 11
     legend.columnMaximum = 7
     legend.boxAnchor = "nw"
-    legend.colorNamePairs = [(TYPE_COLOURS[t.code], t.short_label) for t in VARIANCE_TYPES]
+    legend.colorNamePairs = [(_type_colour(t.code), t.short_label) for t in VARIANCE_TYPES]
     drawing.add(legend)
     return drawing
 
 
 def _summary_flowables(meta: ExportMeta, styles: _Styles, font_note: str) -> list:
     report_date = meta.report_date.isoformat() if meta.report_date else "no report"
-    status_colour = STATUS_COLOURS.get(meta.data_status.status, colors.grey)
+    status_colour = colors.HexColor(ReportStatus.hex(meta.data_status.status))
     flow: list = [
         Paragraph(f"Variance report — {escape(report_date)}", styles.title),
         Paragraph(
