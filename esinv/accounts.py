@@ -48,14 +48,20 @@ def signup_closed(request):
     }, status=403)
 
 
-def microsoft_configured(request) -> bool:
-    """Whether the Microsoft sign-in has an app registration with a client id."""
+def microsoft_app(request):
+    """The Microsoft app registration allauth signs in with, or None when there is none with a client id."""
     from allauth.socialaccount.adapter import get_adapter
 
     try:
-        return bool(get_adapter().get_provider(request, "microsoft").app.client_id)
+        app = get_adapter().get_provider(request, "microsoft").app
     except Exception:  # no SocialApp / provider configured
-        return False
+        return None
+    return app if app is not None and app.client_id else None
+
+
+def microsoft_configured(request) -> bool:
+    """Whether the Microsoft sign-in has an app registration with a client id."""
+    return microsoft_app(request) is not None
 
 
 MICROSOFT_NOT_CONFIGURED = (

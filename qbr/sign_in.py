@@ -19,8 +19,6 @@ flows allauth itself starts.
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
-from allauth.socialaccount.adapter import get_adapter as get_social_adapter
-from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.base.constants import AuthError
 from allauth.socialaccount.providers.microsoft.provider import MicrosoftGraphProvider
 from allauth.socialaccount.providers.microsoft.views import MicrosoftGraphOAuth2Adapter
@@ -29,6 +27,7 @@ from allauth.utils import build_absolute_uri
 from django.conf import settings
 from django.urls import reverse
 
+from esinv.accounts import microsoft_app
 from esinv.errors import APIError, error_response
 
 PROVIDER = "microsoft"
@@ -131,12 +130,9 @@ def safe_next(request, candidate: str) -> str:
 
 
 def _configured_app(request):
-    """The Microsoft app allauth signs in with; 503 `not_configured` without one."""
-    try:
-        app = get_social_adapter().get_provider(request, PROVIDER).app
-    except SocialApp.DoesNotExist:
-        app = None
-    if app is None or not app.client_id:
+    """The Microsoft app allauth signs in with (esinv.accounts decides); 503 `not_configured` without one."""
+    app = microsoft_app(request)
+    if app is None:
         raise APIError(
             "Microsoft sign-in is not configured (MICROSOFT_CLIENT_ID).", code="not_configured", status_code=503
         )
