@@ -5,14 +5,42 @@ Never downloads a browser: without /usr/bin/chromium (apt-get install chromium) 
 test here is skipped with the reason.
 """
 import os
+import threading
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.servers.basehttp import WSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, DESKTOP, unavailable_reason
+
+
+class SerialWSGIServer(WSGIServer):
+    """The live server, one request at a time, saying when it is idle.
+
+    On SQLite the server shares the tests' in-memory connection, so two requests at once (or a request still running
+    when the next test flushes the tables) would use one connection from two threads and break its transaction. A
+    page's JavaScript can leave a slow request behind (a synchronous collector run), so `new_page` waits for `idle`
+    before the test ends."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections_override = connections_override
+        self.idle = threading.Event()
+        self.idle.set()
+
+    def process_request(self, request, client_address):
+        self.idle.clear()
+        try:
+            super().process_request(request, client_address)
+        finally:
+            self.idle.set()
+
+
+LiveServerThread.server_class = SerialWSGIServer  # pytest-django builds its LiveServerThread from this class
 
 DEMO = {"devices": 180, "seed": 5}  # small: every exception type, a few organizations, collected in ~1 s a day
 PASSWORD = "pw-Strong-123"
@@ -167,3 +195,6 @@ def new_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+    # A request the page started may still run on the server (the browser does not wait for it): let it end before
+    # the next test empties the tables under it.
+    assert live_server.thread.httpd.idle.wait(120), "the live server is still busy with a request after the test"

@@ -37,6 +37,7 @@ def test_pages_raise_no_policy_violation(new_page, demo_data, staff_user):
     page.goto("/")
     page.get_by_role("button", name="Run collectors").click()
     page.wait_for_selector("#run-progress:not([hidden])")
+    page.wait_for_selector('#run-progress[data-status="completed"]')
 
 
 def test_swagger_ui_renders_under_the_policy(new_page, demo_data, staff_user):
