@@ -29,12 +29,18 @@ class CollectorSpec:
     vendor_id: int | None = None  # the inventory Vendor it fills, if any
     aliases: tuple[str, ...] = ()  # other accepted names
     on_success: tuple[str, ...] = field(default=())  # dotted paths of `hook(job)` run after success
+    # Dotted path of `predicate() -> bool`: when it answers True the daily batch includes this collector
+    # (e.g. once its credentials are set). Empty: only when named in collectors.schedules.DAILY_COLLECTORS.
+    daily_when: str = ""
 
     def run_function(self):
         return import_string(self.run)
 
     def success_hooks(self):
         return [import_string(path) for path in self.on_success]
+
+    def runs_daily(self) -> bool:
+        return bool(self.daily_when) and bool(import_string(self.daily_when)())
 
 
 _REGISTRY: dict[str, CollectorSpec] = {}

@@ -21,9 +21,14 @@ OLD_DAILY_NAMES = ("collect-ninja-daily", "collect-threatlocker-daily", "collect
 
 
 def daily_collectors() -> tuple[str, ...]:
-    """The inventory collectors always; ConnectWise once it is configured (its month rule suits a daily run)."""
+    """The inventory collectors always; ConnectWise once it is configured (its month rule suits a daily run);
+    any registered collector whose `daily_when` predicate answers True (Microsoft 365 once its app is set)."""
+    from collectors import registry
+
     extra = ("connectwise",) if getattr(settings, "CONNECTWISE_BASE_URL", "") else ()
-    return DAILY_COLLECTORS + extra
+    registered = tuple(spec.name for spec in registry.all_specs()
+                       if spec.name not in DAILY_COLLECTORS + extra and spec.runs_daily())
+    return DAILY_COLLECTORS + extra + registered
 
 
 def next_daily_run(at: str, now=None) -> datetime:

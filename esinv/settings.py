@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "collectors",
     "variances",
     "qbr",
+    "billing",
     "notifications",
 ]
 
@@ -372,6 +373,7 @@ LOGGING = {
 
 # --- Per-app settings --------------------------------------------------------
 # Each app owns its knobs in <app>/settings.py (plain env reads, no models).
+from billing.settings import *  # noqa: E402,F403
 from collectors.connectwise_settings import *  # noqa: E402,F403
 from collectors.settings import *  # noqa: E402,F403
 from inventory.settings import *  # noqa: E402,F403

@@ -5,7 +5,7 @@ Layers, lowest first:
 0. esinv's shared plumbing (errors, auth, pagination, throttling, middleware, inputs, params, access, env,
    page_access, negotiation, ...): every esinv module not listed in ESINV_TOP;
 1. inventory;
-2. collectors, variances, qbr: siblings. collectors imports neither of the others (they register their
+2. collectors, variances, qbr, billing: siblings. collectors imports neither of the others (they register their
    collectors and after-batch hooks in collectors/registry.py); variances and qbr import only the collectors
    modules in SIBLING_ALLOWED (the registry they register in and what a registered hook or collector needs);
 3. notifications: it listens to the apps' events, none of them imports it;
@@ -21,12 +21,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("esinv", "inventory", "collectors", "variances", "qbr", "notifications")
+PACKAGES = ("esinv", "inventory", "collectors", "variances", "qbr", "billing", "notifications")
 
 # esinv modules that compose the apps: the project's top. Everything else in esinv is the base.
 ESINV_TOP = {"settings", "settings_test", "urls", "page_urls", "pages", "status", "health", "metrics", "api", "wsgi"}
 
-LAYER = {"esinv": 0, "inventory": 1, "collectors": 2, "variances": 2, "qbr": 2, "notifications": 3}
+LAYER = {"esinv": 0, "inventory": 1, "collectors": 2, "variances": 2, "qbr": 2, "billing": 2, "notifications": 3}
 TOP = 4
 
 # (importing app, imported module prefix): the sibling imports that are allowed, and why.
@@ -37,6 +37,12 @@ SIBLING_ALLOWED = {
     ("qbr", "collectors.context"),  # a registered collector's run(context)
     ("qbr", "collectors.clients"),  # the generic ConnectWise HTTP client and VendorError
     ("qbr", "collectors.connectwise_settings"),  # the client's connection settings
+    ("billing", "collectors.registry"),  # registers the Microsoft 365 collector
+    ("billing", "collectors.context"),  # a registered collector's run(context)
+    ("billing", "collectors.clients"),  # VendorHTTP (the Graph client's base) and VendorError
+    ("billing", "collectors.completeness"),  # the sudden-drop rule and refusal of a tenant's day
+    ("billing", "collectors.mapping"),  # storable(): vendor text without what PostgreSQL refuses
+    ("billing", "collectors.prefetch"),  # the next users page read while one is mapped, heartbeat while waiting
 }
 
 DOTTED_PATH = re.compile(r"^[a-z_]+(\.[a-z_0-9]+)+$")

@@ -42,6 +42,9 @@ def error_text(response) -> str:
     except ValueError:
         return ""
     if isinstance(body, dict):
+        nested = body.get("error")
+        if isinstance(nested, dict):  # Microsoft Graph: {"error": {"code", "message"}}
+            return _short(": ".join(str(nested[k]) for k in ("code", "message") if nested.get(k)))
         for key in ("Message", "message", "error_description", "error", "resultCode"):
             if body.get(key):
                 return _short(str(body[key]))

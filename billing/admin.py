@@ -1,0 +1,86 @@
+"""Billing in the admin: the Microsoft 365 tenant on each organization (an inline added to inventory's
+Organization admin from here, so inventory knows nothing of billing), the daily snapshot (read-only) and the
+imported product names."""
+from django.contrib import admin
+
+from billing.m365.sku_names import product_names
+from billing.models import M365ProductName, M365Sku, M365Tenant, M365User
+from esinv.admin_mixins import ImmutableAdminMixin
+from inventory.models import Organization
+
+
+class M365TenantInline(admin.StackedInline):
+    model = M365Tenant
+    extra = 0
+    max_num = 1
+    fields = ("tenant_id", "enabled")
+    verbose_name = "Microsoft 365 tenant"
+    verbose_name_plural = "Microsoft 365 tenant"
+
+
+def _with_m365_inline(base):
+    """A subclass of the registered Organization admin with the tenant inline appended (once)."""
+    if M365TenantInline in base.inlines:
+        return base
+    return type(base.__name__, (base,), {"inlines": [*base.inlines, M365TenantInline], "__module__": __name__})
+
+
+if admin.site.is_registered(Organization):
+    _registered = type(admin.site._registry[Organization])
+    admin.site.unregister(Organization)
+    admin.site.register(Organization, _with_m365_inline(_registered))
+
+
+@admin.register(M365Tenant)
+class M365TenantAdmin(admin.ModelAdmin):
+    list_display = ("organization", "tenant_id", "enabled", "updated_at")
+    list_filter = ("enabled",)
+    search_fields = ("organization__name", "tenant_id")
+    list_select_related = ("organization",)
+    autocomplete_fields = ("organization",)
+    ordering = ("organization__name",)
+
+
+@admin.register(M365Sku)
+class M365SkuAdmin(ImmutableAdminMixin, admin.ModelAdmin):
+    list_display = ("snapshot_date", "organization", "sku_part_number", "product", "prepaid_enabled",
+                    "consumed_units", "unused", "capability_status")
+    list_filter = ("snapshot_date", "capability_status", "organization")
+    search_fields = ("sku_part_number", "sku_id", "organization__name")
+    list_select_related = ("organization",)
+    date_hierarchy = "snapshot_date"
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        self._names = product_names()  # one read per page, not one per row
+        return super().get_queryset(request)
+
+    @admin.display(description="product")
+    def product(self, obj):
+        return (getattr(self, "_names", None) or product_names()).get(obj.sku_part_number, obj.sku_part_number)
+
+    @admin.display(description="bought, not assigned")
+    def unused(self, obj):
+        return max(0, obj.prepaid_enabled - obj.consumed_units)
+
+
+@admin.register(M365User)
+class M365UserAdmin(ImmutableAdminMixin, admin.ModelAdmin):
+    list_display = ("snapshot_date", "organization", "user_principal_name", "display_name", "user_type",
+                    "account_enabled", "has_mailbox", "licences")
+    list_filter = ("snapshot_date", "account_enabled", "has_mailbox", "user_type", "organization")
+    search_fields = ("user_principal_name", "display_name", "user_id")
+    list_select_related = ("organization",)
+    date_hierarchy = "snapshot_date"
+    show_full_result_count = False
+
+    @admin.display(description="licences")
+    def licences(self, obj):
+        return len(obj.assigned_sku_ids or [])
+
+
+@admin.register(M365ProductName)
+class M365ProductNameAdmin(admin.ModelAdmin):
+    list_display = ("string_id", "display_name", "sku_id", "source", "imported_at")
+    search_fields = ("string_id", "display_name", "sku_id")
+    readonly_fields = ("imported_at",)

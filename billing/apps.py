@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class BillingConfig(AppConfig):
+    name = "billing"
+
+    def ready(self):
+        # Microsoft 365 (Graph): per client tenant, a daily snapshot of subscribed SKUs and users (docs/billing.md).
+        # Not in COLLECTORS_DEFAULT (the overview's "Run collectors" and "all" stay NinjaOne and ThreatLocker); the
+        # daily batch includes it once ESINV_M365_CLIENT_ID and ESINV_M365_CLIENT_SECRET are set.
+        from collectors import registry
+
+        registry.register(registry.CollectorSpec(
+            name="microsoft365", label="Microsoft 365", job_name="microsoft365-collector",
+            run="billing.m365.collector.run", aliases=("m365", "o365", "graph", "microsoft-365"),
+            daily_when="billing.settings.configured",
+        ))

@@ -1,0 +1,37 @@
+"""Settings owned by the billing app, read from the environment (star-imported by esinv.settings).
+
+Microsoft 365 (Microsoft Graph, per client tenant): an MSP uses ONE multi-tenant app registration consented in
+each client's tenant, so the app id and secret are settings and the tenant id is kept per organization in the
+admin (billing.M365Tenant). The secret comes only from the environment and is never logged or put into job
+messages. The collector reads every value through `value()`, so tests may override them in django.conf.settings.
+"""
+from esinv.env import env_int, env_str
+
+__all__ = [
+    "ESINV_M365_CLIENT_ID", "ESINV_M365_CLIENT_SECRET", "ESINV_M365_AUTHORITY", "ESINV_M365_GRAPH_URL",
+    "ESINV_M365_PAGE_SIZE", "ESINV_M365_TOKEN_RENEW_SECONDS",
+]
+
+# The multi-tenant app registration (application id GUID) and its client secret.
+ESINV_M365_CLIENT_ID = env_str("ESINV_M365_CLIENT_ID", "")
+ESINV_M365_CLIENT_SECRET = env_str("ESINV_M365_CLIENT_SECRET", "")
+# Identity platform base (token at {authority}/{tenant id}/oauth2/v2.0/token) and Graph base; tests and the
+# simulator point both elsewhere.
+ESINV_M365_AUTHORITY = env_str("ESINV_M365_AUTHORITY", "https://login.microsoftonline.com")
+ESINV_M365_GRAPH_URL = env_str("ESINV_M365_GRAPH_URL", "https://graph.microsoft.com")
+# Users per page (`$top`; Graph allows 1..999).
+ESINV_M365_PAGE_SIZE = env_int("ESINV_M365_PAGE_SIZE", 999)
+# Renew a tenant's token this many seconds before it expires.
+ESINV_M365_TOKEN_RENEW_SECONDS = env_int("ESINV_M365_TOKEN_RENEW_SECONDS", 60)
+
+
+def value(name: str):
+    """A setting from django.conf.settings when defined there, else this module's environment read."""
+    from django.conf import settings
+
+    return getattr(settings, name, globals()[name])
+
+
+def configured() -> bool:
+    """Both app credentials are set: the daily batch then includes the Microsoft 365 collector."""
+    return bool(value("ESINV_M365_CLIENT_ID") and value("ESINV_M365_CLIENT_SECRET"))
