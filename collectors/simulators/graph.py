@@ -295,7 +295,7 @@ class GraphSimulator(SimulatorServer):
         if form.get("client_id") != self.data.client_id or form.get("client_secret") != self.data.client_secret:
             return 401, {"error": "invalid_client",
                          "error_description": "AADSTS7000215: Invalid client secret provided."}, None
-        if form.get("scope") != f"{self.url}/.default":
+        if not str(form.get("scope") or "").endswith("/.default"):
             return 400, {"error": "invalid_scope", "error_description": "AADSTS70011: invalid scope"}, None
         token = secrets.token_urlsafe(24)
         with self._guard:

@@ -1,0 +1,56 @@
+import pytest
+
+from collectors.simulators.dataset import generate_msp
+from collectors.simulators.graph import GraphSimulator, generate_graph
+
+
+@pytest.fixture(scope="session")
+def graph_data():
+    # 8 client tenants, ~450 users: several pages each at ESINV_M365_PAGE_SIZE=10.
+    return generate_graph(generate_msp(devices=500, seed=3))
+
+
+@pytest.fixture(scope="session")
+def graph_simulator(graph_data):
+    sim = GraphSimulator(graph_data).start()
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def m365(graph_simulator, settings):
+    """The simulator with the hub's settings pointing at it; small pages, tiny backoff; cleared afterwards."""
+    for name, value in graph_simulator.settings().items():
+        setattr(settings, name, value)
+    settings.ESINV_M365_PAGE_SIZE = 10
+    settings.COLLECTORS_BACKOFF_SECONDS = 0.001
+    settings.COLLECTORS_BACKOFF_MAX_SECONDS = 0.005
+    settings.COLLECTORS_HTTP_RETRIES = 2
+    settings.COLLECTORS_HEARTBEAT_SECONDS = 0
+    settings.COLLECTORS_READ_TIMEOUT = 5
+    yield graph_simulator
+    graph_simulator.faults.clear()
+    graph_simulator.restore()
+
+
+@pytest.fixture
+def tenants(db, graph_data):
+    """Every simulated tenant on its organization (what staff enter in the admin)."""
+    from billing.models import M365Tenant
+    from inventory.models import Organization
+
+    made = {}
+    for name, tenant_id in graph_data.tenant_pairs():
+        organization = Organization.objects.create(name=name)
+        made[tenant_id] = M365Tenant.objects.create(organization=organization, tenant_id=tenant_id)
+    return made
+
+
+class SleepRecorder(list):
+    def __call__(self, seconds):
+        self.append(seconds)
+
+
+@pytest.fixture
+def no_sleep():
+    return SleepRecorder()
