@@ -11,7 +11,7 @@ from inventory.models import Organization
 
 class M365TenantInline(admin.StackedInline):
     model = M365Tenant
-    extra = 0
+    extra = 1  # an empty form to fill; left empty it saves nothing
     max_num = 1
     fields = ("tenant_id", "enabled")
     verbose_name = "Microsoft 365 tenant"
