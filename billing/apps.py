@@ -13,5 +13,5 @@ class BillingConfig(AppConfig):
         registry.register(registry.CollectorSpec(
             name="microsoft365", label="Microsoft 365", job_name="microsoft365-collector",
             run="billing.m365.collector.run", aliases=("m365", "o365", "graph", "microsoft-365"),
-            daily_when="billing.settings.configured",
+            daily_when="billing.settings.configured", latest_date="billing.m365.writer.latest_day",
         ))

@@ -39,7 +39,8 @@ def collector_states() -> list[dict]:
             "-ended_at").values_list("ended_at", flat=True).first()
         states.append({
             "name": spec.name, "label": spec.label, "last_job": last, "last_success_at": success,
-            "latest_snapshot_date": latest_snapshot_date(spec.vendor_id) if spec.vendor_id else None,
+            "latest_snapshot_date": (latest_snapshot_date(spec.vendor_id) if spec.vendor_id
+                                     else spec.latest_snapshot_date()),
         })
     return states
 

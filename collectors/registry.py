@@ -32,12 +32,18 @@ class CollectorSpec:
     # Dotted path of `predicate() -> bool`: when it answers True the daily batch includes this collector
     # (e.g. once its credentials are set). Empty: only when named in collectors.schedules.DAILY_COLLECTORS.
     daily_when: str = ""
+    # Dotted path of `latest() -> date | None`: the latest day this collector stored, for a collector that fills
+    # no inventory vendor's snapshot (the status endpoint's latest_snapshot_date). With vendor_id it is not needed.
+    latest_date: str = ""
 
     def run_function(self):
         return import_string(self.run)
 
     def success_hooks(self):
         return [import_string(path) for path in self.on_success]
+
+    def latest_snapshot_date(self):
+        return import_string(self.latest_date)() if self.latest_date else None
 
     def runs_daily(self) -> bool:
         return bool(self.daily_when) and bool(import_string(self.daily_when)())

@@ -16,6 +16,11 @@ from collectors.completeness import SuddenDrop, drop_message
 from esinv.bulk import insert_rows, prepared
 
 
+def latest_day() -> date | None:
+    """The latest day any client's Microsoft 365 snapshot was stored (the collector status reports it)."""
+    return M365Sku.objects.aggregate(last=Max("snapshot_date"))["last"]
+
+
 def previous_day(organization_id: int, day: date) -> tuple[date | None, int]:
     """(the client's latest stored day before `day`, its user count)."""
     before = M365User.objects.filter(organization_id=organization_id, snapshot_date__lt=day).aggregate(

@@ -164,3 +164,11 @@ def test_missing_credentials_fail_once_naming_the_settings(m365, tenants, settin
     assert job.status == RunStatus.FAILED
     assert job.message == "Microsoft 365 authentication failed: ESINV_M365_CLIENT_SECRET not set"
     assert M365User.objects.count() == 0
+
+
+def test_the_status_endpoint_reports_the_latest_day(m365, tenants, reader):
+    collect()
+    states = {c["name"]: c for c in reader.get("/api/collectors/status").json()["collectors"]}
+    assert states["microsoft365"]["label"] == "Microsoft 365"
+    assert states["microsoft365"]["latest_snapshot_date"] == str(DAY)
+    assert states["microsoft365"]["last_job"]["status"] == "completed"
