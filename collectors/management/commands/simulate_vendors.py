@@ -1,4 +1,5 @@
 """Serve the fake NinjaOne and ThreatLocker APIs: `manage.py simulate_vendors [--devices N] [--seed S] [--port P]`."""
+import csv
 import signal
 import threading
 
@@ -22,6 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--organization-id", help="ThreatLocker managed organization GUID (default: by seed).")
         parser.add_argument("--install-aliases", action="store_true",
                             help="First create the organization aliases this MSP needs in the hub's database.")
+        parser.add_argument("--graph-port", type=int, default=None,
+                            help="Also serve Microsoft Graph (one tenant per client) on this port (0: any free one).")
+        parser.add_argument("--graph-tenants", help="Write the Graph tenants as organization,tenant_id CSV here "
+                                                    "(load it with `manage.py import_m365_tenants FILE`).")
 
     def handle(self, *args, **options):
         dataset = generate_msp(devices=options["devices"], seed=options["seed"])
@@ -36,11 +41,27 @@ class Command(BaseCommand):
         if options["organization_id"]:
             sims.threatlocker.organization_id = options["organization_id"]
         sims.start()
+        graph = None
+        if options["graph_port"] is not None:
+            from collectors.simulators.graph import GraphSimulator, generate_graph
+
+            graph_data = generate_graph(dataset)
+            graph = GraphSimulator(graph_data, host=options["host"], port=options["graph_port"]).start()
+            if options["graph_tenants"]:
+                with open(options["graph_tenants"], "w", encoding="utf-8", newline="") as handle:
+                    writer = csv.writer(handle)
+                    writer.writerow(["organization", "tenant_id"])
+                    writer.writerows(graph_data.tenant_pairs())
         self.stdout.write(f"Simulating {len(dataset.machines)} machines over {len(dataset.clients)} clients "
                           f"(seed {options['seed']}). Expected exceptions today: {dataset.expected}")
         self.stdout.write("Point the hub at them with:")
         for name, value in sims.settings().items():
             self.stdout.write(f"  export {name}={value}")
+        if graph is not None:
+            for name, value in graph.settings().items():
+                self.stdout.write(f"  export {name}={value}")
+            self.stdout.write(f"Microsoft Graph: {len(graph.data.tenants)} tenants"
+                              + (f", listed in {options['graph_tenants']}" if options["graph_tenants"] else ""))
         self.stdout.write('Control (on each simulator\'s base URL): POST /_simulator/faults {"kind": "rate_limit"}, '
                           'POST /_simulator/day {"offset": 3}, GET /_simulator/stats')
         self.stdout.flush()
@@ -52,3 +73,5 @@ class Command(BaseCommand):
             pass
         finally:
             sims.stop()
+            if graph is not None:
+                graph.stop()
