@@ -42,6 +42,11 @@ class M365Tenant(models.Model):
     def __str__(self):
         return f"{self.organization}: {self.tenant_id}"
 
+    def clean(self):
+        # Before the unique check (full_clean runs clean() first): one spelling per tenant, so an upper-case copy
+        # of a stored id is refused by the form instead of failing at the database.
+        self.tenant_id = (self.tenant_id or "").strip().lower()
+
     def save(self, *args, **kwargs):
         self.tenant_id = (self.tenant_id or "").strip().lower()
         super().save(*args, **kwargs)

@@ -18,6 +18,7 @@ from billing.m365.graph_client import GraphClient
 from billing.m365.writer import check_day, write_tenant_day
 from billing.models import M365Tenant
 from collectors.clients.base import VendorError
+from collectors.completeness import SuddenDrop
 from collectors.context import JobAborted, RunContext
 from collectors.prefetch import prefetched
 
@@ -75,7 +76,7 @@ def run(ctx: RunContext) -> dict:
         raise VendorError(VENDOR, "authentication", f"{', '.join(missing)} not set")
     probe.close()
 
-    fetched, failures, calls = [], [], 0
+    fetched, failures, calls, drops = [], [], 0, 0
     total = len(tenants)
     for index, tenant in enumerate(tenants):
         label = tenant_label(tenant)
@@ -94,6 +95,7 @@ def run(ctx: RunContext) -> dict:
         except VendorError as exc:
             log.warning("Microsoft 365 tenant %s failed: %s", label, exc)
             failures.append(f"{label}: {exc}")
+            drops += isinstance(exc, SuddenDrop)
         except Exception as exc:  # one tenant's surprise must not lose the others' days
             log.exception("Microsoft 365 tenant %s crashed", label)
             failures.append(f"{label}: {exc.__class__.__name__}: {exc}")
@@ -107,6 +109,9 @@ def run(ctx: RunContext) -> dict:
         written = write_tenant_day(tenant.organization_id, ctx.snapshot_date, skus, users)
         skus_written += written["skus"]
         users_written += written["users"]
+    if failures and drops == len(failures):
+        # Only sudden drops: a SuddenDrop, so the overview and the admin offer the re-run accepting the drop.
+        raise SuddenDrop(VENDOR, failure_message(failures, len(fetched), total))
     if failures:
         raise TenantsFailed(failure_message(failures, len(fetched), total))
     summary = (f"Microsoft 365 {ctx.snapshot_date}: {total} tenants, {users_written} users, "

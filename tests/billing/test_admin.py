@@ -92,3 +92,12 @@ def test_saving_an_organization_without_a_tenant_adds_none(admin_client):
     response = post_organization(admin_client, organization, tenant_id="", enabled="on")
     assert response.status_code == 302
     assert not M365Tenant.objects.exists()
+
+
+def test_a_tenant_already_on_another_organization_is_refused_in_any_case(admin_client):
+    M365Tenant.objects.create(organization=Organization.objects.create(name="Summit Realty"), tenant_id=TENANT)
+    organization = Organization.objects.create(name="Cedar Law Group")
+    response = post_organization(admin_client, organization, tenant_id=TENANT.upper(), enabled="on")
+    assert response.status_code == 200
+    assert "Microsoft 365 tenant with this Tenant id already exists." in response.content.decode()
+    assert M365Tenant.objects.count() == 1

@@ -106,6 +106,7 @@ def test_a_revoked_tenant_fails_its_part_and_keeps_its_previous_day(m365, graph_
     assert f"{app.organization} (tenant {app.tenant_id}): Microsoft 365 POST token failed" in job.error
     assert "AADSTS700016" in job.error
     assert job.error.endswith(f"The other {len(tenants) - 2} tenants' days were stored.")
+    assert job.error.startswith("TenantsFailed: ")
     for tenant_id, tenant in tenants.items():
         today = stored(tenant)
         if tenant_id in (consent.tenant_id, app.tenant_id):
@@ -139,6 +140,7 @@ def test_a_sudden_drop_in_users_is_refused_unless_confirmed(m365, graph_data, te
     assert "50% fewer than the" in job.error and f"of {earlier}" in job.error
     assert stored(tenants[tenant_id])["users"] == 0
     assert "The other 7 tenants' days were stored." in job.error
+    assert job.error.startswith("SuddenDrop: ")  # the overview offers "Re-run accepting the drop"
     _, job = collect(confirm_drop=True)
     assert job.status == RunStatus.COMPLETED
     assert stored(tenants[tenant_id]) == planted(graph_data, tenant_id)
