@@ -42,14 +42,14 @@ class M365Tenant(models.Model):
     def __str__(self):
         return f"{self.organization}: {self.tenant_id}"
 
+    def save(self, *args, **kwargs):
+        self.tenant_id = (self.tenant_id or "").strip().lower()
+        super().save(*args, **kwargs)
+
     def clean(self):
         # Before the unique check (full_clean runs clean() first): one spelling per tenant, so an upper-case copy
         # of a stored id is refused by the form instead of failing at the database.
         self.tenant_id = (self.tenant_id or "").strip().lower()
-
-    def save(self, *args, **kwargs):
-        self.tenant_id = (self.tenant_id or "").strip().lower()
-        super().save(*args, **kwargs)
 
 
 class M365Sku(models.Model):
