@@ -174,3 +174,24 @@ def test_the_status_endpoint_reports_the_latest_day(m365, tenants, reader):
     assert states["microsoft365"]["label"] == "Microsoft 365"
     assert states["microsoft365"]["latest_snapshot_date"] == str(DAY)
     assert states["microsoft365"]["last_job"]["status"] == "completed"
+
+
+def test_a_job_cancelled_after_the_last_fetch_writes_nothing(m365, graph_data, tenants, monkeypatch):
+    # Cancelled once every tenant was read: only the checkpoint before the writes stands between it and the data.
+    from billing.m365 import collector
+    from collectors.models import CollectorJob
+
+    real, fetched = collector.fetch_tenant, []
+
+    def fetch_then_cancel(client, **kwargs):
+        result = real(client, **kwargs)
+        fetched.append(client.tenant_id)
+        if len(fetched) == len(tenants):
+            CollectorJob.objects.filter(name="microsoft365", status=RunStatus.RUNNING).update(
+                status=RunStatus.CANCELLED, message="Cancelled by staff")
+        return result
+
+    monkeypatch.setattr(collector, "fetch_tenant", fetch_then_cancel)
+    _, job = collect()
+    assert job.status == RunStatus.CANCELLED and job.message == "Cancelled by staff"
+    assert not M365User.objects.exists() and not M365Sku.objects.exists()
