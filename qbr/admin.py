@@ -2,6 +2,7 @@
 from django.contrib import admin, messages
 
 from esinv.admin_mixins import ImmutableAdminMixin, ViewOnlyAdminMixin
+from qbr.labels import metric_label
 from qbr.models import DataSource, MetricChange, MonthlyMetric, Threshold
 from qbr.services import record_manual_metric
 
@@ -77,13 +78,29 @@ class MetricChangeAdmin(ImmutableAdminMixin, admin.ModelAdmin):
 
 @admin.register(Threshold)
 class ThresholdAdmin(admin.ModelAdmin):
-    list_display = ("metric_name", "organization", "direction", "green_bound", "yellow_bound", "updated_at",
+    """Each metric by its human name (qbr/labels.py); the direction and both bounds editable in the list."""
+
+    list_display = ("metric", "organization", "direction", "green_bound", "yellow_bound", "updated_at",
                     "updated_by")
+    list_display_links = ("metric",)
     list_editable = ("direction", "green_bound", "yellow_bound")
     list_filter = ("direction", "organization")
     search_fields = ("metric_name", "notes", "organization__name")
     list_select_related = ("organization",)
+    ordering = ("organization__name", "metric_name")
+    fields = ("organization", "metric_name", "direction", "green_bound", "yellow_bound", "notes", "updated_at",
+              "updated_by")
     readonly_fields = ("updated_at", "updated_by")
+
+    @admin.display(description="metric", ordering="metric_name")
+    def metric(self, obj):
+        return metric_label(obj.metric_name)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "metric_name":  # the picker shows the human names too (the stored value is unchanged)
+            kwargs["choices"] = [("", "---------"), *((value, f"{metric_label(value)} ({value})")
+                                                      for value, _ in db_field.choices)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user.get_username()
