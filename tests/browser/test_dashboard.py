@@ -107,8 +107,19 @@ def test_resolve_an_exception_with_a_note(new_page, demo_data, staff_user):
     # Each vendor's hostname is one click from the clipboard.
     copy = row.locator("button.copy").first
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    expect(copy).to_have_text("Copy")  # the page's script is ready before the click
+    # "Copied" shows for 1.5 s once the clipboard promise resolves: the browser records the first text the button
+    # turns to (a MutationObserver armed before the click), and the test waits for that record, so a slow
+    # machine can neither race the promise nor miss the short window.
+    copy.evaluate("""button => {
+        window.__copyText = null;
+        new MutationObserver((changes, observer) => {
+            if (button.textContent !== "Copy") { window.__copyText = button.textContent; observer.disconnect(); }
+        }).observe(button, {childList: true, characterData: true, subtree: true});
+    }""")
     copy.click()
-    expect(copy).to_have_text("Copied")  # set once the clipboard promise resolves: wait for it, do not race it
+    page.wait_for_function("window.__copyText !== null")
+    assert page.evaluate("window.__copyText") == "Copied"
     assert page.evaluate("navigator.clipboard.readText()") == copy.get_attribute("data-copy")
     before = int(page.get_by_test_id("match-count").inner_text())
     row.get_by_role("button", name="Resolve…").click()
@@ -177,22 +188,17 @@ def test_phone_width_has_no_horizontal_scroll_and_keyboard_reaches_controls(new_
     assert page.evaluate("document.activeElement.tagName") in {"A", "BUTTON", "SELECT", "INPUT", "SUMMARY"}
 
 
-def _export_endpoints_exist() -> bool:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return all(reverse(f"variances-export-{fmt}") for fmt in ("csv", "excel", "pdf"))
-    except NoReverseMatch:
-        return False
-
-
-@pytest.mark.skipif(not _export_endpoints_exist(), reason="the /api/variances/export/* endpoints are not wired yet")
 def test_export_each_format_with_the_current_filters_and_open_the_files(new_page, demo_data, staff_user):
     import csv
     import io
 
+    from django.urls import reverse
     from openpyxl import load_workbook
     from pypdf import PdfReader
+
+    # The routes must exist: a missing one fails here (NoReverseMatch), it is never skipped.
+    assert [reverse(f"variances-export-{fmt}") for fmt in ("csv", "excel", "pdf")] == [
+        "/api/variances/export/csv", "/api/variances/export/excel", "/api/variances/export/pdf"]
 
     page = new_page(staff_user)
     page.goto("/variances/?status=all")
@@ -231,3 +237,39 @@ def test_export_each_format_with_the_current_filters_and_open_the_files(new_page
     reader = csv.reader(io.StringIO(open(download.value.path(), "rb").read().decode("utf-8-sig"), newline=""))
     meta = dict(iter(lambda: next(reader), []))
     assert meta["filter_variance_type"] == "missing_in_threatlocker" and int(meta["total_exceptions"]) == only
+
+
+def test_no_page_asks_for_a_missing_file_and_each_shows_the_icon(new_page, demo_data, staff_user):
+    staff_user.is_superuser = True
+    staff_user.save()
+    record = ExceptionRecord.objects.filter(type__startswith="DUPLICATE").first() or ExceptionRecord.objects.first()
+    missing = []
+    signed_in = ["/", "/variances/", "/admin/", "/admin/variances/exceptionrecord/",
+                 f"/admin/variances/exceptionrecord/{record.pk}/change/", "/admin/qbr/threshold/"]
+    for user, paths in ((None, ["/sign-in/", "/admin/login/"]), (staff_user, signed_in)):
+        page = new_page(user)
+        page.on("response", lambda response: response.status >= 400 and missing.append(response.url))
+        for path in paths:
+            assert page.goto(path).status == 200, path
+            page.wait_for_load_state("networkidle")
+            icon = page.locator('link[rel="icon"]').get_attribute("href")
+            assert icon.endswith(".svg"), path
+            assert page.request.get(icon).status == 200
+        # What a browser asks for when a page names no icon (the API's JSON, the docs): answered too.
+        answer = page.request.get("/favicon.ico")
+        assert answer.status == 200 and answer.headers["content-type"].startswith("image/svg+xml")
+    assert missing == []
+
+
+def test_admin_exception_list_fits_a_1366_px_screen(new_page, demo_data, staff_user):
+    staff_user.is_superuser = True
+    staff_user.save()
+    page = new_page(staff_user)  # DESKTOP: 1366 px wide
+    page.goto("/admin/variances/exceptionrecord/")
+    assert page.locator("#result_list thead th").count() == 7  # the checkbox and six columns
+    assert page.locator("#changelist-filter").is_visible()  # the filters, on the right of the list
+    list_box = page.locator("#result_list").bounding_box()
+    filter_box = page.locator("#changelist-filter").bounding_box()
+    assert filter_box["x"] >= list_box["x"] + list_box["width"] - 1
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"the exception list scrolls sideways by {overflow}px at 1366 px"
