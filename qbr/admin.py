@@ -80,8 +80,8 @@ class MetricChangeAdmin(ImmutableAdminMixin, admin.ModelAdmin):
 class ThresholdAdmin(admin.ModelAdmin):
     """Each metric by its human name (qbr/labels.py); the direction and both bounds editable in the list."""
 
-    list_display = ("metric", "organization", "direction", "green_bound", "yellow_bound", "updated_at",
-                    "updated_by")
+    # Narrow number boxes (static/esinv/admin.css) so every editable bound fits a 1366 px screen.
+    list_display = ("metric", "organization", "direction", "green_bound", "yellow_bound")
     list_display_links = ("metric",)
     list_editable = ("direction", "green_bound", "yellow_bound")
     list_filter = ("direction", "organization")
@@ -91,6 +91,9 @@ class ThresholdAdmin(admin.ModelAdmin):
     fields = ("organization", "metric_name", "direction", "green_bound", "yellow_bound", "notes", "updated_at",
               "updated_by")
     readonly_fields = ("updated_at", "updated_by")
+
+    class Media:
+        css = {"all": ["esinv/admin.css"]}
 
     @admin.display(description="metric", ordering="metric_name")
     def metric(self, obj):

@@ -100,7 +100,7 @@ def test_exception_change_list_has_six_readable_columns(superuser_client, except
     columns = [c for c in cl.list_display if c != "action_checkbox"]
     assert len(columns) == 6
     html = response.content.decode()
-    for header in ("Type", "Device", "Organization", "Status", "Date found", "Days open"):
+    for header in ("Type", "Device", "Organization", "Status", "First seen", "Days open"):
         assert f">{header}</a>" in html or f">{header}</span>" in html, header
     # The type's label, the hostname as the vendor has it (not the 15-character key), filters on the right.
     assert "Duplicate in ThreatLocker" in html and "TWICE-1" in html

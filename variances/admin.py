@@ -81,7 +81,7 @@ class ExceptionRecordAdmin(NoDeleteAdminMixin, BadgeMedia, admin.ModelAdmin):
     # Six columns that fit a 1366 px screen with the filters on the right; the canonical key is searchable and
     # on the change page.
     list_display = ("type_label", "device", "organization", status_badge(VarianceStatus, "variance_status", "status"),
-                    "date_found", "days_open")
+                    "first_seen", "days_open")
     list_display_links = ("type_label", "device")
     list_filter = ("type", "status", "variance_status", "resolution", "organization", "last_seen", "date_found")
     search_fields = ("canonical_key", "hostname")
@@ -112,6 +112,10 @@ class ExceptionRecordAdmin(NoDeleteAdminMixin, BadgeMedia, admin.ModelAdmin):
     @admin.display(description="device", ordering="hostname")
     def device(self, obj):
         return obj.hostname or obj.canonical_key
+
+    @admin.display(description="first seen", ordering="date_found")
+    def first_seen(self, obj):
+        return obj.date_found.isoformat()  # 2026-12-05: shorter than "Dec. 5, 2026", and sorts as it reads
 
     @admin.display(description="days open", ordering="-date_found")
     def days_open(self, obj):
