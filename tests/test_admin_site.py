@@ -237,3 +237,11 @@ def test_the_qbr_page_uses_the_same_labels():
     assert "SMART_NUMBER_LABELS" not in vars(pages)  # no second copy of the labels
     assert pages.metric_label is metric_label
 
+
+
+@pytest.mark.django_db
+def test_an_exception_is_named_in_words_on_its_page(superuser_client, exceptions):
+    record = exceptions[T.DUPLICATE_TL, "twice-1"]
+    assert str(record) == "Duplicate in ThreatLocker: TWICE-1 (Active)"
+    html = superuser_client.get(f"{CHANGELIST}{record.pk}/change/").content.decode()
+    assert "Duplicate in ThreatLocker: TWICE-1 (Active)" in html and "DUPLICATE_TL twice-1" not in html
