@@ -55,9 +55,9 @@ MSP_BASE = {
 EXPENSE_RATIO = Decimal("0.87")  # total_expenses = 87 % of total_revenue; net_profit the rest
 # Percent change by month of the year (January first): quiet summers, busy year ends.
 SEASON = (-2, 0, 3, 1, 0, -4, -6, -3, 2, 4, 5, 1)
-# Monthly MRR growth, compounded from January 2020, so a later month is never smaller for no reason.
+# Monthly MRR growth, compounded from January 2026 (earlier months a little smaller).
 MRR_GROWTH = Decimal("0.005")
-GROWTH_EPOCH = Month(2020, 1)
+GROWTH_EPOCH = Month(2026, 1)
 STOCK_FIXED = ("employees", "technical_employees", "agreements")  # head counts do not follow the season
 CLIENT_METRICS = ("csat_score", "first_call_resolution_pct")
 
@@ -78,7 +78,7 @@ def _clamp(name: str, value: Decimal) -> Decimal:
 def msp_sample(month: Month) -> dict[str, Decimal]:
     """The MSP's manual metrics for a month (every value in the catalogue's bounds)."""
     season = Decimal(100 + SEASON[month.month - 1]) / 100
-    growth = (1 + MRR_GROWTH) ** max(0, _months_since_epoch(month))
+    growth = (1 + MRR_GROWTH) ** _months_since_epoch(month)
     values = {}
     for name, base in MSP_BASE.items():
         if name in STOCK_FIXED:
