@@ -165,6 +165,10 @@ class ExportQuerySerializer(QuerySerializer):
                                           help_text="`all` (default), a variance type, or its code (MISSING_NINJA).")
     organization = serializers.CharField(required=False, allow_blank=True,
                                          help_text="Organization name (case-insensitive) or id.")
+    meta = serializers.CharField(required=False, allow_blank=True,
+                                 help_text="CSV: `true` puts the metadata block (report date, filters, counts, "
+                                           "generated at), then an empty line, before the header. Default "
+                                           "`false`: the first line is the header.")
     # Declared with its Python name; `async` is a keyword (see get_fields).
     async_ = serializers.CharField(required=False, allow_blank=True,
                                    help_text="Excel and PDF: `true` runs a background job (202 + status URL), like "
