@@ -1,4 +1,5 @@
 """Monthly metrics: the manual entry body, and the monthly, quarterly and saved-entry responses."""
+from django.utils import timezone
 from rest_framework import serializers
 
 from qbr.api.serializers.envelope import envelope
@@ -12,16 +13,23 @@ from qbr.api.serializers.fields import (
 )
 from qbr.api.serializers.numbers import number_out
 from qbr.catalogue import CATALOGUE
+from qbr.periods import manual_month_problem
 
 
 class ManualMetricInputSerializer(serializers.Serializer):
-    period = MonthField(help_text="YYYY-MM")
+    period = MonthField(help_text="YYYY-MM, from 2000-01 to December of next year.")
     organization_id = OrganizationIdField()
     vendor_id = VendorIdField(required=False, allow_null=True,
                               help_text="Default: a collected metric's source vendor, else none.")
     metric_name = MetricNameField()
     metric_value = NumberField()
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+    def validate_period(self, month):
+        problem = manual_month_problem(month, timezone.localdate())
+        if problem:
+            raise serializers.ValidationError(f"period {problem}", code="invalid")
+        return month
 
     def validate(self, attrs):
         definition = CATALOGUE[attrs["metric_name"]]
