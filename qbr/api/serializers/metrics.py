@@ -12,7 +12,8 @@ from qbr.api.serializers.fields import (
     VendorIdField,
 )
 from qbr.api.serializers.numbers import number_out
-from qbr.catalogue import CATALOGUE
+from qbr.catalogue import CATALOGUE, Aggregation
+from qbr.models import DataSource
 from qbr.periods import manual_month_problem
 
 
@@ -53,7 +54,7 @@ class MetricSerializer(serializers.Serializer):
     metric_name = serializers.CharField()
     metric_value = NumberField()
     vendor_id = serializers.IntegerField(allow_null=True)
-    data_source = serializers.ChoiceField(choices=["collected", "manual"])
+    data_source = serializers.ChoiceField(choices=DataSource)
     notes = serializers.CharField(allow_null=True)
     updated_at = TimestampField()
     updated_by = serializers.CharField(allow_null=True)
@@ -79,7 +80,7 @@ class MonthlySerializer(serializers.Serializer):
 class QuarterMetricSerializer(serializers.Serializer):
     metric_name = serializers.CharField()
     vendor_id = serializers.IntegerField(allow_null=True)
-    aggregation = serializers.ChoiceField(choices=["sum", "average"])
+    aggregation = serializers.ChoiceField(choices=Aggregation)
     metric_value = NumberField()
     months = serializers.ListField(child=serializers.CharField())
     data_sources = serializers.ListField(child=serializers.CharField())

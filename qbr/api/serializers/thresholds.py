@@ -7,7 +7,7 @@ from qbr.api.serializers.fields import MetricNameField, NumberField, Organizatio
 from qbr.api.serializers.numbers import number_out
 from qbr.catalogue import CATALOGUE
 from qbr.smartnumbers import SMART_NUMBERS
-from qbr.thresholds import DIRECTIONS, HIGHER_IS_BETTER, LOWER_IS_BETTER, bounds_error, bounds_labels
+from qbr.thresholds import HIGHER_IS_BETTER, LOWER_IS_BETTER, Direction, ThresholdStatus, bounds_error, bounds_labels
 
 THRESHOLD_NAMES = {**{n: None for n in SMART_NUMBERS}, **CATALOGUE}
 
@@ -27,7 +27,7 @@ class ThresholdInputSerializer(serializers.Serializer):
 
     metric_name = MetricNameField(THRESHOLD_NAMES, help_text="A SmartNumber or a catalogue metric.")
     organization_id = OrganizationIdField()
-    direction = serializers.ChoiceField(choices=DIRECTIONS, required=False,
+    direction = serializers.ChoiceField(choices=Direction, required=False,
                                         help_text="Which is better; implied by the _max / _min form.")
     green = NumberField(required=False)
     yellow = NumberField(required=False)
@@ -86,14 +86,14 @@ class ThresholdStatusSerializer(serializers.Serializer):
     yellow_max = serializers.FloatField(required=False, help_text="Lower is better: yellow up to this value.")
     green_min = serializers.FloatField(required=False, help_text="Higher is better: green from this value.")
     yellow_min = serializers.FloatField(required=False, help_text="Higher is better: yellow from this value.")
-    direction = serializers.ChoiceField(choices=DIRECTIONS)
-    status = serializers.ChoiceField(choices=["green", "yellow", "red"], allow_null=True)
+    direction = serializers.ChoiceField(choices=Direction)
+    status = serializers.ChoiceField(choices=ThresholdStatus, allow_null=True)
 
 
 class ThresholdSerializer(serializers.Serializer):
     metric_name = serializers.CharField()
     organization_id = serializers.IntegerField()
-    direction = serializers.ChoiceField(choices=DIRECTIONS)
+    direction = serializers.ChoiceField(choices=Direction)
     green_bound = NumberField()
     yellow_bound = NumberField()
     green_max = serializers.FloatField(required=False, help_text="Present when lower is better.")
