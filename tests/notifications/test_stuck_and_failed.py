@@ -1,6 +1,7 @@
 """batch.stuck (a batch the stale cleanup ended, with why and for how long) and windows11.failed (an assessment
 run that ended failed): one delivery per subscribed channel, nothing for the others, and a failing delivery
 never touches the cleanup or the assessment."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -231,4 +232,8 @@ def test_the_channel_admin_offers_the_new_events(admin_client):
                                                                                               "windows11.failed"],
         "exception_types": "[]", "enabled": "on"})
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert Channel.objects.get().events == ["batch.stuck", "windows11.failed"]
+    channel = Channel.objects.get()
+    assert channel.events == ["batch.stuck", "windows11.failed"]
+    page = admin_client.get(f"/admin/notifications/channel/{channel.pk}/change/").content.decode()
+    checked = re.findall(r'<input type="checkbox" name="events" value="([^"]+)"[^>]*checked', page)
+    assert checked == ["batch.stuck", "windows11.failed"]
