@@ -86,6 +86,14 @@ def _data_status(day: date | None) -> dict:
     return status
 
 
+class ReportFilter(ChoiceSet):
+    """Which exceptions a variance report lists (its `filter` field)."""
+
+    ALL = "all"  # /latest and /{date}
+    UNRESOLVED = "unresolved"  # /filtered: open exceptions only
+    CHOICES = [(ALL, "All exceptions"), (UNRESOLVED, "Unresolved exceptions only")]
+
+
 def variance_report(day: date | None, *, unresolved_only: bool = False) -> dict:
     """The report for a reconciled date (None: nothing reconciled yet, an empty report)."""
     records = list(present_on(day).order_by().values(*REPORT_FIELDS)) if day else []
@@ -99,7 +107,7 @@ def variance_report(day: date | None, *, unresolved_only: bool = False) -> dict:
             "resolved_count": len(records) - unresolved,
             "by_type": dict.fromkeys((kind.api_name for kind in T.KINDS), 0),
         },
-        "filter": "unresolved" if unresolved_only else "all",
+        "filter": ReportFilter.UNRESOLVED if unresolved_only else ReportFilter.ALL,
     }
     sections = {kind.code: defaultdict(list) for kind in T.KINDS}
     for record in records:

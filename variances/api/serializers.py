@@ -18,7 +18,7 @@ from variances.exports import FORMATS
 from variances.filtersets import RESOLVED_STATUSES, STATUS_VALUES, ExceptionFilter, parse_status, parse_types
 from variances.models import ExceptionEvent, ExceptionRecord
 from variances.models_exports import ExportJob, ExportStatus
-from variances.reports import DataQuality
+from variances.reports import DataQuality, ReportFilter
 from variances.services import Action
 
 # Highest `offset` GET /api/exceptions accepts (far beyond any real list; keeps the SQL OFFSET in range).
@@ -234,7 +234,7 @@ VarianceReportSerializer = type(
         "report_date": serializers.DateField(allow_null=True),
         "data_status": DataStatusSerializer(),
         "summary": ReportSummarySerializer(),
-        "filter": serializers.ChoiceField(choices=["all", "unresolved"]),
+        "filter": serializers.ChoiceField(choices=ReportFilter),
         **{kind.api_name: ReportSectionSerializer() for kind in T.KINDS},
     },
 )
