@@ -1,9 +1,12 @@
 """QBR in the admin: hand-entered metrics (audited), their history, and editable thresholds."""
+from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
 
 from esinv.admin_mixins import ImmutableAdminMixin, ViewOnlyAdminMixin
 from qbr.labels import metric_label
 from qbr.models import DataSource, MetricChange, MonthlyMetric, Threshold
+from qbr.periods import manual_month_problem, parse_month
 from qbr.services import record_manual_metric
 
 _KEY_FIELDS = ("period", "organization", "vendor", "metric_name")
@@ -18,9 +21,25 @@ class MetricChangeInline(ViewOnlyAdminMixin, admin.TabularInline):
     ordering = ("-changed_at", "-id")
 
 
+class MonthlyMetricForm(forms.ModelForm):
+    """The month of a new entry, checked as the API checks it (the admin builds the Meta)."""
+
+    def clean_period(self):
+        try:
+            month = parse_month(self.cleaned_data["period"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        problem = manual_month_problem(month, timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem)
+        return str(month)
+
+
 @admin.register(MonthlyMetric)
 class MonthlyMetricAdmin(admin.ModelAdmin):
     """Saving here is a manual entry: it goes through the same service as the API (audited)."""
+
+    form = MonthlyMetricForm
 
     list_display = ("period", "organization", "metric_name", "metric_value", "vendor", "data_source", "updated_at",
                     "updated_by")
