@@ -1,11 +1,36 @@
-"""Serve the fake NinjaOne and ThreatLocker APIs: `manage.py simulate_vendors [--devices N] [--seed S] [--port P]`."""
+"""Serve the fake vendor APIs until interrupted.
+
+    manage.py simulate_vendors [--devices N] [--seed S] [--port P]
+        [--connectwise-port P2 [--connectwise-months 6] [--connectwise-tickets 60]]
+        [--graph-port P3 [--graph-tenants FILE]]
+
+NinjaOne on --port, ThreatLocker on --port + 1, and, when --connectwise-port
+is given, ConnectWise Manage on it with tickets and time entries over the
+last --connectwise-months months (the current one included). With --graph-port,
+Microsoft Graph (one tenant per client of the same MSP), its tenants written as
+CSV to --graph-tenants for `manage.py import_m365_tenants`.
+"""
 import csv
 import signal
 import threading
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from collectors.simulators import VendorSimulators, generate_msp, install_aliases
+from collectors.simulators.connectwise import ConnectWiseSimulator, generate_recent
+
+MAX_CONNECTWISE_MONTHS = 120
+MAX_CONNECTWISE_TICKETS = 100_000
+
+
+def connectwise_options(months: int, tickets: int) -> tuple[int, int]:
+    """The ConnectWise flags checked: CommandError naming the flag when out of range."""
+    if not 1 <= months <= MAX_CONNECTWISE_MONTHS:
+        raise CommandError(f"--connectwise-months must be 1-{MAX_CONNECTWISE_MONTHS}, not {months}.")
+    if not 2 <= tickets <= MAX_CONNECTWISE_TICKETS:
+        raise CommandError(f"--connectwise-tickets must be 2-{MAX_CONNECTWISE_TICKETS} a month, not {tickets}.")
+    return months, tickets
 
 
 class Command(BaseCommand):
@@ -27,8 +52,20 @@ class Command(BaseCommand):
                             help="Also serve Microsoft Graph (one tenant per client) on this port (0: any free one).")
         parser.add_argument("--graph-tenants", help="Write the Graph tenants as organization,tenant_id CSV here "
                                                     "(load it with `manage.py import_m365_tenants FILE`).")
+        parser.add_argument("--connectwise-port", type=int, default=None,
+                            help="Also serve ConnectWise Manage on this port (0: any free one; default: not served).")
+        parser.add_argument("--connectwise-months", type=int, default=6,
+                            help="Months of ConnectWise tickets and time, ending with the current month.")
+        parser.add_argument("--connectwise-tickets", type=int, default=60, help="ConnectWise tickets a month.")
 
     def handle(self, *args, **options):
+        connectwise = None
+        if options["connectwise_port"] is not None:
+            # Started first: once NinjaOne answers (what bin/demo waits for), every simulator does.
+            months, tickets = connectwise_options(options["connectwise_months"], options["connectwise_tickets"])
+            data = generate_recent(today=timezone.localdate(), months=months, tickets_per_month=tickets,
+                                   seed=options["seed"])
+            connectwise = ConnectWiseSimulator(data, host=options["host"], port=options["connectwise_port"]).start()
         dataset = generate_msp(devices=options["devices"], seed=options["seed"])
         if options["install_aliases"]:
             made = install_aliases(dataset)
@@ -40,7 +77,7 @@ class Command(BaseCommand):
         sims.threatlocker.api_key = options["api_key"]
         if options["organization_id"]:
             sims.threatlocker.organization_id = options["organization_id"]
-        sims.start()
+        # Graph before NinjaOne, like ConnectWise: once NinjaOne answers (bin/demo waits for it), every simulator does.
         graph = None
         if options["graph_port"] is not None:
             from collectors.simulators.graph import GraphSimulator, generate_graph
@@ -52,6 +89,7 @@ class Command(BaseCommand):
                     writer = csv.writer(handle)
                     writer.writerow(["organization", "tenant_id"])
                     writer.writerows(graph_data.tenant_pairs())
+        sims.start()
         self.stdout.write(f"Simulating {len(dataset.machines)} machines over {len(dataset.clients)} clients "
                           f"(seed {options['seed']}). Expected exceptions today: {dataset.expected}")
         self.stdout.write("Point the hub at them with:")
@@ -62,6 +100,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"  export {name}={value}")
             self.stdout.write(f"Microsoft Graph: {len(graph.data.tenants)} tenants"
                               + (f", listed in {options['graph_tenants']}" if options["graph_tenants"] else ""))
+        if connectwise:
+            self.stdout.write(f"ConnectWise Manage: {len(connectwise.dataset.tickets)} tickets and "
+                              f"{len(connectwise.dataset.time_entries)} time entries over "
+                              f"{options['connectwise_months']} months, on {connectwise.origin}:")
+            for name, value in connectwise.settings().items():
+                self.stdout.write(f"  export {name}={value}")
         self.stdout.write('Control (on each simulator\'s base URL): POST /_simulator/faults {"kind": "rate_limit"}, '
                           'POST /_simulator/day {"offset": 3}, GET /_simulator/stats')
         self.stdout.flush()
@@ -75,3 +119,5 @@ class Command(BaseCommand):
             sims.stop()
             if graph is not None:
                 graph.stop()
+            if connectwise:
+                connectwise.stop()
