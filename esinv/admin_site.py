@@ -15,7 +15,7 @@ from django.contrib import admin
 SITE_NAME = "ES Inventory Hub"
 
 # App labels in the order staff need them; ExceptionRecord opens the list.
-APP_ORDER = ("variances", "inventory", "collectors", "qbr", "notifications", "esinv", "auth", "django_q")
+APP_ORDER = ("variances", "inventory", "collectors", "qbr", "billing", "notifications", "esinv", "auth", "django_q")
 FIRST_MODELS = {"variances": ("ExceptionRecord", "ExceptionEvent")}
 
 # allauth (account, socialaccount) and sites: how people sign in, rarely touched, listed last under one heading.
