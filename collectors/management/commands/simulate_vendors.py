@@ -59,6 +59,9 @@ class Command(BaseCommand):
         parser.add_argument("--connectwise-tickets", type=int, default=60, help="ConnectWise tickets a month.")
 
     def handle(self, *args, **options):
+        # Before anything starts: a SIGTERM that arrives while the simulators start still stops them cleanly.
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
         connectwise = None
         if options["connectwise_port"] is not None:
             # Started first: once NinjaOne answers (what bin/demo waits for), every simulator does.
@@ -109,8 +112,6 @@ class Command(BaseCommand):
         self.stdout.write('Control (on each simulator\'s base URL): POST /_simulator/faults {"kind": "rate_limit"}, '
                           'POST /_simulator/day {"offset": 3}, GET /_simulator/stats')
         self.stdout.flush()
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
         try:
             stop.wait()
         except KeyboardInterrupt:
