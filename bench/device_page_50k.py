@@ -18,6 +18,7 @@ import argparse
 import importlib.util
 import statistics
 import time
+import warnings
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -99,6 +100,7 @@ def main():
     from variances.services import reconcile_day
 
     settings.ESINV_THROTTLE_RATE = "1000000/min"
+    warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise: no collectstatic here
     # The page links its stylesheets: plain static URLs (no collectstatic manifest in a benchmark).
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

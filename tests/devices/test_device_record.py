@@ -233,3 +233,21 @@ def test_page_access(client_anon, history, django_user_model):
     response = client_anon.get(f"/devices/{history}/")
     assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
     assert signed_in_client(django_user_model, "nobody").get(f"/devices/{history}/").status_code == 403
+
+
+def test_a_device_called_search_is_reached_in_capitals(reader, db):
+    factories.snapshot(Vendor.NINJA, "SEARCH", day=TODAY)
+    assert reader.get("/api/devices/SEARCH").json()["key"] == "search"
+    assert reader.get("/api/devices/search").status_code == 400  # the search, without q
+
+
+def test_a_duplicate_lists_each_row(reader, staff_client, db):
+    factories.snapshot(Vendor.THREATLOCKER, "WS-TWIN", day=TODAY, vendor_device_id="tl-old")
+    factories.snapshot(Vendor.THREATLOCKER, "ws-twin.corp.local", day=TODAY, vendor_device_id="tl-new")
+    factories.snapshot(Vendor.THREATLOCKER, "WS-TWIN", day=ago(1), vendor_device_id="tl-old")
+    tl = reader.get("/api/devices/ws-twin").json()["vendors"]["threatlocker"]
+    assert tl["duplicate_count"] == 2
+    assert sorted(e["vendor_device_id"] for e in tl["entries"]) == ["tl-new", "tl-old"]
+    assert reader.get("/api/devices/ws-twin").json()["vendors"]["ninja"]["present"] is False
+    html = staff_client.get("/devices/ws-twin/").content.decode()
+    assert "ThreatLocker has 2 rows for this device" in html and "tl-new" in html and "not in NinjaOne" in html
