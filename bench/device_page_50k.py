@@ -19,6 +19,7 @@ import importlib.util
 import statistics
 import time
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -87,6 +88,7 @@ def main():
     parser.add_argument("--devices", type=int, default=50_000)
     parser.add_argument("--days", type=int, default=90)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--explain", action="store_true", help="print the timeline query's plan")
     args = parser.parse_args()
     connection = vb.setup_database()
     from django.conf import settings
@@ -139,6 +141,18 @@ def main():
                      f"went spare {ninja['went_spare'] or '-'}")
             print(f"{label:<16}{api_ms * 1000:>8.1f}ms{api_queries:>9}{page_ms * 1000:>8.1f}ms{page_queries:>9}  "
                   f"{shape}")
+        if args.explain:
+            from inventory.device_record import TIMELINE_DAYS
+
+            # inventory.device_record.timeline_rows's query.
+            query = Snapshot.objects.filter(canonical_key=picks["gap"], vendor_id=1, snapshot_date__lte=vb.TODAY,
+                                            snapshot_date__gte=vb.TODAY - timedelta(days=TIMELINE_DAYS - 1))
+            sql, params = (query.order_by("snapshot_date", "id")
+                           .values_list("snapshot_date", "organization_id", "organization__name", "is_spare")
+                           .query.sql_with_params())
+            with connection.cursor() as cursor:
+                cursor.execute(("EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ") + sql, params)
+                print("timeline query plan:\n  " + "\n  ".join(" ".join(map(str, row)) for row in cursor.fetchall()))
         print(f"slowest {worst * 1000:.1f} ms: {'within' if worst * 1000 < TARGET_MS else 'OVER'} the "
               f"{TARGET_MS} ms target")
     finally:
