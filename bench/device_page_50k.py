@@ -40,7 +40,7 @@ def history_sql(vendor: str, table: str, columns: list[str], orgs: list[int]) ->
                           else "date(s.snapshot_date, '-' || g || ' days')")
         elif column == "organization_id":  # every 10th + 1 row was under the next client until 45 days ago
             values.append(f"CASE WHEN s.id %% 10 = 1 AND g >= 45 THEN {first_org} + "
-                          f"((s.organization_id - {first_org} + 1) % {n_orgs}) ELSE s.organization_id END")
+                          f"((s.organization_id - {first_org} + 1) %% {n_orgs}) ELSE s.organization_id END")
         elif column == "is_spare":  # every 10th + 2 NinjaOne row went spare 20 days ago (not spare before)
             values.append("CASE WHEN s.id %% 10 = 2 AND s.vendor_id = 1 THEN g < 20 ELSE s.is_spare END")
         else:
