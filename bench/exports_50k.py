@@ -30,6 +30,12 @@ def run_one(fmt: str, count: int) -> dict:
     sys.path.insert(0, str(ROOT))
     import datetime as dt
 
+    import django
+
+    # The renderers touch no database, but the PDF's status labels come from the models' choice sets.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "esinv.settings_test")
+    django.setup()
+
     from variances.exports import DataStatus, ExportMeta, summarise, write_csv, write_excel, write_pdf
     from variances.exports.sample import synthetic_rows, synthetic_trend
 

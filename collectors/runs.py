@@ -14,20 +14,22 @@
   COLLECTORS_STALE_MINUTES, including the queued jobs of a killed in-process
   batch); `cleanup_stale` fails them and releases their batch. Reads call
   `find_stale` only; `cleanup_stale` runs on its schedule, from the cleanup
-  endpoint and before a new batch starts.
+  endpoint and before a new batch starts, and sends `batch_cleaned_up`
+  (collectors/signals.py) for each batch it ends, with why it was stuck.
 """
 import logging
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from collectors import registry
+from collectors import registry, signals
 from collectors.clients.base import VendorError
 from collectors.context import JobAborted, RunContext
 from collectors.models import CollectorBatch, CollectorJob, CrossVendorStatus, RunStatus
+from collectors.signals import StuckReason
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +68,24 @@ def resolve_names(requested: list[str] | None) -> list[registry.CollectorSpec]:
     if unknown:
         raise UnknownCollector(unknown)
     return specs
+
+
+def snapshot_date_problem(day: date | None, today: date | None = None) -> str | None:
+    """Why a collection may not be filed under `day` (None: it may; no day means today).
+
+    Vendors answer with their devices as they are now, so the day is at most today, and at least
+    ESINV_SNAPSHOT_RETENTION_DAYS back: an older daily snapshot would be pruned by the next
+    `prune_snapshots` (unless it ended a month), and 1900-01-01 is a typing slip, not a day to backfill."""
+    if day is None:
+        return None
+    today = today or timezone.localdate()
+    if day > today:
+        return "cannot be in the future."
+    earliest = today - timedelta(days=settings.ESINV_SNAPSHOT_RETENTION_DAYS)
+    if day < earliest:
+        return (f"cannot be before {earliest.isoformat()}: snapshots are kept ESINV_SNAPSHOT_RETENTION_DAYS "
+                f"({settings.ESINV_SNAPSHOT_RETENTION_DAYS}) days.")
+    return None
 
 
 def running_batch() -> CollectorBatch | None:
@@ -272,63 +292,119 @@ def _silent_batches(cutoff):
     return CollectorBatch.objects.filter(active_slot__isnull=False, ended_at__isnull=True).exclude(pk__in=live)
 
 
-def find_stale(now=None) -> list[dict]:
-    """The jobs that are stale now, with the message they get; reads only (the status endpoints report these).
+def _last_signs_of_life(batch_pks) -> dict:
+    """{batch pk: its last sign of life (creation, or a job's start, heartbeat or end)}, in one query."""
+    rows = (CollectorBatch.objects.filter(pk__in=batch_pks)
+            .annotate(beat=Max("jobs__heartbeat_at"), start=Max("jobs__started_at"), end=Max("jobs__ended_at"))
+            .values_list("pk", "created_at", "beat", "start", "end"))
+    return {pk: max(moment for moment in moments if moment is not None) for pk, *moments in rows}
 
-    - running, no heartbeat for COLLECTORS_STALE_MINUTES: the process running it stopped;
+
+def _seconds(now, since) -> int:
+    return max(0, int((now - since).total_seconds())) if since else 0
+
+
+def find_stale(now=None) -> list[dict]:
+    """The jobs that are stale now, with the message they get, why (`reason`, a StuckReason) and for how long
+    (`stuck_seconds`); reads only (the status endpoints report these).
+
+    - running, no heartbeat for COLLECTORS_STALE_MINUTES (`heartbeat_stopped`): the process running it stopped;
     - queued in a batch run in-process (no django-q2 task: `manage.py collect`, a schedule) whose batch has
-      shown no sign of life for COLLECTORS_STALE_MINUTES: its process stopped, nobody will ever run it;
-    - queued on django-q2 for COLLECTORS_QUEUED_STALE_MINUTES: no worker took it.
+      shown no sign of life for COLLECTORS_STALE_MINUTES (`never_started`): its process stopped, nobody will
+      ever run it;
+    - queued on django-q2 for COLLECTORS_QUEUED_STALE_MINUTES (`not_picked_up`): no worker took it.
     """
     now = now or timezone.now()
     minutes = settings.COLLECTORS_STALE_MINUTES
     cutoff = now - timedelta(minutes=minutes)
     queued_cutoff = now - timedelta(minutes=settings.COLLECTORS_QUEUED_STALE_MINUTES)
     silent = _silent_batches(cutoff).values("pk")
-    jobs = CollectorJob.objects.filter(
+    jobs = list(CollectorJob.objects.filter(
         Q(status=RunStatus.RUNNING, heartbeat_at__lt=cutoff)
         | Q(status=RunStatus.RUNNING, heartbeat_at__isnull=True, started_at__lt=cutoff)
         | Q(status=RunStatus.QUEUED, task_id="", batch__in=silent)
         | (Q(status=RunStatus.QUEUED, created_at__lt=queued_cutoff) & ~Q(task_id=""))
-    )
+    ).values_list("pk", "job_id", "name", "status", "batch_id", "task_id", "batch__trigger", "created_at",
+                  "started_at", "heartbeat_at"))
+    never_started = {row[4] for row in jobs if row[3] == RunStatus.QUEUED and not row[5]}
+    last_signs = _last_signs_of_life(never_started) if never_started else {}
     stale = []
-    for pk, job_id, status, batch_pk, task_id, trigger in jobs.values_list(
-            "pk", "job_id", "status", "batch_id", "task_id", "batch__trigger"):
+    for pk, job_id, name, status, batch_pk, task_id, trigger, created_at, started_at, heartbeat_at in jobs:
         if status == RunStatus.RUNNING:
+            reason, since = StuckReason.HEARTBEAT_STOPPED, heartbeat_at or started_at
             message = f"Stale: {_owner(trigger)} stopped (no heartbeat for {_minutes(minutes)}); marked failed"
         elif not task_id:
+            reason, since = StuckReason.NEVER_STARTED, last_signs.get(batch_pk)
             message = (f"Not run: {_owner(trigger)} stopped (no heartbeat for {_minutes(minutes)}) before this job "
                        "started; marked failed")
         else:
+            reason, since = StuckReason.NOT_PICKED_UP, created_at
             message = (f"Stale: no worker picked the job up within {settings.COLLECTORS_QUEUED_STALE_MINUTES} "
                        "minutes (is qcluster running?); marked failed")
-        stale.append({"pk": pk, "job_id": job_id, "status": status, "batch_pk": batch_pk, "message": message})
+        stale.append({"pk": pk, "job_id": job_id, "collector": name, "status": status, "batch_pk": batch_pk,
+                      "message": message, "reason": reason, "stuck_seconds": _seconds(now, since)})
     return stale
+
+
+# A batch whose jobs were failed is stuck for the first of these among its jobs: a stopped process is the
+# cause of the jobs it never started.
+_JOB_REASONS = (StuckReason.HEARTBEAT_STOPPED, StuckReason.NOT_PICKED_UP, StuckReason.NEVER_STARTED)
+
+
+def _announce(batch_pk: int, reason: str, stuck_seconds: int, jobs: list[dict]) -> None:
+    """Send `batch_cleaned_up` for one batch; a failing receiver is logged, never raised."""
+    batch = CollectorBatch.objects.filter(pk=batch_pk).first()
+    if batch is None:
+        return
+    results = signals.batch_cleaned_up.send_robust(sender=CollectorBatch, batch=batch, reason=reason,
+                                                   stuck_seconds=stuck_seconds, jobs=jobs)
+    for receiver, result in results:
+        if isinstance(result, Exception):
+            log.error("a receiver of batch_cleaned_up (%s) failed for batch %s: %s", receiver, batch.batch_id,
+                      result, exc_info=result)
 
 
 def cleanup_stale(now=None) -> list[str]:
     """Fail the jobs `find_stale` reports and close their batches; release batches nobody runs any more.
+    Sends `collectors.signals.batch_cleaned_up` once per batch it ended or released, with the reason.
 
     Runs from its django-q2 schedule, `POST /api/collectors/cleanup-stale` and before a new batch starts;
     never from a GET. Returns the job ids failed."""
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.COLLECTORS_STALE_MINUTES)
     stale = find_stale(now)
-    failed = [job["job_id"] for job in stale
-              if _fail_job(job["pk"], job["message"], "stale", from_status=job["status"])]
-    batch_pks = {job["batch_pk"] for job in stale}
+    failed_by_batch: dict[int, list[dict]] = {}
+    for job in stale:
+        if _fail_job(job["pk"], job["message"], "stale", from_status=job["status"]):
+            failed_by_batch.setdefault(job["batch_pk"], []).append(
+                {key: job[key] for key in ("job_id", "collector", "reason", "stuck_seconds", "message")})
+    failed = [job["job_id"] for jobs in failed_by_batch.values() for job in jobs]
+    stale_batches = {job["batch_pk"] for job in stale}
+    for batch_pk in stale_batches:
+        finish_batch_if_done(batch_pk)
     # Batches holding the lock with nothing left to run and silent for the stale window (e.g. a crash between
     # a job's end and its batch's close); the window keeps this from racing the process about to close it.
-    batch_pks.update(_silent_batches(cutoff).exclude(jobs__status__in=RunStatus.ACTIVE).values_list("pk", flat=True))
-    for batch_pk in batch_pks:
-        finish_batch_if_done(batch_pk)
+    unclosed = set(_silent_batches(cutoff).exclude(jobs__status__in=RunStatus.ACTIVE)
+                   .values_list("pk", flat=True)) - stale_batches
+    last_signs = _last_signs_of_life(unclosed) if unclosed else {}
+    closed = [pk for pk in sorted(unclosed) if finish_batch_if_done(pk)]
     # A batch claimed for closing whose closer died (e.g. during reconciliation) keeps the lock: release it.
-    CollectorBatch.objects.filter(active_slot__isnull=False, ended_at__lt=cutoff).update(
-        active_slot=None, status=RunStatus.FAILED, cross_vendor_status=CrossVendorStatus.FAILED,
-        cross_vendor_message="The process closing the batch stopped; marked failed",
-    )
+    released = []
+    for pk, ended_at in CollectorBatch.objects.filter(active_slot__isnull=False, ended_at__lt=cutoff).values_list(
+            "pk", "ended_at"):
+        if CollectorBatch.objects.filter(pk=pk, active_slot__isnull=False, ended_at__lt=cutoff).update(
+                active_slot=None, status=RunStatus.FAILED, cross_vendor_status=CrossVendorStatus.FAILED,
+                cross_vendor_message="The process closing the batch stopped; marked failed"):
+            released.append((pk, _seconds(now, ended_at)))
     if failed:
         log.warning("marked %d stale collector job(s) failed: %s", len(failed), ", ".join(failed))
+    for batch_pk, jobs in failed_by_batch.items():
+        reason = next(r for r in _JOB_REASONS if any(job["reason"] == r for job in jobs))
+        _announce(batch_pk, reason, max(job["stuck_seconds"] for job in jobs), jobs)
+    for batch_pk in closed:
+        _announce(batch_pk, StuckReason.NEVER_CLOSED, _seconds(now, last_signs.get(batch_pk)), [])
+    for batch_pk, seconds in released:
+        _announce(batch_pk, StuckReason.CLOSER_STOPPED, seconds, [])
     return failed
 
 

@@ -11,8 +11,18 @@ class ViewOnlyAdminMixin:
         return False
 
 
-class ImmutableAdminMixin(ViewOnlyAdminMixin):
-    """View only, and never deleted from the admin: collected data and audit trails."""
+class NoDeleteAdminMixin:
+    """Never deleted from the admin, not even by a superuser, and no "Delete selected" action: records whose
+    history must not be bypassed (exceptions and their audit trail)."""
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+class ImmutableAdminMixin(NoDeleteAdminMixin, ViewOnlyAdminMixin):
+    """View only, and never deleted from the admin: collected data and audit trails."""

@@ -9,6 +9,7 @@ from variances import pages as variance_pages
 urlpatterns = [
     path("", overview_pages.overview, name="overview"),
     path("sign-in/", overview_pages.sign_in, name="sign-in"),
+    path("favicon.ico", overview_pages.favicon, name="favicon"),
     path("variances/", variance_pages.variances, name="variances-page"),
     path("devices/", inventory_pages.devices, name="devices-page"),
     path("devices/<path:key>/", inventory_pages.device, name="device-page"),

@@ -8,7 +8,9 @@ answers from) and act through the JSON API with small `fetch` calls
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from collectors.models import CollectorBatch, CollectorJob
@@ -25,6 +27,17 @@ from variances import types as T
 from variances.devices import kind_label
 
 RECENT_BATCHES = 5
+
+
+FAVICON = "esinv/favicon.svg"
+
+
+def favicon(request):
+    """`/favicon.ico`, which browsers ask for on every page (the API's and the admin's too): the hub's SVG icon.
+    A temporary redirect (its target is a hashed name that changes when the icon does), cached for a day."""
+    response = HttpResponseRedirect(static(FAVICON))
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def safe_next(request) -> str:

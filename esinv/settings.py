@@ -38,7 +38,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 ESINV_PORT = env_int("ESINV_PORT", 5400)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "esinv.apps.HubAdminConfig",  # django.contrib.admin with the hub's site (esinv/admin_site.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

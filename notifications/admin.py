@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 
@@ -6,8 +7,17 @@ from notifications.delivery import enqueue, redeliver
 from notifications.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Event
 
 
+class ChannelForm(forms.ModelForm):
+    """The admin builds its Meta (model, fields) on this: only the events field is declared here."""
+
+    # One checkbox per event of notifications.models.Event: a new event is selectable the day it is declared.
+    events = forms.MultipleChoiceField(choices=Event, widget=forms.CheckboxSelectMultiple,
+                                       help_text="The events sent to this channel.")
+
+
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
+    form = ChannelForm
     list_display = ("name", "kind", "enabled", "url", "events")
     list_filter = ("kind", "enabled")
     search_fields = ("name", "url")

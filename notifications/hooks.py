@@ -1,7 +1,9 @@
 """Turns other apps' events into notifications, without them importing this app:
 - a ReconciliationRun saved (variances) -> reconciliation.finished, after the run's transaction commits;
 - a django-q2 collector task ending with failed jobs (collectors) -> collector.failed, per failed job;
+- a stuck batch ended by the stale cleanup (collectors' batch_cleaned_up) -> batch.stuck, per batch;
 - a Windows11Run saved as successful (inventory) -> windows11.finished;
+- a Windows 11 run ended failed (inventory's windows11_run_failed) -> windows11.failed;
 - a django-q2 export task ending with its job completed (variances) -> export.ready.
 A notification problem is logged and never reaches the collection that caused it."""
 import logging
@@ -12,7 +14,9 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django_q.signals import post_execute
 
+from collectors.signals import StuckReason, batch_cleaned_up
 from esinv.choices import RunStatus
+from inventory.signals import windows11_run_failed
 from notifications.events import emit
 from notifications.models import Event
 
@@ -37,6 +41,10 @@ def reconciliation_data(run) -> dict:
         "new": sum(c["new"] for c in by_type.values()), "gone": sum(c["gone"] for c in by_type.values()),
         "open": run.total, "by_type": by_type,
     }
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _safely(function, *args):
@@ -103,3 +111,22 @@ def windows11_finished(sender, instance, created, **kwargs):
             "compatible": instance.compatible_devices, "incompatible": instance.incompatible_devices,
             "not_assessed": instance.not_assessed_devices, "already_on_24h2": instance.already_on_24h2_devices}
     transaction.on_commit(lambda: _safely(emit, Event.WINDOWS11_FINISHED, data))
+
+
+def batch_stuck_data(batch, reason: str, stuck_seconds: int, jobs: list[dict]) -> dict:
+    return {"batch_id": batch.batch_id, "reason": reason, "reason_text": StuckReason.label(reason),
+            "stuck_seconds": stuck_seconds, "snapshot_date": _iso(batch.snapshot_date), "trigger": batch.trigger,
+            "status": batch.status, "message": batch.message, "jobs": jobs}
+
+
+@receiver(batch_cleaned_up, dispatch_uid="notifications.batch_stuck")
+def batch_stuck(sender, batch, reason, stuck_seconds, jobs, **kwargs):
+    data = batch_stuck_data(batch, reason, stuck_seconds, jobs)
+    transaction.on_commit(lambda: _safely(emit, Event.BATCH_STUCK, data))
+
+
+@receiver(windows11_run_failed, dispatch_uid="notifications.windows11_failed")
+def windows11_failed(sender, run, **kwargs):
+    data = {"run_id": run.pk, "trigger": run.trigger, "actor": run.actor, "started_at": _iso(run.started_at),
+            "finished_at": _iso(run.finished_at), "duration_seconds": run.duration_seconds, "message": run.message}
+    transaction.on_commit(lambda: _safely(emit, Event.WINDOWS11_FAILED, data))

@@ -12,7 +12,9 @@ class Event(ChoiceSet):
     RECONCILIATION_FINISHED = "reconciliation.finished"
     COLLECTOR_FAILED = "collector.failed"
     VENDOR_STALE = "vendor.stale"
+    BATCH_STUCK = "batch.stuck"
     WINDOWS11_FINISHED = "windows11.finished"
+    WINDOWS11_FAILED = "windows11.failed"
     EXPORT_READY = "export.ready"
     DIGEST = "digest.daily"
     TEST = "test"
@@ -20,7 +22,9 @@ class Event(ChoiceSet):
         (RECONCILIATION_FINISHED, "Reconciliation finished (new / gone / open counts per type)"),
         (COLLECTOR_FAILED, "A collector job failed"),
         (VENDOR_STALE, "A vendor's data is stale (checked daily)"),
+        (BATCH_STUCK, "A collection batch was stuck and cleaned up"),
         (WINDOWS11_FINISHED, "Windows 11 assessment finished"),
+        (WINDOWS11_FAILED, "Windows 11 assessment failed"),
         (EXPORT_READY, "An export job is ready to download"),
         (DIGEST, "Daily digest (e-mail channels)"),
     ]

@@ -1,8 +1,12 @@
 """QBR in the admin: hand-entered metrics (audited), their history, and editable thresholds."""
+from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
 
 from esinv.admin_mixins import ImmutableAdminMixin, ViewOnlyAdminMixin
+from qbr.labels import metric_label
 from qbr.models import DataSource, MetricChange, MonthlyMetric, Threshold
+from qbr.periods import manual_month_problem, parse_month
 from qbr.services import record_manual_metric
 
 _KEY_FIELDS = ("period", "organization", "vendor", "metric_name")
@@ -17,9 +21,25 @@ class MetricChangeInline(ViewOnlyAdminMixin, admin.TabularInline):
     ordering = ("-changed_at", "-id")
 
 
+class MonthlyMetricForm(forms.ModelForm):
+    """The month of a new entry, checked as the API checks it (the admin builds the Meta)."""
+
+    def clean_period(self):
+        try:
+            month = parse_month(self.cleaned_data["period"])
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        problem = manual_month_problem(month, timezone.localdate())
+        if problem:
+            raise forms.ValidationError(problem)
+        return str(month)
+
+
 @admin.register(MonthlyMetric)
 class MonthlyMetricAdmin(admin.ModelAdmin):
     """Saving here is a manual entry: it goes through the same service as the API (audited)."""
+
+    form = MonthlyMetricForm
 
     list_display = ("period", "organization", "metric_name", "metric_value", "vendor", "data_source", "updated_at",
                     "updated_by")
@@ -77,13 +97,32 @@ class MetricChangeAdmin(ImmutableAdminMixin, admin.ModelAdmin):
 
 @admin.register(Threshold)
 class ThresholdAdmin(admin.ModelAdmin):
-    list_display = ("metric_name", "organization", "direction", "green_bound", "yellow_bound", "updated_at",
-                    "updated_by")
+    """Each metric by its human name (qbr/labels.py); the direction and both bounds editable in the list."""
+
+    # Narrow number boxes (static/esinv/admin.css) so every editable bound fits a 1366 px screen.
+    list_display = ("metric", "organization", "direction", "green_bound", "yellow_bound")
+    list_display_links = ("metric",)
     list_editable = ("direction", "green_bound", "yellow_bound")
     list_filter = ("direction", "organization")
     search_fields = ("metric_name", "notes", "organization__name")
     list_select_related = ("organization",)
+    ordering = ("organization__name", "metric_name")
+    fields = ("organization", "metric_name", "direction", "green_bound", "yellow_bound", "notes", "updated_at",
+              "updated_by")
     readonly_fields = ("updated_at", "updated_by")
+
+    class Media:
+        css = {"all": ["esinv/admin.css"]}
+
+    @admin.display(description="metric", ordering="metric_name")
+    def metric(self, obj):
+        return metric_label(obj.metric_name)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "metric_name":  # the picker shows the human names too (the stored value is unchanged)
+            kwargs["choices"] = [("", "---------"), *((value, f"{metric_label(value)} ({value})")
+                                                      for value, _ in db_field.choices)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user.get_username()

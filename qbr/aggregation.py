@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from qbr.catalogue import FLOW, definition
+from qbr.catalogue import Aggregation, definition
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ class MonthValue:
 class QuarterValue:
     metric_name: str
     vendor_id: int | None
-    aggregation: str  # "sum" or "average"
+    aggregation: str  # an Aggregation (qbr.catalogue)
     value: Decimal
     months: tuple[str, ...]
     data_sources: tuple[str, ...]
@@ -34,12 +34,12 @@ class QuarterValue:
 
 def _aggregation(metric_name: str) -> str:
     known = definition(metric_name)
-    return "sum" if known is not None and known.kind == FLOW else "average"
+    return known.aggregation if known is not None else Aggregation.AVERAGE
 
 
 def _combine(metric_name: str, values: list[Decimal]) -> Decimal:
     total = sum(values, Decimal(0))
-    return total if _aggregation(metric_name) == "sum" else total / len(values)
+    return total if _aggregation(metric_name) == Aggregation.SUM else total / len(values)
 
 
 def aggregate_quarter(values: Iterable[MonthValue]) -> list[QuarterValue]:

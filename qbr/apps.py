@@ -3,6 +3,7 @@ from django.apps import AppConfig
 
 class QbrConfig(AppConfig):
     name = "qbr"
+    verbose_name = "QBR"
 
     def ready(self):
         # ConnectWise Manage: QBR reactive ticket metrics (qbr.MonthlyMetric, vendor 2), see docs/connectwise.md.

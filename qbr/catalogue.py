@@ -6,8 +6,18 @@ agreements): a quarter averages the months that have a value.
 """
 from dataclasses import dataclass
 
+from esinv.choices import ChoiceSet
+
 FLOW = "flow"
 STOCK = "stock"
+
+
+class Aggregation(ChoiceSet):
+    """How a quarter combines a metric's months: flow metrics are summed, stock metrics averaged."""
+
+    SUM = "sum"
+    AVERAGE = "average"
+    CHOICES = [(SUM, "Sum of the months (flow)"), (AVERAGE, "Average of the months present (stock)")]
 
 NINJA = 1  # inventory.models.Vendor.NINJA (no model import in plain modules)
 CONNECTWISE = 2  # inventory.models.Vendor.CONNECTWISE
@@ -26,7 +36,7 @@ class MetricDefinition:
 
     @property
     def aggregation(self) -> str:
-        return "sum" if self.kind == FLOW else "average"
+        return Aggregation.SUM if self.kind == FLOW else Aggregation.AVERAGE
 
     @property
     def collected(self) -> bool:

@@ -7,7 +7,7 @@ from esinv.choices import ChoiceSet
 from inventory.models import Organization, Vendor
 from qbr.catalogue import CATALOGUE
 from qbr.smartnumbers import SMART_NUMBERS
-from qbr.thresholds import HIGHER_IS_BETTER, LOWER_IS_BETTER
+from qbr.thresholds import Direction
 
 
 class MetricName(ChoiceSet):
@@ -116,10 +116,7 @@ class MetricChange(models.Model):
 class Threshold(models.Model):
     """Green/yellow bounds of one KPI (or metric) for one organization."""
 
-    class Direction(ChoiceSet):
-        LOWER = LOWER_IS_BETTER
-        HIGHER = HIGHER_IS_BETTER
-        CHOICES = [(LOWER, "Lower is better"), (HIGHER, "Higher is better")]
+    Direction = Direction  # qbr.thresholds: the one vocabulary, also the API's
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, default=_msp_id, related_name="qbr_thresholds"

@@ -13,35 +13,12 @@ from inventory.models import Organization
 from qbr.aggregation import MonthValue
 from qbr.catalogue import CATALOGUE
 from qbr.devices import device_counts
+from qbr.labels import metric_label
 from qbr.models import MonthlyMetric
 from qbr.periods import Month, Quarter, parse_month, parse_quarter
 from qbr.scorecard import score_quarter
 
 QUARTERS_OFFERED = 8
-SMART_NUMBER_LABELS = {
-    "tickets_per_tech_per_month": "Tickets per tech per month",
-    "total_close_pct": "Total close %",
-    "tickets_per_endpoint_per_month": "Tickets per endpoint per month",
-    "rhem": "RHEM (reactive hours per endpoint per month)",
-    "avg_resolution_time": "Average resolution time",
-    "reactive_service_pct": "Reactive service %",
-    "net_profit_pct": "Net profit %",
-    "revenue_from_services_pct": "Revenue from services %",
-    "services_from_mrr_pct": "Services from MRR %",
-    "annual_service_rev_per_employee": "Annual service revenue per employee",
-    "annual_service_rev_per_tech": "Annual service revenue per tech",
-    "avg_aisp": "Average AISP",
-    "avg_mrr_per_agreement": "Average MRR per agreement",
-    "new_mrr_added": "New MRR added",
-    "lost_mrr": "Lost MRR",
-    "net_mrr_gain": "Net MRR gain",
-    "dials_per_appointment": "Dials per appointment",
-    "sales_call_close_pct": "Sales call close %",
-    "tickets_per_endpoint": "Tickets per endpoint",
-    "revenue_per_endpoint": "Revenue per endpoint per month",
-    "csat_score": "CSAT score",
-    "first_call_resolution": "First call resolution %",
-}
 
 
 def recent_quarters(today, count: int = QUARTERS_OFFERED) -> list[Quarter]:
@@ -88,7 +65,7 @@ def pick_month(raw: str, quarter: Quarter, today) -> Month:
 def smart_number_rows(organization_id: int, values: list[MonthValue]) -> list[dict]:
     _, scored = score_quarter(organization_id, values)
     return [
-        {"name": n.name, "label": SMART_NUMBER_LABELS.get(n.name, n.name.replace("_", " ")), "value": n.value,
+        {"name": n.name, "label": metric_label(n.name), "value": n.value,
          "status": n.status or "none", "threshold": n.threshold}
         for n in scored
     ]

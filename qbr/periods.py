@@ -64,6 +64,24 @@ def parse_month(text: str) -> Month:
     return Month(year, month)
 
 
+# Hand-entered values (the manual metrics endpoint and the admin) are for months from this one...
+EARLIEST_MANUAL_MONTH = Month(2000, 1)
+
+
+def manual_months(today: date) -> tuple[Month, Month]:
+    """(first, last) month a hand-entered value may be for: 2000-01 to December of next year (a QBR of the
+    coming year prepared ahead). 9999-12 or 1900-01 is a typing slip that would sort before every real month."""
+    return EARLIEST_MANUAL_MONTH, Month(today.year + 1, 12)
+
+
+def manual_month_problem(month: Month, today: date) -> str | None:
+    """Why a hand-entered value may not be for `month`, or None."""
+    first, last = manual_months(today)
+    if not first <= month <= last:
+        return f"{month} is outside the months a value may be entered for: {first} to {last}."
+    return None
+
+
 def parse_quarter(text: str) -> Quarter:
     """`2025-Q4` (or `2025-q4`) -> Quarter(2025, 4); anything else raises ValueError."""
     match = _QUARTER.match((text or "").strip())

@@ -20,7 +20,7 @@ from inventory.models import Organization, Vendor
 from qbr.catalogue import definition
 from qbr.devices import device_counts
 from qbr.models import DataSource, MetricChange, MonthlyMetric, Threshold
-from qbr.periods import Month, parse_month
+from qbr.periods import Month, manual_month_problem, parse_month
 
 log = logging.getLogger(__name__)
 COLLECTOR_ACTOR = "collector:qbr"
@@ -207,8 +207,13 @@ def record_manual_metric(
     period: str, organization_id: int, vendor_id: int | None, metric_name: str, value, notes=None, *,
     actor: str, user=None,
 ) -> MetricWrite:
-    """Upsert a hand-entered value; replacing a collected value is reported as `overrode_collected`."""
+    """Upsert a hand-entered value; replacing a collected value is reported as `overrode_collected`.
+
+    Raises ValueError for a malformed period, one outside `periods.manual_months` or an unknown metric."""
     period = _check(period, metric_name)
+    problem = manual_month_problem(parse_month(period), timezone.localdate())
+    if problem:
+        raise ValueError(problem)
     return _upsert(
         period=period, organization_id=organization_id, vendor_id=vendor_id, metric_name=metric_name,
         value=value, source=DataSource.MANUAL, notes=notes, actor=actor, user=user,
@@ -217,7 +222,7 @@ def record_manual_metric(
 
 @dataclass(frozen=True)
 class ManualEntry:
-    """One hand-entered value, already validated (qbr/api/serializers.py)."""
+    """One hand-entered value, already validated (qbr/api/serializers/metrics.py)."""
 
     period: str
     organization_id: int

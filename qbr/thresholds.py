@@ -7,10 +7,29 @@ A value on a bound takes the better colour. No value, no status (None).
 """
 from decimal import Decimal
 
-GREEN, YELLOW, RED = "green", "yellow", "red"
-LOWER_IS_BETTER = "lower"
-HIGHER_IS_BETTER = "higher"
-DIRECTIONS = (LOWER_IS_BETTER, HIGHER_IS_BETTER)
+from esinv.choices import ChoiceSet
+
+
+class ThresholdStatus(ChoiceSet):
+    """A value against its threshold (the API's `status`)."""
+
+    GREEN = "green"
+    YELLOW = "yellow"
+    RED = "red"
+    CHOICES = [(GREEN, "Green", "green"), (YELLOW, "Yellow", "yellow"), (RED, "Red", "red")]
+
+
+class Direction(ChoiceSet):
+    """Which way a threshold's metric is better (the model's and the API's `direction`)."""
+
+    LOWER = "lower"
+    HIGHER = "higher"
+    CHOICES = [(LOWER, "Lower is better"), (HIGHER, "Higher is better")]
+
+
+GREEN, YELLOW, RED = ThresholdStatus.GREEN, ThresholdStatus.YELLOW, ThresholdStatus.RED
+LOWER_IS_BETTER, HIGHER_IS_BETTER = Direction.LOWER, Direction.HIGHER
+DIRECTIONS = tuple(Direction.values())
 
 
 def threshold_status(value, *, green, yellow, direction: str) -> str | None:

@@ -37,6 +37,40 @@ def test_model_fields_and_serializers_take_the_set_itself():
     assert serializers.ChoiceField(choices=BatchStatus).choices == dict(BatchStatus)
 
 
+def _api_fields():
+    from qbr.api import serializers as q
+    from variances.api import serializers as v
+
+    return {
+        "qbr data_source": (q.MetricSerializer().fields["data_source"], "qbr.models.DataSource"),
+        "qbr aggregation": (q.QuarterMetricSerializer().fields["aggregation"], "qbr.catalogue.Aggregation"),
+        "qbr threshold direction": (q.ThresholdSerializer().fields["direction"], "qbr.thresholds.Direction"),
+        "qbr direction in": (q.ThresholdInputSerializer().fields["direction"], "qbr.thresholds.Direction"),
+        "qbr status": (q.ThresholdStatusSerializer().fields["status"], "qbr.thresholds.ThresholdStatus"),
+        "qbr smartnumber status": (q.SmartNumbersSerializer().fields["status"].child,
+                                   "qbr.thresholds.ThresholdStatus"),
+        "variance report filter": (v.VarianceReportSerializer().fields["filter"], "variances.reports.ReportFilter"),
+    }
+
+
+@pytest.mark.parametrize("name, values", [
+    ("qbr data_source", ["collected", "manual"]),
+    ("qbr aggregation", ["sum", "average"]),
+    ("qbr threshold direction", ["lower", "higher"]),
+    ("qbr direction in", ["lower", "higher"]),
+    ("qbr status", ["green", "yellow", "red"]),
+    ("qbr smartnumber status", ["green", "yellow", "red"]),
+    ("variance report filter", ["all", "unresolved"]),
+])
+def test_api_value_lists_come_from_their_sets_with_the_values_the_api_always_had(name, values):
+    from django.utils.module_loading import import_string
+
+    field, set_path = _api_fields()[name]
+    choice_set = import_string(set_path)
+    assert list(field.choices) == values == choice_set.values()
+    assert dict(field.choices) == dict(choice_set)  # the set's labels: declared there, not in the serializer
+
+
 @pytest.mark.parametrize("rows, message", [
     ([("a", "A", "purple")], "unknown colour"),
     ([("a", "A"), ("a", "B")], "declared twice"),

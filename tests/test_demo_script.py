@@ -1,4 +1,5 @@
-"""bin/demo: it says "serving" only once the hub answers, and SIGTERM stops it and every process it started.
+"""bin/demo: it says "serving" only once the hub answers, the QBR numbers are filled, its redirected output is
+never written over, and SIGTERM stops it and every process it started.
 
 Runs the real script (simulators, collection, cluster, server) on a throwaway SQLite database in a temporary
 ESINV_VAR_DIR, with a small MSP and one day, on free ports.
@@ -35,14 +36,14 @@ def port_is_free(port: int) -> bool:
 
 
 def free_ports() -> tuple[int, int]:
-    """A port for the hub and a pair (port, port + 1) for the simulators, all free now."""
+    """A port for the hub and three (port, port + 1, port + 2) for the simulators, all free now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         hub = sock.getsockname()[1]
     for sim in range(random.randrange(20000, 40000), 60000, 7):
-        if abs(sim - hub) > 1 and port_is_free(sim) and port_is_free(sim + 1):
+        if not sim <= hub <= sim + 2 and all(port_is_free(sim + offset) for offset in range(3)):
             return hub, sim
-    raise RuntimeError("no free port pair")
+    raise RuntimeError("no free ports for the simulators")
 
 
 def demo_env(tmp_path, hub: int, sim: int) -> dict:
@@ -110,6 +111,14 @@ def test_sigterm_stops_the_demo_and_every_child(tmp_path):
         assert f"ES Inventory Hub is serving on http://127.0.0.1:{hub}/" in text
         assert text.index("GET /api/health") < text.index("is serving on")
         assert f"NinjaOne http://127.0.0.1:{sim}/, ThreatLocker http://127.0.0.1:{sim + 1}/" in text
+        assert f"ConnectWise http://127.0.0.1:{sim + 2}/" in text
+        # The QBR numbers were filled from the ConnectWise simulator before serving.
+        assert "Sample manual metrics:" in text and "reactive tickets created" in text
+        assert text.index("reactive tickets created") < text.index("is serving on")
+        # The output goes to one file: nothing written over (the first lines are still there), no NUL hole.
+        raw = log.read_bytes()
+        assert b"\0" not in raw
+        assert "Collecting 1 days of 30 devices" in text, text[:500]
 
         children = descendants(demo.pid)
         commands = " ".join(Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").replace("\0", " ")
@@ -123,7 +132,7 @@ def test_sigterm_stops_the_demo_and_every_child(tmp_path):
         while any(running(pid) for pid in children) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not [pid for pid in children if running(pid)], log.read_text(errors="replace")[-2000:]
-        assert port_is_free(hub) and port_is_free(sim) and port_is_free(sim + 1)
+        assert port_is_free(hub) and all(port_is_free(sim + offset) for offset in range(3))
     finally:
         if demo.poll() is None:
             for pid in descendants(demo.pid):
@@ -135,7 +144,7 @@ def test_sigterm_stops_the_demo_and_every_child(tmp_path):
             demo.wait()
 
 
-@pytest.mark.parametrize("offset", [0, 1])
+@pytest.mark.parametrize("offset", [0, 1, 2])
 def test_a_hub_port_on_a_simulator_port_is_refused_before_anything_starts(tmp_path, offset):
     hub, sim = free_ports()
     env = demo_env(tmp_path, sim + offset, sim)
@@ -146,14 +155,26 @@ def test_a_hub_port_on_a_simulator_port_is_refused_before_anything_starts(tmp_pa
     assert not (tmp_path / "var" / "esinv.sqlite3").exists()
 
 
-def test_a_busy_port_is_named(tmp_path):
+def test_absurd_quarters_are_refused_before_anything_starts(tmp_path):
+    hub, sim = free_ports()
+    env = {**demo_env(tmp_path, hub, sim), "ESINV_DEMO_QUARTERS": "0"}
+    done = subprocess.run([str(DEMO)], cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 2
+    assert "ESINV_DEMO_QUARTERS=0: give a number of quarters from 1 to 20." in done.stderr
+    assert not (tmp_path / "var" / "esinv.sqlite3").exists()
+
+
+@pytest.mark.parametrize("offset, name", [(1, "the ThreatLocker simulator (ESINV_DEMO_SIM_PORT + 1)"),
+                                          (2, "the ConnectWise simulator (ESINV_DEMO_SIM_PORT + 2)")])
+def test_a_busy_port_is_named(tmp_path, offset, name):
     hub, sim = free_ports()
     with socket.socket() as busy:
         busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        busy.bind(("127.0.0.1", sim + 1))
+        busy.bind(("127.0.0.1", sim + offset))
         busy.listen()
         done = subprocess.run([str(DEMO)], cwd=REPO, env=demo_env(tmp_path, hub, sim), capture_output=True,
                               text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert done.returncode != 0
-    assert f"Port {sim + 1} for the ThreatLocker simulator (ESINV_DEMO_SIM_PORT + 1) is not free" in done.stderr
+    assert f"Port {sim + offset} for {name} is not free" in done.stderr
     assert not (tmp_path / "var" / "esinv.sqlite3").exists()

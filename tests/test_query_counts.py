@@ -8,7 +8,6 @@ from datetime import date
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from collectors import runs
 from inventory.models import Vendor
@@ -20,10 +19,18 @@ pytestmark = pytest.mark.django_db
 
 
 def queries(client, path: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
+    """Counted by an execute wrapper, not from `connection.queries_log`: that log is a bounded deque that other
+    code may clear, which once gave a negative count."""
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         response = client.get(path)
     assert response.status_code == 200, response.content
-    return len(ctx.captured_queries)
+    return len(executed)
 
 
 @pytest.fixture

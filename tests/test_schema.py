@@ -46,3 +46,29 @@ def test_docs_page_served_without_cdn(reader):
     html = response.content.decode()
     assert "swagger-ui" in html
     assert "cdn.jsdelivr" not in html and "unpkg.com" not in html
+
+
+def _spectacular(**options):
+    """`manage.py spectacular --validate --fail-on-warn --file /dev/null`, as CI runs it (.ci/run)."""
+    import os
+
+    from django.core.management import call_command
+    from drf_spectacular.drainage import GENERATOR_STATS
+
+    GENERATOR_STATS.reset()  # warnings of an earlier generation in this process are not this one's
+    try:
+        call_command("spectacular", "--validate", "--fail-on-warn", "--file", os.devnull, **options)
+    finally:
+        GENERATOR_STATS.reset()
+
+
+def test_schema_generates_without_a_single_warning():
+    # A new warning (an enum name collision, a view whose serializer cannot be guessed) fails here, not in CI only.
+    _spectacular()
+
+
+def test_the_warning_check_would_catch_a_warning():
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="warnings"):
+        _spectacular(urlconf="tests.schema_warning_urls")

@@ -7,6 +7,7 @@ request whatever its size (staff chose the rows; use the API for very large expo
 import io
 from datetime import date
 
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponse
 from django.utils import timezone
@@ -37,7 +38,7 @@ def selection_meta(rows: list[dict]) -> ExportMeta:
                       data_status=DataStatus(status.get("status", ""), status.get("message", "")),
                       filters=ExportFilters(date="selection", include_resolved=True),
                       counts_by_type=by_type, counts_by_organization=by_org,
-                      title="Variance report (selected exceptions)")
+                      title="Variance report (selected exceptions)", msp_name=settings.ESINV_MSP_NAME)
 
 
 def export_action(fmt: str):

@@ -1,11 +1,12 @@
 """Export rows and metadata straight from the database, for the export endpoints, jobs and admin.
 
 `parse_export_request` turns the query parameters (`date`, `include_resolved`, `variance_type`,
-`organization`) into an `ExportRequest` (400 with the valid values for bad input, 404 for a date
+`organization`, and the CSV's `meta`) into an `ExportRequest` (400 with the valid values for bad input, 404 for a date
 that was never reconciled). `export_rows` streams the matching exceptions as plain row dicts
 (`.values().iterator()`: no model instances, bounded memory), built by the same `_device_row` the
 variance report uses; `export_meta` builds the `ExportMeta` with counts from one aggregate query
-over the same filters, so every file shows the API's numbers.
+over the same filters, so every file shows the API's numbers (and, filtered to one client, that
+client's own trend).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
 
@@ -46,6 +48,7 @@ class ExportRequest:
     kind: T.VarianceKind | None = None  # None: all types
     organization_id: int | None = None
     organization_name: str | None = None
+    with_meta: bool = False  # CSV: the metadata block before the header (`meta=true`)
 
     @property
     def variance_type(self) -> str:
@@ -59,14 +62,16 @@ class ExportRequest:
         """Stored on an export job; `from_json` rebuilds the same request (the date stays fixed)."""
         return {"day": self.day.isoformat() if self.day else None, "date": self.requested_date,
                 "include_resolved": self.include_resolved, "variance_type": self.variance_type,
-                "organization_id": self.organization_id, "organization": self.organization_name}
+                "organization_id": self.organization_id, "organization": self.organization_name,
+                "meta": self.with_meta}
 
     @classmethod
     def from_json(cls, data: Mapping) -> ExportRequest:
         return cls(day=date.fromisoformat(data["day"]) if data.get("day") else None,
                    requested_date=data.get("date") or LATEST, include_resolved=bool(data.get("include_resolved")),
                    kind=T.kind_for(data.get("variance_type") or "") or None,
-                   organization_id=data.get("organization_id"), organization_name=data.get("organization"))
+                   organization_id=data.get("organization_id"), organization_name=data.get("organization"),
+                   with_meta=bool(data.get("meta")))
 
 
 # --- parameters (plain functions; the organization lookup is the only query) ---------------------
@@ -138,8 +143,10 @@ def parse_export_request(params: Mapping) -> ExportRequest:
     include_resolved = parse_bool(params.get("include_resolved"), "include_resolved")
     kind = parse_variance_type(params.get("variance_type"))
     org = parse_organization(params.get("organization"))
+    with_meta = parse_bool(params.get("meta"), "meta")
     return ExportRequest(day=day, requested_date=requested, include_resolved=include_resolved, kind=kind,
-                         organization_id=org.pk if org else None, organization_name=org.name if org else None)
+                         organization_id=org.pk if org else None, organization_name=org.name if org else None,
+                         with_meta=with_meta)
 
 
 # --- rows and counts -------------------------------------------------------------------------------
@@ -199,11 +206,13 @@ def export_counts(req: ExportRequest) -> tuple[dict[str, int], dict[str, int]]:
     return dict(by_type), dict(by_org)
 
 
-def trend_series(day: date | None, days: int = TREND_DAYS) -> list[tuple[date, dict[str, int]]]:
-    """Counts by type code per reconciled day over the `days` days ending on `day` (the API's trends)."""
+def trend_series(day: date | None, days: int = TREND_DAYS, *,
+                 organization_id: int | None = None) -> list[tuple[date, dict[str, int]]]:
+    """Counts by type code per reconciled day over the `days` days ending on `day` (the API's trends);
+    with `organization_id`, that client's counts only."""
     if day is None:
         return []
-    series = reports.trends(day - timedelta(days=days - 1), day)["trends"]
+    series = reports.trends(day - timedelta(days=days - 1), day, organization_id=organization_id)["trends"]
     return [(date.fromisoformat(point["date"]),
              {T.BY_API_NAME[name].code: n for name, n in point["counts"].items() if name in T.BY_API_NAME})
             for point in series]
@@ -219,5 +228,7 @@ def export_meta(req: ExportRequest, *, with_trend: bool = True, counts=None) -> 
         filters=req.filters(),
         counts_by_type=by_type,
         counts_by_organization=by_org,
-        trend=trend_series(req.day) if with_trend else (),
+        trend=trend_series(req.day, organization_id=req.organization_id) if with_trend else (),
+        metadata_rows=req.with_meta,
+        msp_name=settings.ESINV_MSP_NAME,
     )

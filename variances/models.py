@@ -86,8 +86,9 @@ class ExceptionRecord(models.Model):
             models.Index(fields=["canonical_key"], name="exception_key"),
         ]
 
-    def __str__(self):
-        return f"{self.type} {self.canonical_key} ({self.variance_status})"
+    def __str__(self):  # what the admin's titles, breadcrumbs and history say: "Missing in NinjaOne: PC-1 (Active)"
+        device = self.hostname or self.canonical_key
+        return f"{self.get_type_display()}: {device} ({self.get_variance_status_display()})"
 
     @property
     def variance_type(self) -> str:

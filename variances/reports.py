@@ -3,6 +3,7 @@
 Each function costs a fixed number of queries whatever the number of devices
 (the report is one query over the exceptions present on the date).
 """
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
@@ -85,6 +86,14 @@ def _data_status(day: date | None) -> dict:
     return status
 
 
+class ReportFilter(ChoiceSet):
+    """Which exceptions a variance report lists (its `filter` field)."""
+
+    ALL = "all"  # /latest and /{date}
+    UNRESOLVED = "unresolved"  # /filtered: open exceptions only
+    CHOICES = [(ALL, "All exceptions"), (UNRESOLVED, "Unresolved exceptions only")]
+
+
 def variance_report(day: date | None, *, unresolved_only: bool = False) -> dict:
     """The report for a reconciled date (None: nothing reconciled yet, an empty report)."""
     records = list(present_on(day).order_by().values(*REPORT_FIELDS)) if day else []
@@ -98,7 +107,7 @@ def variance_report(day: date | None, *, unresolved_only: bool = False) -> dict:
             "resolved_count": len(records) - unresolved,
             "by_type": dict.fromkeys((kind.api_name for kind in T.KINDS), 0),
         },
-        "filter": "unresolved" if unresolved_only else "all",
+        "filter": ReportFilter.UNRESOLVED if unresolved_only else ReportFilter.ALL,
     }
     sections = {kind.code: defaultdict(list) for kind in T.KINDS}
     for record in records:
@@ -189,8 +198,34 @@ def available_dates() -> dict:
     }
 
 
-def trends(start: date | None, end: date | None) -> dict:
-    """Counts by type per reconciled day, with new and resolved exceptions per day."""
+def _organization_days(days: list[date], organization_id: int) -> dict[date, dict]:
+    """One client's figures for each reconciled day: exceptions present that day by type code, new, resolved.
+
+    One query over that client's exceptions overlapping the range; each exception counts on every
+    listed day from its `date_found` to its `last_seen` (what that day's report shows for the client).
+    """
+    figures = {day: {"counts": Counter(), "new": 0, "resolved": 0} for day in days}
+    if not days:
+        return figures
+    rows = (ExceptionRecord.objects.filter(organization_id=organization_id, date_found__lte=days[-1],
+                                           last_seen__gte=days[0])
+            .order_by().values_list("type", "date_found", "last_seen", "resolved_on"))
+    for type_code, found, seen, resolved_on in rows.iterator(chunk_size=2000):
+        for day in days[bisect_left(days, found):bisect_right(days, seen)]:
+            figures[day]["counts"][type_code] += 1
+        if found in figures:
+            figures[found]["new"] += 1
+        if resolved_on in figures:
+            figures[resolved_on]["resolved"] += 1
+    return figures
+
+
+def trends(start: date | None, end: date | None, *, organization_id: int | None = None) -> dict:
+    """Counts by type per reconciled day, with new and resolved exceptions per day.
+
+    With `organization_id`, the figures are that client's alone (computed from its exceptions, see
+    `_organization_days`); the vendors' device counts are then null (they are the whole MSP's).
+    """
     if end is None:
         end = dates.latest_report_date() or timezone.localdate()
     if start is None:
@@ -203,17 +238,27 @@ def trends(start: date | None, end: date | None) -> dict:
         raise BadRequest(f"The range may cover at most {settings.ESINV_TRENDS_MAX_DAYS} days.",
                          code="invalid_range", details={"field": "start_date"})
     days, totals = [], Counter()
-    for day, run in sorted(_latest_runs(start, end).items()):
-        counts = {kind.api_name: run.counts.get(kind.code, 0) for kind in T.KINDS}
+    runs = sorted(_latest_runs(start, end).items())
+    client = _organization_days([day for day, _ in runs], organization_id) if organization_id is not None else None
+    for day, run in runs:
+        if client is None:
+            counts = {kind.api_name: run.counts.get(kind.code, 0) for kind in T.KINDS}
+            total, new, resolved = run.total, run.created_count, run.resolved_count
+            ninja_devices, threatlocker_devices = run.ninja_devices, run.threatlocker_devices
+        else:
+            figures = client[day]
+            counts = {kind.api_name: figures["counts"].get(kind.code, 0) for kind in T.KINDS}
+            total, new, resolved = sum(counts.values()), figures["new"], figures["resolved"]
+            ninja_devices = threatlocker_devices = None
         totals.update(counts)
         days.append({
             "date": day.isoformat(),
             "counts": counts,
-            "total": run.total,
-            "new": run.created_count,
-            "resolved": run.resolved_count,
-            "ninja_devices": run.ninja_devices,
-            "threatlocker_devices": run.threatlocker_devices,
+            "total": total,
+            "new": new,
+            "resolved": resolved,
+            "ninja_devices": ninja_devices,
+            "threatlocker_devices": threatlocker_devices,
         })
     return {
         "start_date": start.isoformat(),

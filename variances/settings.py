@@ -1,5 +1,5 @@
 """Settings owned by the variances app, read from the environment (imported by esinv.settings)."""
-from esinv.env import env_bool, env_int
+from esinv.env import env_bool, env_int, env_str
 
 # One switch per variance rule (docs/domain.md, "Exceptions and their lifecycle"). A rule switched off
 # reports nothing; its open exceptions auto-resolve on the next run.
@@ -20,3 +20,6 @@ ESINV_BULK_UPDATE_MAX = env_int("ESINV_BULK_UPDATE_MAX", 10000)
 
 # Finished export files (VAR_DIR/exports) are removed after this many days; the job then answers 410.
 VARIANCES_EXPORT_KEEP_DAYS = env_int("VARIANCES_EXPORT_KEEP_DAYS", 7)
+
+# The MSP's name, printed on every page of the PDF exports (the client-ready report says who prepared it).
+ESINV_MSP_NAME = env_str("ESINV_MSP_NAME", "Your MSP")

@@ -3,7 +3,7 @@ documents (the contract's batch/job fields first)."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from collectors import registry
+from collectors import registry, runs
 from collectors.models import BatchStatus, RunStatus
 from esinv.errors import BadRequest
 from esinv.validation import JSONObjectSerializer, StrictBooleanField, StrictCharField, StrictDateField
@@ -80,8 +80,10 @@ class RunRequestSerializer(serializers.Serializer):
                                                 "blank": 'collector must be "both" or a collector name.'})
     run_cross_vendor = StrictBooleanField(required=False, default=True,
                                           help_text="Run the after-batch step (reconciliation) when it ends.")
-    snapshot_date = StrictDateField(required=False, allow_null=True, not_future=True,
-                                    help_text="Day to file the snapshot under (default today; not in the future).")
+    snapshot_date = StrictDateField(
+        required=False, allow_null=True,
+        help_text="Day to file the snapshot under (default today; not in the future, nor more than "
+                  "ESINV_SNAPSHOT_RETENTION_DAYS back).")
     confirm_drop = StrictBooleanField(
         required=False, default=False,
         help_text="Accept a vendor day with more than COLLECTORS_MAX_DROP_PERCENT fewer devices than the previous day.")
@@ -96,6 +98,12 @@ class RunRequestSerializer(serializers.Serializer):
                 raise BadRequest("Send either collectors (a list) or the legacy collector, not both.",
                                  code="invalid_parameter", details={"field": "collectors"})
         return super().to_internal_value(data)
+
+    def validate_snapshot_date(self, day):
+        problem = runs.snapshot_date_problem(day)
+        if problem:
+            raise BadRequest(f"snapshot_date {problem}", code="invalid_date", details={"field": "snapshot_date"})
+        return day
 
     def validate(self, attrs):
         names = attrs.get("collectors") or ([attrs["collector"]] if "collector" in attrs else None)

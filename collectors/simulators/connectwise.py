@@ -140,6 +140,18 @@ def generate_connectwise(*, seed: int = 7, first_month: tuple[int, int] = (2026,
     return data
 
 
+def first_of_recent_months(today, months: int) -> tuple[int, int]:
+    """(year, month) of the first of `months` months that end with `today`'s month."""
+    index = today.year * 12 + today.month - 1 - (max(1, months) - 1)
+    return index // 12, index % 12 + 1
+
+
+def generate_recent(*, today, months: int = 4, tickets_per_month: int = 60, seed: int = 7) -> ConnectWiseData:
+    """`generate_connectwise` over the `months` months ending with `today`'s (the demo's and `main`'s history)."""
+    return generate_connectwise(seed=seed, first_month=first_of_recent_months(today, months), months=max(1, months),
+                                tickets_per_month=tickets_per_month)
+
+
 # --- the conditions language (the subset the collector uses) ---------------------
 class ConditionError(ValueError):
     pass
@@ -385,10 +397,8 @@ def main(argv=None):
     parser.add_argument("--tickets", type=int, default=60, help="tickets per month")
     parser.add_argument("--months", type=int, default=4, help="months of history, ending with the current one")
     options = parser.parse_args(argv)
-    today = date.today()
-    first = today.year * 12 + today.month - 1 - (options.months - 1)
-    data = generate_connectwise(seed=options.seed, first_month=(first // 12, first % 12 + 1), months=options.months,
-                                tickets_per_month=options.tickets)
+    data = generate_recent(today=date.today(), months=options.months, tickets_per_month=options.tickets,
+                           seed=options.seed)
     sim = ConnectWiseSimulator(data, host=options.host, port=options.port).start()
     print(f"Simulating ConnectWise: {len(data.tickets)} tickets, {len(data.time_entries)} time entries. Use:")
     for name, value in sim.settings().items():

@@ -23,6 +23,7 @@ from django.utils import timezone
 from esinv.bulk import insert_rows
 from inventory.models import Snapshot, Vendor, Windows11Assessment, Windows11Run
 from inventory.queries import latest_snapshot_date
+from inventory.signals import send_windows11_run_failed
 from inventory.windows11.engine import (
     ALREADY_ON_24H2,
     COMPATIBLE,
@@ -110,10 +111,13 @@ def start_run(trigger: str, actor: str = "") -> Windows11Run:
     """Take the run lock or raise AssessmentAlreadyRunning. Dead runs past the stale limit are released first."""
     now = timezone.now()
     stale_before = now - timedelta(minutes=settings.ESINV_WIN11_RUN_STALE_MINUTES)
-    Windows11Run.objects.filter(status=Windows11Run.RUNNING, started_at__lt=stale_before).update(
-        status=Windows11Run.FAILED, finished_at=now,
-        message=f"Abandoned: still running after {settings.ESINV_WIN11_RUN_STALE_MINUTES} minutes.",
-    )
+    for pk in Windows11Run.objects.filter(status=Windows11Run.RUNNING, started_at__lt=stale_before).values_list(
+            "pk", flat=True):
+        # Conditional: of two processes starting at once, the one that marks it says so.
+        if Windows11Run.objects.filter(pk=pk, status=Windows11Run.RUNNING).update(
+                status=Windows11Run.FAILED, finished_at=now,
+                message=f"Abandoned: still running after {settings.ESINV_WIN11_RUN_STALE_MINUTES} minutes."):
+            send_windows11_run_failed(pk)
     try:
         with transaction.atomic():
             return Windows11Run.objects.create(status=Windows11Run.RUNNING, trigger=trigger, actor=actor,
@@ -234,6 +238,7 @@ def run_assessment(trigger: str = "manual", actor: str = "") -> RunSummary:
             status=Windows11Run.FAILED, finished_at=timezone.now(),
             duration_seconds=round(time.perf_counter() - started, 3), message=f"{type(exc).__name__}: {exc}"[:2000],
         )
+        send_windows11_run_failed(run.pk)
         raise
     summary = RunSummary(run)
     log.info("Windows 11 assessment: %s", summary.as_dict())

@@ -25,6 +25,7 @@ from qbr.permissions import QBRAccess, user_can_read_qbr, user_can_write_qbr
 from qbr.scorecard import score_quarter
 from qbr.services import ManualEntry, ThresholdEntry, override_warning, record_manual_metrics, save_thresholds
 from qbr.sign_in import complete_microsoft_sign_in, signed_in_user, start_microsoft_sign_in
+from qbr.thresholds import bounds_labels
 
 # Only the columns the rows show; the table holds a few dozen rows per org and month.
 _METRIC_COLUMNS = (
@@ -153,7 +154,7 @@ class SmartNumbersViewSet(QBRViewSet):
             "status": {n.name: n.status for n in scored},
             "thresholds": {
                 n.name: {
-                    **s.bounds_labels(green=n.threshold.green_bound, yellow=n.threshold.yellow_bound,
+                    **bounds_labels(green=n.threshold.green_bound, yellow=n.threshold.yellow_bound,
                                       direction=n.threshold.direction),
                     "direction": n.threshold.direction,
                     "status": n.status,

@@ -164,11 +164,16 @@ def write_metrics(result: dict, reactive: ReactiveFilter) -> dict:
                                                                         if w.kept_manual]}
 
 
+def configured_zone() -> str:
+    """The zone whose midnights bound a month: CONNECTWISE_TIME_ZONE, else TIME_ZONE."""
+    return cw_settings.value("CONNECTWISE_TIME_ZONE") or settings.TIME_ZONE
+
+
 def run(ctx: RunContext) -> dict:
     """Registered as `connectwise`: collect the reporting month of the batch's date and write the metrics."""
     month = reporting_month(ctx.snapshot_date, cw_settings.value("CONNECTWISE_PREVIOUS_MONTH_DAYS"))
     reactive = ReactiveFilter.from_settings()
-    zone = cw_settings.value("CONNECTWISE_TIME_ZONE") or settings.TIME_ZONE
+    zone = configured_zone()
     client = ConnectWiseClient(sleep=ctx.sleep)
     try:
         result = collect_month(client, month, reactive, zone=zone, progress=ctx.progress,

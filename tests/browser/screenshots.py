@@ -29,6 +29,10 @@ PAGES = [
     ("qbr", "/qbr/", "staff"),
     ("qbr-refused", "/qbr/", "outsider"),
     ("no-access", "/", "newcomer"),
+    ("admin-index", "/admin/", "staff"),
+    ("admin-exceptions", "/admin/variances/exceptionrecord/", "staff"),
+    ("admin-duplicate", "/admin/variances/exceptionrecord/{duplicate_id}/change/", "staff"),
+    ("admin-thresholds", "/admin/qbr/threshold/", "staff"),
 ]
 SIZES = {"desktop": {"width": 1366, "height": 850}, "phone": {"width": 390, "height": 844}}
 
@@ -138,6 +142,8 @@ def main(argv=None):
         # A search that finds a handful of devices, some with exceptions: the first key's prefix.
         key = ExceptionRecord.objects.order_by("canonical_key").values_list("canonical_key", flat=True).first() or "ws"
         device_query = key[:-1]
+        duplicate = ExceptionRecord.objects.filter(type__startswith="DUPLICATE").order_by("id").first()
+        duplicate_id = duplicate.pk if duplicate else 0
 
         from django.contrib.staticfiles.handlers import StaticFilesHandler
         from django.core.wsgi import get_wsgi_application
@@ -156,7 +162,8 @@ def main(argv=None):
                         if role:
                             context.add_cookies([{"name": "sessionid", "value": cookies[role], "url": base}])
                         page = context.new_page()
-                        page.goto(path.format(device_query=device_query, device_key=key))
+                        page.goto(path.format(device_query=device_query, device_key=key,
+                                              duplicate_id=duplicate_id))
                         target = out / f"{name}-{size}.png"
                         page.screenshot(path=str(target), full_page=True)
                         print(target)

@@ -107,8 +107,19 @@ def test_resolve_an_exception_with_a_note(new_page, demo_data, staff_user):
     # Each vendor's hostname is one click from the clipboard.
     copy = row.locator("button.copy").first
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    expect(copy).to_have_text("Copy")  # the page's script is ready before the click
+    # "Copied" shows for 1.5 s once the clipboard promise resolves. A MutationObserver armed before the click
+    # keeps the first text the button turns to in `data-turned-to`, and expect() waits for that attribute: a slow
+    # machine can neither race the promise nor miss the short window. (No string predicates: the page's content
+    # security policy refuses eval.)
+    copy.evaluate("""button => {
+        new MutationObserver((changes, observer) => {
+            if (button.textContent !== "Copy") { button.dataset.turnedTo = button.textContent; observer.disconnect(); }
+        }).observe(button, {childList: true, characterData: true, subtree: true});
+    }""")
     copy.click()
-    expect(copy).to_have_text("Copied")  # set once the clipboard promise resolves: wait for it, do not race it
+    expect(copy).to_have_attribute("data-turned-to", re.compile(".+"))
+    assert copy.get_attribute("data-turned-to") == "Copied"
     assert page.evaluate("navigator.clipboard.readText()") == copy.get_attribute("data-copy")
     before = int(page.get_by_test_id("match-count").inner_text())
     row.get_by_role("button", name="Resolve…").click()
@@ -177,22 +188,17 @@ def test_phone_width_has_no_horizontal_scroll_and_keyboard_reaches_controls(new_
     assert page.evaluate("document.activeElement.tagName") in {"A", "BUTTON", "SELECT", "INPUT", "SUMMARY"}
 
 
-def _export_endpoints_exist() -> bool:
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return all(reverse(f"variances-export-{fmt}") for fmt in ("csv", "excel", "pdf"))
-    except NoReverseMatch:
-        return False
-
-
-@pytest.mark.skipif(not _export_endpoints_exist(), reason="the /api/variances/export/* endpoints are not wired yet")
 def test_export_each_format_with_the_current_filters_and_open_the_files(new_page, demo_data, staff_user):
     import csv
     import io
 
+    from django.urls import reverse
     from openpyxl import load_workbook
     from pypdf import PdfReader
+
+    # The routes must exist: a missing one fails here (NoReverseMatch), it is never skipped.
+    assert [reverse(f"variances-export-{fmt}") for fmt in ("csv", "excel", "pdf")] == [
+        "/api/variances/export/csv", "/api/variances/export/excel", "/api/variances/export/pdf"]
 
     page = new_page(staff_user)
     page.goto("/variances/?status=all")
@@ -206,12 +212,11 @@ def test_export_each_format_with_the_current_filters_and_open_the_files(new_page
 
     name, raw = files["csv"]
     assert name.startswith("variances_") and name.endswith(".csv")
-    reader = csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""))
-    meta = dict(iter(lambda: next(reader), []))
-    header = next(reader)
-    rows = [dict(zip(header, record, strict=False)) for record in reader]
-    assert meta["filter_include_resolved"].lower() == "true" and int(meta["total_exceptions"]) == expected
-    assert len(rows) == expected and {"hostname", "ninja_hostname", "threatlocker_hostname"} <= set(header)
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""))  # the first line is the header
+    rows = list(reader)
+    assert len(rows) == expected
+    assert {"hostname", "ninja_hostname", "threatlocker_hostname", "ninja_organization",
+            "threatlocker_organization"} <= set(reader.fieldnames)
 
     name, raw = files["excel"]
     assert name.endswith(".xlsx")
@@ -221,13 +226,54 @@ def test_export_each_format_with_the_current_filters_and_open_the_files(new_page
     name, raw = files["pdf"]
     assert name.endswith(".pdf") and raw.startswith(b"%PDF")
     text = PdfReader(io.BytesIO(raw)).pages[0].extract_text()
-    assert "variance report" in text.lower()
+    assert "device inventory report" in text.lower()
 
     # The filters travel with the links: one type only.
     page.goto("/variances/?type=MISSING_THREATLOCKER")
     only = int(page.get_by_test_id("match-count").inner_text())
     with page.expect_download() as download:
         page.locator('a[data-export="csv"]').click()
-    reader = csv.reader(io.StringIO(open(download.value.path(), "rb").read().decode("utf-8-sig"), newline=""))
-    meta = dict(iter(lambda: next(reader), []))
-    assert meta["filter_variance_type"] == "missing_in_threatlocker" and int(meta["total_exceptions"]) == only
+    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), "rb").read().decode("utf-8-sig"), newline="")))
+    assert len(rows) == only and {row["variance_type"] for row in rows} == {"missing_in_threatlocker"}
+
+
+def test_no_page_asks_for_a_missing_file_and_each_shows_the_icon(new_page, demo_data, staff_user):
+    staff_user.is_superuser = True
+    staff_user.save()
+    record = ExceptionRecord.objects.filter(type__startswith="DUPLICATE").first() or ExceptionRecord.objects.first()
+    missing = []
+    signed_in = ["/", "/variances/", "/admin/", "/admin/variances/exceptionrecord/",
+                 f"/admin/variances/exceptionrecord/{record.pk}/change/", "/admin/qbr/threshold/"]
+    for user, paths in ((None, ["/sign-in/", "/admin/login/"]), (staff_user, signed_in)):
+        page = new_page(user)
+        page.on("response", lambda response: response.status >= 400 and missing.append(response.url))
+        for path in paths:
+            assert page.goto(path).status == 200, path
+            page.wait_for_load_state("networkidle")
+            icon = page.locator('link[rel="icon"]').get_attribute("href")
+            assert icon.endswith(".svg"), path
+            assert page.request.get(icon).status == 200
+        # What a browser asks for when a page names no icon (the API's JSON, the docs): answered too.
+        answer = page.request.get("/favicon.ico")
+        assert answer.status == 200 and answer.headers["content-type"].startswith("image/svg+xml")
+    assert missing == []
+
+
+def test_admin_exception_and_threshold_lists_fit_a_1366_px_screen(new_page, demo_data, staff_user):
+    staff_user.is_superuser = True
+    staff_user.save()
+    page = new_page(staff_user)  # DESKTOP: 1366 px wide
+    # The admin scrolls a wide list inside its own box (.results): that box must not scroll either.
+    sideways = """() => [document.documentElement, document.querySelector('.results')]
+                       .map(box => box.scrollWidth - box.clientWidth)"""
+    for path, columns in (("/admin/variances/exceptionrecord/", 6), ("/admin/qbr/threshold/", 5)):
+        page.goto(path)
+        assert page.locator("#result_list thead th").count() == columns + 1, path  # and the checkbox
+        list_box = page.locator("#result_list").bounding_box()
+        filter_box = page.locator("#changelist-filter").bounding_box()
+        assert filter_box["x"] >= list_box["x"] + list_box["width"] - 1, path  # the filters, on the right
+        assert max(page.evaluate(sideways)) <= 1, f"{path} scrolls sideways at 1366 px: {page.evaluate(sideways)}"
+    # Every editable bound of a threshold is on screen.
+    for field in ("direction", "green_bound", "yellow_bound"):
+        box = page.locator(f'[name="form-0-{field}"]').bounding_box()
+        assert box and box["x"] + box["width"] <= 1366, field

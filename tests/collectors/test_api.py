@@ -82,6 +82,29 @@ class TestRun:
         response = post_run(writer, {"snapshot_date": value})
         assert response.status_code == 400 and response.json()["error"]["code"] == code
 
+    @pytest.mark.parametrize("value", ["1900-01-01", "0001-01-01"])
+    def test_absurdly_old_snapshot_date(self, writer, value):
+        error = post_run(writer, {"snapshot_date": value}).json()["error"]
+        assert error["code"] == "invalid_date" and error["details"] == {"field": "snapshot_date"}
+        assert error["message"].startswith("snapshot_date cannot be before ") and not CollectorBatch.objects.exists()
+
+    def test_snapshot_date_bounds_are_today_and_the_retention_window(self, writer, settings):
+        settings.ESINV_SNAPSHOT_RETENTION_DAYS = 30
+        today = timezone.localdate()
+        earliest = today - timedelta(days=30)
+        too_old = post_run(writer, {"snapshot_date": (earliest - timedelta(days=1)).isoformat()})
+        assert too_old.status_code == 400 and too_old.json()["error"]["message"] == (
+            f"snapshot_date cannot be before {earliest.isoformat()}: snapshots are kept "
+            "ESINV_SNAPSHOT_RETENTION_DAYS (30) days.")
+        tomorrow = post_run(writer, {"snapshot_date": (today + timedelta(days=1)).isoformat()})
+        assert tomorrow.status_code == 400 and tomorrow.json()["error"]["message"] == (
+            "snapshot_date cannot be in the future.")
+        oldest = post_run(writer, {"snapshot_date": earliest.isoformat()})
+        assert oldest.status_code == 202 and oldest.json()["snapshot_date"] == earliest.isoformat()
+        runs.cancel_job(CollectorJob.objects.first())
+        runs.cancel_job(CollectorJob.objects.last())
+        assert post_run(writer, {"snapshot_date": today.isoformat()}).status_code == 202
+
     def test_409_names_the_running_batch(self, writer):
         first = post_run(writer, {"collector": "ninja"}).json()
         response = post_run(writer, {"collector": "threatlocker"})

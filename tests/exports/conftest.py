@@ -41,7 +41,8 @@ def make_row(type_code: str = "MISSING_NINJA", hostname: str = "ws-001", organiz
     return row
 
 
-def make_meta(rows, *, trend=(), data_status=None, filters=None, counts_by_type=None, counts_by_organization=None):
+def make_meta(rows, *, trend=(), data_status=None, filters=None, counts_by_type=None, counts_by_organization=None,
+              **options):
     by_type, by_org = summarise(rows)
     return ExportMeta(
         generated_at=GENERATED_AT,
@@ -51,6 +52,7 @@ def make_meta(rows, *, trend=(), data_status=None, filters=None, counts_by_type=
         counts_by_type=by_type if counts_by_type is None else counts_by_type,
         counts_by_organization=by_org if counts_by_organization is None else counts_by_organization,
         trend=trend,
+        **options,  # metadata_rows, msp_name, title
     )
 
 

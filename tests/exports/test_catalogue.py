@@ -1,3 +1,4 @@
+from variances import types as T
 from variances.exports.catalogue import (
     BY_CODE,
     VARIANCE_TYPE_CHOICES,
@@ -32,3 +33,14 @@ def test_lookup_accepts_code_or_variance_type_and_unknowns_sort_last():
 
 def test_short_labels_fit_excel_sheet_names():
     assert all(len(t.short_label) <= 31 for t in VARIANCE_TYPES)
+
+
+def test_titles_are_plain_words_for_every_kind_and_all():
+    from variances.exports.catalogue import TITLES, title_for
+
+    assert set(TITLES) == {*(kind.code for kind in T.KINDS), "all"}
+    assert title_for("missing_in_ninja") == title_for("MISSING_NINJA") == "Devices missing from NinjaOne"
+    assert title_for("ALL") == "All exception types"
+    assert TITLES[T.SITE_MISMATCH] == T.BY_CODE[T.SITE_MISMATCH].label  # the kind's label where it is plain
+    for code, title in TITLES.items():
+        assert "_" not in title and title[0].isupper(), code

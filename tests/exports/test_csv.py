@@ -8,16 +8,22 @@ from .conftest import make_meta, make_row
 
 
 def parse(data: bytes):
-    """(metadata dict, header, rows as dicts) of an export, read the way docs/exports.md says."""
+    """(metadata dict, header, rows as dicts) of an export, read the way docs/exports.md says: the header
+    first, or with ``meta=true`` the key,value block up to an empty line, then the header."""
     assert data.startswith(b"\xef\xbb\xbf")
     reader = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
     metadata = {}
-    for record in reader:
-        if not record:
-            break
-        key, value = record
-        metadata[key] = value
-    header = next(reader)
+    first = next(reader)
+    if first and first[0] == "report" and len(first) == 2:  # the metadata block (meta=true)
+        metadata[first[0]] = first[1]
+        for record in reader:
+            if not record:
+                break
+            key, value = record
+            metadata[key] = value
+        header = next(reader)
+    else:
+        header = first
     return metadata, header, [dict(zip(header, record, strict=True)) for record in reader]
 
 
@@ -65,8 +71,10 @@ def test_metadata_block_echoes_meta_and_passed_summary_numbers(mixed_rows):
         mixed_rows,
         filters=ExportFilters(date="2026-11-23", include_resolved=True, variance_type="all", organization="=evil"),
         counts_by_type={"MISSING_NINJA": 40, "DUPLICATE_TL": 2},
+        metadata_rows=True,
     )
-    metadata, _, _ = parse(render(mixed_rows, meta))
+    metadata, header, _ = parse(render(mixed_rows, meta))
+    assert header == list(COLUMN_KEYS)
     assert metadata["generated_at"] == "2026-11-23T14:05:09+00:00"
     assert metadata["report_date"] == "2026-11-23"
     assert metadata["data_status"] == "current"
@@ -88,7 +96,7 @@ def test_missing_and_unknown_keys():
 
 
 def test_empty_export_is_a_valid_file():
-    metadata, header, rows = parse(render([], make_meta([])))
+    metadata, header, rows = parse(render([], make_meta([], metadata_rows=True)))
     assert metadata["total_exceptions"] == "0"
     assert header == list(COLUMN_KEYS)
     assert rows == []
@@ -142,9 +150,65 @@ def test_documented_reading_recipe(tmp_path, mixed_rows):
     path = tmp_path / "export.csv"
     path.write_bytes(render(mixed_rows))
     with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["organization"] for r in rows][:2] == ["Café Müller GmbH", "Acme Inc."]
+    assert len(rows) == 5
+
+    path.write_bytes(render(mixed_rows, make_meta(mixed_rows, metadata_rows=True)))
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         meta = dict(iter(lambda: next(reader), []))
-        header = next(reader)
-        rows = [dict(zip(header, record, strict=True)) for record in reader]
+        rows = list(csv.DictReader(handle, fieldnames=next(reader)))
     assert meta["total_exceptions"] == "5"
     assert [r["organization"] for r in rows][:2] == ["Café Müller GmbH", "Acme Inc."]
+
+
+def test_the_first_line_is_the_header_for_dict_reader(mixed_rows):
+    data = render(mixed_rows).decode("utf-8-sig")
+    assert data.splitlines()[0].split(",") == list(COLUMN_KEYS)
+    rows = list(csv.DictReader(io.StringIO(data, newline="")))
+    assert [r["id"] for r in rows] == [str(r["id"]) for r in mixed_rows]
+    assert "report" not in data.splitlines()[0] and "total_exceptions" not in data
+
+
+def test_meta_true_puts_the_block_then_an_empty_line_before_the_header(mixed_rows):
+    lines = render(mixed_rows, make_meta(mixed_rows, metadata_rows=True)).decode("utf-8-sig").split("\r\n")
+    blank = lines.index("")
+    assert lines[0] == "report,Variance report" and blank > 10
+    assert dict(line.split(",", 1) for line in lines[:blank])["total_exceptions"] == "5"
+    assert lines[blank + 1].split(",") == list(COLUMN_KEYS)
+
+
+def test_both_vendors_clients_for_a_site_mismatch():
+    row = make_row("SITE_MISMATCH", "ws-9", "Acme Inc.", ninja_organization="Acme Inc.",
+                   threatlocker_organization="Globex")
+    _, header, rows = parse(render([row]))
+    assert header.index("ninja_organization") < header.index("threatlocker_organization")
+    assert (rows[0]["ninja_organization"], rows[0]["threatlocker_organization"]) == ("Acme Inc.", "Globex")
+
+
+DUPLICATE_ENTRIES = [
+    {"vendor": "threatlocker", "vendor_device_id": "tl-111", "hostname": "DUP-PC.corp.local", "display_name": "DUP-PC",
+     "organization": "Globex", "site": "Head office", "last_contact": "2026-12-05T08:00:00+00:00",
+     "os": "Windows 11 Pro", "agent_version": "9.6.1", "console_url": "https://portal.threatlocker.com/computers/tl-111",
+     "stale": False},
+    {"vendor": "threatlocker", "vendor_device_id": "tl-222", "hostname": "DUP-PC", "display_name": "DUP-PC | old",
+     "organization": "Globex", "site": "Warehouse", "last_contact": "2026-10-01T17:30:00+02:00", "os": "Windows 10 Pro",
+     "agent_version": "8.9.0", "console_url": None, "stale": True},
+    # written before the contract: only hostname, display name and organization
+    {"hostname": "DUP-PC", "display_name": "DUP-PC", "organization": "Globex"},
+]
+
+
+def test_duplicate_entries_one_line_per_copy_in_a_readable_cell():
+    row = make_row("DUPLICATE_TL", "DUP-PC", "Globex", entries=DUPLICATE_ENTRIES)
+    _, _, rows = parse(render([row, make_row("MISSING_NINJA", "ws-1")]))
+    lines = rows[0]["duplicate_entries"].split("\n")
+    assert len(lines) == 3
+    assert lines[0] == ("1. vendor: ThreatLocker · id: tl-111 · hostname: DUP-PC.corp.local · client: Globex · "
+                        "site: Head office · last contact: 2026-12-05 08:00 UTC · OS: Windows 11 Pro · agent: 9.6.1 · "
+                        "copy: newest · console: https://portal.threatlocker.com/computers/tl-111")
+    assert "id: tl-222" in lines[1] and "last contact: 2026-10-01 15:30 UTC" in lines[1] and "copy: stale" in lines[1]
+    assert "console: —" in lines[1]
+    assert lines[2].startswith("3. vendor: — · id: — · hostname: DUP-PC · client: Globex · site: —")
+    assert rows[1]["duplicate_entries"] == ""

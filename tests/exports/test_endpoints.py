@@ -14,6 +14,7 @@ import pytest
 
 from inventory.models import Organization
 from variances import types as T
+from variances.exports.catalogue import TITLES
 from variances.models import ExceptionRecord
 
 from .db_data import CAFE, D1, D2, FORMULA_DISPLAY, seed
@@ -28,7 +29,10 @@ def data(db):
 
 
 def read_csv(response):
+    """(metadata, rows): the metadata block when asked for (`meta=true`), else {} and the header first."""
     text = b"".join(response.streaming_content).decode("utf-8-sig")
+    if not text.startswith("report,"):
+        return {}, list(csv.DictReader(io.StringIO(text, newline="")))
     reader = csv.reader(io.StringIO(text, newline=""))
     meta = dict(iter(lambda: next(reader), []))
     header = next(reader)
@@ -71,7 +75,7 @@ def test_csv_rows_and_summary_match_the_api_for_every_filter(reader, data, inclu
     day = D2 if date_param == "latest" else D1
     for variance_type, org in itertools.product(TYPES, ORGS):
         params = {"date": date_param if date_param == "latest" else D1.isoformat(),
-                  "include_resolved": include_resolved, "variance_type": variance_type}
+                  "include_resolved": include_resolved, "variance_type": variance_type, "meta": "true"}
         org_name = None
         if org == "cafe":
             params["organization"], org_name = CAFE.upper(), CAFE  # names match case-insensitively
@@ -109,7 +113,7 @@ def test_filters_are_not_vacuous(reader, data):
 
 
 def test_csv_carries_status_dates_notes_and_the_resolver(reader, data):
-    meta, rows = read_csv(reader.get(URL + "csv", {"include_resolved": "yes"}))
+    meta, rows = read_csv(reader.get(URL + "csv", {"include_resolved": "yes", "meta": "true"}))
     orphan = next(r for r in rows if r["hostname"] == "orphan-a")
     assert orphan["status"] == "resolved" and orphan["variance_status"] == "resolved"
     assert orphan["resolved_by"] == "tester" and orphan["resolved_at"].startswith(D2.isoformat()[:4])
@@ -198,7 +202,8 @@ def test_pdf_summary_numbers_and_rows_match_the_api(reader, data):
     counts = api_counts(expected)
     first = re.sub(r"[ \t]+", " ", pages[0])
     for name, n in counts.items():
-        assert re.search(rf"{name}\s*{n}\b", first), (name, n)
+        assert re.search(rf"{re.escape(TITLES[T.kind_for(name).code])}\s*{n}\b", first), (name, n)
+        assert name not in first  # plain words, no internal codes
     assert D2.isoformat() in first and "Trend, last 30 days" in first
     detail = "\n".join(pages[1:])
     for hostname in ("orphan-a", "no-agent", "evil-pc", "über-pc", "dup-pc"):
@@ -220,6 +225,7 @@ def test_pdf_with_filters_leaves_the_others_out(reader, data):
     ({"include_resolved": "maybe"}, "include_resolved", "yes"),
     ({"organization": "No Such Client"}, "organization", "Globex"),
     ({"date": "yesterday"}, "date", "latest"),
+    ({"meta": "sometimes"}, "meta", "true"),
 ])
 def test_invalid_values_are_400_with_the_valid_values(reader, data, fmt, params, field, valid):
     response = reader.get(URL + fmt, params)
@@ -241,8 +247,10 @@ def test_unreconciled_date_is_404(reader, data, fmt):
 
 
 def test_no_data_at_all_gives_an_empty_valid_file(reader, db):
-    meta, rows = read_csv(reader.get(URL + "csv"))
+    meta, rows = read_csv(reader.get(URL + "csv", {"meta": "true"}))
     assert rows == [] and meta["total_exceptions"] == "0" and meta["report_date"] == ""
+    body = b"".join(reader.get(URL + "csv").streaming_content).decode("utf-8-sig")
+    assert body.startswith("id,type,") and body.count("\r\n") == 1  # the header alone
     assert meta["data_status"] == "out_of_sync"
     response = reader.get(URL + "excel")
     assert 'filename="variances_latest_all.xlsx"' in response["Content-Disposition"]
@@ -252,7 +260,9 @@ def test_no_data_at_all_gives_an_empty_valid_file(reader, db):
 
 def test_empty_parameters_mean_the_defaults(reader, data):
     """The staff dashboard links with every parameter present, possibly empty."""
-    response = reader.get(URL + "csv?date=&include_resolved=&variance_type=&organization=")
+    response = reader.get(URL + "csv?date=&include_resolved=&variance_type=&organization=&meta=")
     meta, rows = read_csv(response)
-    assert meta["filter_date"] == "latest" and meta["filter_variance_type"] == "all"
+    assert meta == {}  # meta= empty: the default, no metadata block
     assert {int(r["id"]) for r in rows} == set(api_rows(reader, D2, include_resolved=False))
+    meta, _ = read_csv(reader.get(URL + "csv?date=&include_resolved=&variance_type=&organization=&meta=true"))
+    assert meta["filter_date"] == "latest" and meta["filter_variance_type"] == "all"

@@ -157,3 +157,24 @@ def test_rows_may_be_objects_with_attributes():
     wb = build([Record(**make_row("SPARE_MISMATCH", "obj-pc"))])
     assert wb.sheetnames[1] == "Spare still in ThreatLocker"
     assert records(wb["Spare still in ThreatLocker"])[0]["NinjaOne hostname"] == "obj-pc"
+
+
+def test_duplicate_entries_sheet_links_only_web_addresses_and_keeps_text_as_text():
+    copies = [
+        {"vendor": "ninja", "vendor_device_id": "42", "hostname": "=DUP-PC", "organization": "Acme Inc.",
+         "last_contact": "2026-11-23T08:00:00+00:00", "console_url": "https://eu.ninjarmm.com/#/deviceDashboard/42/overview",
+         "stale": False},
+        {"vendor": "ninja", "vendor_device_id": "43", "hostname": "DUP-PC", "organization": "Acme Inc.",
+         "last_contact": "not a date", "console_url": "javascript:alert(1)", "stale": True},
+    ]
+    wb = build([make_row("DUPLICATE_NINJA", "DUP-PC", entries=copies), make_row("MISSING_NINJA", "ws-1")])
+    assert wb.sheetnames.index("Duplicate entries") == len(wb.sheetnames) - 2  # before Devices by organization
+    sheet = wb["Duplicate entries"]
+    header = [c.value for c in sheet[1]]
+    first, second = ({h: c for h, c in zip(header, row, strict=True)} for row in sheet.iter_rows(min_row=2))
+    assert first["Vendor"].value == "NinjaOne" and first["Copy"].value == "1 of 2" and second["Stale"].value == "Yes"
+    assert first["Hostname"].value == "=DUP-PC" and first["Hostname"].data_type == "s"  # never a formula
+    assert first["Console link"].hyperlink.target.startswith("https://eu.ninjarmm.com/")
+    assert second["Console link"].value == "javascript:alert(1)" and second["Console link"].hyperlink is None
+    assert second["Last contact (UTC)"].value is None
+    assert "Duplicate entries" not in build([make_row("MISSING_NINJA", "ws-1")]).sheetnames

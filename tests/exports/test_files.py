@@ -17,9 +17,9 @@ def test_write_export_file_leaves_only_the_finished_file(tmp_path, mixed_rows, f
     if fmt == "excel":
         assert "Summary" in openpyxl.load_workbook(path).sheetnames
     elif fmt == "pdf":
-        assert "Variance report" in pypdf.PdfReader(path).pages[0].extract_text()
+        assert "Device inventory report" in pypdf.PdfReader(path).pages[0].extract_text()
     else:
-        assert path.read_bytes().startswith(b"\xef\xbb\xbfreport,")
+        assert path.read_bytes().startswith(b"\xef\xbb\xbfid,type,variance_type,")
 
 
 def test_failed_render_leaves_nothing_behind(tmp_path):

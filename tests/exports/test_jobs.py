@@ -64,9 +64,9 @@ def test_export_asked_async_runs_on_django_q_and_is_downloadable(reader, jobs, f
     job = ExportJob.objects.get(pk=body["job_id"])
     assert Success.objects.filter(func=export_jobs.TASK_FUNC).count() == 1  # ran through django-q2
 
-    csv_rows = list(csv.reader(io.StringIO(
+    csv_rows = list(csv.DictReader(io.StringIO(
         b"".join(reader.get(URL + "csv", {"include_resolved": "true"}).streaming_content).decode("utf-8-sig"))))
-    total = int(dict(r for r in csv_rows if len(r) == 2)["total_exceptions"])
+    total = len(csv_rows)
     assert status["row_count"] == job.row_count == total > 2
 
     download = reader.get(body["download_url"])
@@ -224,3 +224,20 @@ def test_head_never_starts_a_job(reader, jobs, how):
     assert ExportJob.objects.count() == before
     assert reader.get(URL + "pdf", **how).status_code == 202
     assert ExportJob.objects.count() == before + 1
+
+
+@pytest.mark.parametrize("with_meta", [False, True])
+def test_a_csv_job_keeps_the_meta_choice(jobs, with_meta):
+    """The job stores `meta` with its filters: header first, or the metadata block when asked."""
+    req = ExportRequest(day=D2, include_resolved=True, with_meta=with_meta)
+    job = export_jobs.start_export_job("csv", req, row_count=0, actor="t")
+    job.refresh_from_db()
+    assert job.status == ExportStatus.COMPLETED, (job.status, job.error)
+    assert job.filters["meta"] is with_meta
+    text = open(job.file_path, encoding="utf-8-sig", newline="").read()
+    first = text.split("\r\n", 1)[0]
+    if with_meta:
+        assert first == "report,Variance report" and "\r\n\r\nid,type," in text
+    else:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        assert first.startswith("id,type,variance_type,") and len(rows) == job.row_count > 2

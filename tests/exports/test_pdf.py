@@ -42,26 +42,32 @@ def test_executive_summary_page(mixed_rows):
         counts_by_type={"MISSING_NINJA": 17, "DUPLICATE_TL": 2, "SITE_MISMATCH": 1},
     )
     first = texts(build(mixed_rows, meta))[0]
-    assert "Variance report — 2026-11-23" in first
-    assert "stale_data" in first and "Data is 3 days old" in first
-    assert "include resolved=yes" in first
+    assert "Device inventory report — All clients" in first
+    assert "Prepared by Your MSP · report date 2026-11-23" in first
+    assert "Stale data" in first and "Data is 3 days old" in first
+    assert "All exception types · open and resolved exceptions · all clients · latest report" in first
     assert "Exceptions by type" in first and "Trend, last 30 days" in first
-    # the summary table shows the numbers passed in, and their total
-    assert re.search(r"missing_in_ninja\s*17", first)
+    # the summary table shows the numbers passed in, with plain-words titles, and their total
+    assert re.search(r"Devices missing from NinjaOne\s*17", first)
+    assert re.search(r"Devices listed more than once in ThreatLocker\s*2", first)
     assert re.search(r"Total\s*20", first)
-    assert "Café Müller GmbH" in first  # top organizations
+    assert "Café Müller GmbH" in first  # top organizations (all clients)
+    for code in ("missing_in_ninja", "threatlocker_duplicates", "stale_data", "variance type", "include resolved="):
+        assert code not in first
 
 
 def test_a_table_per_type_grouped_by_organization(mixed_rows):
     mixed_rows[1]["action"] = "Check (urgent) C:\\temp"
     pages = texts(build(mixed_rows))
     detail = "\n".join(pages[1:])
-    order = [detail.index(label) for label in ("Missing in NinjaOne — 2", "Duplicate in ThreatLocker — 2")]
+    order = [detail.index(label) for label in ("Devices missing from NinjaOne — 2",
+                                               "Devices listed more than once in ThreatLocker — 2")]
     assert order == sorted(order)
     assert "Filed under different clients — 1 exception" in detail
     assert "Ünïcode-PC" in detail and "Café Müller GmbH" in detail
-    assert "=cmd|' /C calc'!A0" in detail  # shown as typed (a PDF evaluates nothing)
-    assert "resolved/collector_verified" in squash(detail)  # wraps in its column
+    assert "=cmd|' /c calc'" in detail  # shown as typed (a PDF evaluates nothing)
+    assert "Resolved/Verifiedbycollector" in squash(detail)  # status labels, wrapped in their column
+    assert "Open / Active" in detail and "Billable" in detail
     assert "2026-11-01" in detail
     assert "Check (urgent) C:\\temp" in detail  # PDF string escaping of ( ) and \\
 
@@ -99,7 +105,7 @@ def test_empty_report_says_so():
 def test_writes_to_a_path(tmp_path, mixed_rows):
     path = tmp_path / "report.pdf"
     write_pdf(mixed_rows, make_meta(mixed_rows), path)
-    assert pypdf.PdfReader(path).pages[0].extract_text().startswith("Variance report")
+    assert pypdf.PdfReader(path).pages[0].extract_text().startswith("Device inventory report")
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")

@@ -57,3 +57,16 @@ def test_admin_lists_render(admin_client_):
     record_collected_metric("2025-10", 1, 1, "seats_managed", 530)
     for url in ("/admin/qbr/monthlymetric/", "/admin/qbr/metricchange/", "/admin/qbr/threshold/"):
         assert admin_client_.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("period, error", [("9999-12", "outside the months a value may be entered for"),
+                                           ("2025-13", "is not a month")])
+def test_admin_refuses_a_month_the_api_refuses(admin_client_, period, error):
+    data = {"period": period, "organization": "1", "vendor": "", "metric_name": "mrr", "metric_value": "10",
+            "notes": "", "changes-TOTAL_FORMS": "0", "changes-INITIAL_FORMS": "0", "changes-MIN_NUM_FORMS": "0",
+            "changes-MAX_NUM_FORMS": "0"}
+    response = admin_client_.post("/admin/qbr/monthlymetric/add/", data)
+    assert response.status_code == 200 and error in response.content.decode()
+    assert not MonthlyMetric.objects.exists()
+    response = admin_client_.post("/admin/qbr/monthlymetric/add/", {**data, "period": "2025-10"})
+    assert response.status_code == 302 and MonthlyMetric.objects.get().period == "2025-10"

@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from qbr.aggregation import MonthValue, aggregate_quarter, quarter_inputs
 from qbr.models import MetricChange, MonthlyMetric, Threshold
@@ -103,6 +104,8 @@ class TestManualEntry:
         [
             ({"period": "2025-13", "metric_name": "mrr", "metric_value": 1}, "metrics[1].period", 400),
             ({"metric_name": "mrr", "metric_value": 1}, "metrics[1].period", 400),
+            ({"period": "9999-12", "metric_name": "mrr", "metric_value": 1}, "metrics[1].period", 400),
+            ({"period": "1999-12", "metric_name": "mrr", "metric_value": 1}, "metrics[1].period", 400),
             ({"period": "2025-10", "metric_name": "bogus", "metric_value": 1}, "metrics[1].metric_name", 400),
             ({"period": "2025-10", "metric_name": "mrr", "metric_value": "lots"}, "metrics[1].metric_value", 400),
             ({"period": "2025-10", "metric_name": "mrr", "metric_value": True}, "metrics[1].metric_value", 400),
@@ -120,6 +123,27 @@ class TestManualEntry:
         response = qbr_editor.post("/api/qbr/metrics/manual", {"metrics": [good, item]}, format="json")
         assert response.status_code == status
         assert response.json()["error"]["details"]["field"] == field
+        assert not MonthlyMetric.objects.exists()
+
+    def test_months_from_2000_to_december_of_next_year(self, qbr_editor):
+        next_year = timezone.localdate().year + 1
+
+        def post(period):
+            return qbr_editor.post("/api/qbr/metrics/manual", {"period": period, "metric_name": "mrr",
+                                                              "metric_value": 1}, format="json")
+
+        assert post("2000-01").status_code == 200 and post(f"{next_year}-12").status_code == 200
+        response = post(f"{next_year + 1}-01")
+        assert response.status_code == 400 and response.json()["error"] == {
+            "code": "invalid_parameter", "details": {"field": "period"},
+            "message": f"period {next_year + 1}-01 is outside the months a value may be entered for: 2000-01 to "
+                       f"{next_year}-12."}
+        assert post("1900-01").json()["error"]["details"] == {"field": "period"}
+        assert sorted(MonthlyMetric.objects.values_list("period", flat=True)) == ["2000-01", f"{next_year}-12"]
+
+    def test_the_service_refuses_the_same_months(self, db):
+        with pytest.raises(ValueError, match="outside the months"):
+            record_manual_metric("9999-12", 1, None, "mrr", 1, actor="someone")
         assert not MonthlyMetric.objects.exists()
 
     @pytest.mark.parametrize("body", [[], {"metrics": []}, "text", {"metrics": "x"}])

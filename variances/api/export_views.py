@@ -47,6 +47,9 @@ ENUM_PARAMETERS = [
                      description="Include resolved exceptions (default false)."),
     OpenApiParameter("variance_type", OpenApiTypes.STR, enum=list(VARIANCE_TYPE_CHOICES),
                      description="`all` (default), a variance type, or its code (MISSING_NINJA)."),
+    OpenApiParameter("meta", OpenApiTypes.STR, enum=list(BOOL_CHOICES),
+                     description="CSV: the metadata block, then an empty line, before the header (default false: "
+                                 "the first line is the header). Excel and PDF always carry their summary."),
 ]
 
 
@@ -70,7 +73,8 @@ class VarianceExportViewSet(viewsets.ViewSet):
 
     content_negotiation_class = IgnoreAccept
 
-    @_file_schema("csv", "The variance report as CSV (metadata block, blank line, one row per exception), streamed.")
+    @_file_schema("csv", "The variance report as CSV, streamed: the header, then one row per exception "
+                        "(`meta=true`: the metadata block and an empty line first).")
     @action(detail=False, methods=["get"])
     def csv(self, request):
         return self._export(request, "csv")

@@ -18,7 +18,7 @@ from variances.exports import FORMATS
 from variances.filtersets import RESOLVED_STATUSES, STATUS_VALUES, ExceptionFilter, parse_status, parse_types
 from variances.models import ExceptionEvent, ExceptionRecord
 from variances.models_exports import ExportJob, ExportStatus
-from variances.reports import DataQuality
+from variances.reports import DataQuality, ReportFilter
 from variances.services import Action
 
 # Highest `offset` GET /api/exceptions accepts (far beyond any real list; keeps the SQL OFFSET in range).
@@ -165,6 +165,10 @@ class ExportQuerySerializer(QuerySerializer):
                                           help_text="`all` (default), a variance type, or its code (MISSING_NINJA).")
     organization = serializers.CharField(required=False, allow_blank=True,
                                          help_text="Organization name (case-insensitive) or id.")
+    meta = serializers.CharField(required=False, allow_blank=True,
+                                 help_text="CSV: `true` puts the metadata block (report date, filters, counts, "
+                                           "generated at), then an empty line, before the header. Default "
+                                           "`false`: the first line is the header.")
     # Declared with its Python name; `async` is a keyword (see get_fields).
     async_ = serializers.CharField(required=False, allow_blank=True,
                                    help_text="Excel and PDF: `true` runs a background job (202 + status URL), like "
@@ -230,7 +234,7 @@ VarianceReportSerializer = type(
         "report_date": serializers.DateField(allow_null=True),
         "data_status": DataStatusSerializer(),
         "summary": ReportSummarySerializer(),
-        "filter": serializers.ChoiceField(choices=["all", "unresolved"]),
+        "filter": serializers.ChoiceField(choices=ReportFilter),
         **{kind.api_name: ReportSectionSerializer() for kind in T.KINDS},
     },
 )

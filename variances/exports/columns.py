@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from .duplicates import entries_text
 
 TEXT, DATE, DATETIME, INTEGER = "text", "date", "datetime", "integer"
 
@@ -21,6 +23,7 @@ class Column:
     header: str  # human header (Excel, PDF)
     kind: str = TEXT
     width: int = 18  # default Excel width in characters (widened to fit the data, capped)
+    compute: Callable[[Any], Any] | None = None  # derived from the whole row instead of read at `key`
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -33,6 +36,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("ninja_display_name", "NinjaOne display name", TEXT, 22),
     Column("threatlocker_display_name", "ThreatLocker display name", TEXT, 24),
     Column("organization", "Organization", TEXT, 24),
+    # Both vendors' clients: they differ on a SITE_MISMATCH ("filed under different clients").
+    Column("ninja_organization", "NinjaOne client", TEXT, 22),
+    Column("threatlocker_organization", "ThreatLocker client", TEXT, 22),
     Column("billing_status", "Billing status", TEXT, 14),
     Column("vendor", "Vendor", TEXT, 12),
     Column("action", "Action", TEXT, 18),
@@ -43,6 +49,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("resolved_at", "Resolved at", DATETIME, 20),
     Column("resolved_by", "Resolved by", TEXT, 16),
     Column("notes", "Notes", TEXT, 30),
+    # Duplicates: one line per copy (vendor, id, hostname, client, site, last contact, OS, agent, stale, link).
+    Column("duplicate_entries", "Duplicate entries", TEXT, 60, compute=entries_text),
 )
 COLUMN_KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS)
 
@@ -107,6 +115,13 @@ def as_datetime(value: Any) -> dt.datetime | None:
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
     return parsed
+
+
+def value_of(row: Mapping[str, Any], column: Column) -> Any:
+    """A column's value in a row: computed from the row when the column says so, else read at its key."""
+    if column.compute is not None:
+        return column.compute(row)
+    return get(row, column.key)
 
 
 def get(row: Mapping[str, Any], key: str) -> Any:

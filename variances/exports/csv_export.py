@@ -3,9 +3,11 @@
 Layout (documented in docs/exports.md), every line parseable with the ``csv`` module:
 
 1. a UTF-8 byte-order mark (so Excel detects UTF-8; read with ``encoding="utf-8-sig"``);
-2. the metadata block: one ``key,value`` row per ``ExportMeta.items()`` entry;
-3. one empty line;
-4. the header row (the API field names of ``COLUMNS``), then one row per exception.
+2. the header row (the API field names of ``COLUMNS``), then one row per exception: the first line
+   is the header, so ``csv.DictReader`` and every spreadsheet import read it as such.
+
+Only when ``meta.metadata_rows`` is set (``?meta=true``) a metadata block comes first: one
+``key,value`` row per ``ExportMeta.items()`` entry, then one empty line, then the header.
 
 Text cells that a spreadsheet would evaluate (starting with ``= + - @``, tab or CR) get a leading
 ``'``. Rows are consumed from an iterator and written in chunks, never collected.
@@ -27,7 +29,7 @@ BOM = "\ufeff"
 CHUNK_ROWS = 1000  # rows per yielded chunk: ~200 KB, few enough generator round-trips
 
 
-_PLAN = tuple((c.key, c.kind == TEXT) for c in COLUMNS)
+_PLAN = tuple((c.key, c.kind == TEXT, c.compute) for c in COLUMNS)
 _TRIGGER_CHARS = frozenset(FORMULA_TRIGGERS)
 
 
@@ -35,8 +37,8 @@ def _cells(row: Mapping[str, Any]) -> list[str]:
     # The hot loop of a 50,000-row export: plain dict lookups and a first-character test.
     lookup = row.get if isinstance(row, dict) else (lambda key: get(row, key))
     cells = []
-    for key, is_text in _PLAN:
-        value = lookup(key)
+    for key, is_text, compute in _PLAN:
+        value = lookup(key) if compute is None else compute(row)
         if value is None:
             cells.append("")
             continue
@@ -48,7 +50,8 @@ def _cells(row: Mapping[str, Any]) -> list[str]:
 
 
 def iter_csv(rows: Iterable[Mapping[str, Any]], meta: ExportMeta, *, chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
-    """Yield the CSV file as UTF-8 byte chunks (the first starts with the BOM)."""
+    """Yield the CSV file as UTF-8 byte chunks (the first starts with the BOM, then the header unless
+    ``meta.metadata_rows`` asks for the metadata block first)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # excel dialect: RFC 4180 quoting, CRLF line ends
 
@@ -59,9 +62,10 @@ def iter_csv(rows: Iterable[Mapping[str, Any]], meta: ExportMeta, *, chunk_rows:
         return data
 
     buffer.write(BOM)
-    for key, value in meta.items():
-        writer.writerow([key, neutralise_formula(value)])
-    writer.writerow([])
+    if meta.metadata_rows:
+        for key, value in meta.items():
+            writer.writerow([key, neutralise_formula(value)])
+        writer.writerow([])
     writer.writerow([c.key for c in COLUMNS])
     yield drain()
 

@@ -1,4 +1,5 @@
-"""Excel export (openpyxl, write-only workbook): Summary, one sheet per type present, Devices by organization.
+"""Excel export (openpyxl, write-only workbook): Summary, one sheet per type present, Duplicate entries
+(one line per copy of a duplicate, console links as hyperlinks), Devices by organization.
 
 Every data sheet has a frozen header row, an autofilter over its data and column widths fitted to
 its content (capped). Dates and datetimes are real Excel dates with a date number format. Text
@@ -37,6 +38,7 @@ from .columns import (
     get,
     strip_control_characters,
 )
+from .duplicates import entries, last_contact, vendor_name
 from .meta import ExportMeta, row_type_code
 
 MAX_WIDTH = 60  # characters; longer text wraps off-screen rather than making a sheet unusable
@@ -57,6 +59,8 @@ _BATCH_ROWS = 500
 _TYPE_LABEL_HEADER = "Type"
 _ORG_SHEET_KEYS = (
     "hostname",
+    "ninja_organization",
+    "threatlocker_organization",
     "ninja_display_name",
     "threatlocker_display_name",
     "billing_status",
@@ -84,13 +88,80 @@ def _value(kind: str, raw: Any) -> Any:
     return int(text) if text.isdigit() else (text or None)
 
 
-_PLAN = tuple((c.key, c.kind) for c in COLUMNS)
+_PLAN = tuple((c.key, c.kind, c.compute) for c in COLUMNS)
 
 
 def _record(row: Mapping[str, Any]) -> tuple:
     """(type code, value per COLUMNS) of one row, converted for the workbook."""
     lookup = row.get if isinstance(row, dict) else (lambda key: get(row, key))
-    return (row_type_code(row), *[_value(kind, lookup(key)) for key, kind in _PLAN])
+    return (row_type_code(row),
+            *[_value(kind, lookup(key) if compute is None else compute(row)) for key, kind, compute in _PLAN])
+
+
+_ENTRIES_INDEX = 1 + [c.key for c in COLUMNS].index("duplicate_entries")
+DUPLICATES_SHEET = "Duplicate entries"
+_LINK_FONT = Font(color="0563C1", underline="single")
+#: The Duplicate entries sheet: (header, width); one line per copy of each duplicate.
+_DUPLICATE_COLUMNS = (
+    ("Exception ID", 12), ("Type", 26), ("Device", 18), ("Organization", 24), ("Copy", 8), ("Vendor", 13),
+    ("Vendor device ID", 18), ("Hostname", 20), ("Display name", 28), ("Client", 24), ("Site", 18),
+    ("Last contact (UTC)", 18), ("OS", 24), ("Agent version", 14), ("Stale", 8), ("Console link", 60),
+)
+
+
+def _duplicate_lines(row: Mapping[str, Any], code: str) -> list[tuple]:
+    """One tuple per copy of a duplicate row: the exception's id, type, key, organization, then the copy's fields."""
+    copies = entries(row)
+    lines = []
+    for number, entry in enumerate(copies, start=1):
+        stale = entry["stale"]
+        lines.append((
+            get(row, "id"), code, get(row, "hostname"), get(row, "organization"), f"{number} of {len(copies)}",
+            vendor_name(entry["vendor"]), entry["vendor_device_id"], entry["hostname"], entry["display_name"],
+            entry["organization"], entry["site"], last_contact(entry["last_contact"]), entry["os"],
+            entry["agent_version"], None if stale is None else ("Yes" if stale else "No"), entry["console_url"],
+        ))
+    return lines
+
+
+def _write_duplicates(wb: Workbook, lines: list[tuple]) -> None:
+    """The copies of every duplicate, one line each, with a frozen header, an autofilter and links.
+
+    Built cell by cell (it holds only duplicates: a few rows next to the data sheets), so the console
+    link can be a real hyperlink (http and https only) rather than a formula.
+    """
+    ws = wb.create_sheet(title=DUPLICATES_SHEET)
+    for index, (_, width) in enumerate(_DUPLICATE_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    header = []
+    for name, _ in _DUPLICATE_COLUMNS:
+        cell = WriteOnlyCell(ws, name)
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        header.append(cell)
+    ws.append(header)
+    for line in lines:
+        cells = []
+        for position, value in enumerate(line):
+            if position == 1:  # the type: its label
+                value = lookup(value).label if lookup(value) else value
+            if value is None or value == "":
+                cells.append(None)
+            elif position == 11:
+                cell = WriteOnlyCell(ws, as_datetime(value))
+                cell.number_format = DATETIME_FORMAT
+                cells.append(cell)
+            elif position == 0 and isinstance(value, int):
+                cells.append(value)
+            else:
+                text = strip_control_characters(as_text(value))[:MAX_CELL_TEXT]
+                cell = _text_cell(ws, text)
+                if position == len(line) - 1 and text.lower().startswith(("https://", "http://")):
+                    cell.hyperlink = text
+                    cell.font = _LINK_FONT
+                cells.append(cell)
+        ws.append(cells)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(_DUPLICATE_COLUMNS))}{max(len(lines) + 1, 2)}"
 
 
 def _text_cell(ws, value: str) -> WriteOnlyCell:
@@ -267,8 +338,12 @@ def write_excel(rows: Iterable[Mapping[str, Any]], meta: ExportMeta, target) -> 
     """Write the workbook to ``target``: a path or a binary file object (e.g. ``io.BytesIO``)."""
     # One compact record per row, in COLUMNS order, plus its type code.
     records: list[tuple] = []
+    duplicate_lines: list[tuple] = []
     for row in rows:
-        records.append(_record(row))
+        record = _record(row)
+        records.append(record)
+        if record[_ENTRIES_INDEX] is not None:  # only duplicates with entries have this cell
+            duplicate_lines += _duplicate_lines(row, record[0])
 
     org_index = 1 + [c.key for c in COLUMNS].index("organization")
     host_index = 1 + [c.key for c in COLUMNS].index("hostname")
@@ -289,13 +364,17 @@ def write_excel(rows: Iterable[Mapping[str, Any]], meta: ExportMeta, target) -> 
     type_headers = [c.header for c in _TYPE_SHEET_COLUMNS]
     type_defaults = [c.width for c in _TYPE_SHEET_COLUMNS]
     type_columns = [(c.header, c.kind, c.width) for c in _TYPE_SHEET_COLUMNS]
-    used_titles = {"summary", "devices by organization"}
+    used_titles = {"summary", "devices by organization", DUPLICATES_SHEET.lower()}
     for code, items in by_type.items():
         widths = _fit_widths(type_defaults, type_headers, items, type_indexes)
         sheet = _Sheet(wb, _sheet_title(code, used_titles), type_columns, widths)
         for record in items:
             sheet.append(record[i] for i in type_indexes)
         sheet.finish()
+
+    if duplicate_lines:
+        duplicate_lines.sort(key=lambda line: (type_order(line[1]), (line[3] or "").casefold(), line[2] or ""))
+        _write_duplicates(wb, duplicate_lines)
 
     # Devices by organization: every exception, grouped by organization, with the essentials only
     # (the type sheets hold every field; a compact sheet keeps the workbook fast to build and read).

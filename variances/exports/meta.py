@@ -48,6 +48,10 @@ class ExportMeta:
     #: daily totals per type code for the PDF trend chart, oldest first: [(date, {code: count})]
     trend: Sequence[tuple[dt.date, Mapping[str, int]]] = ()
     title: str = "Variance report"
+    #: CSV only: put the metadata block (``items()``), then an empty line, before the header (``?meta=true``)
+    metadata_rows: bool = False
+    #: the MSP's name, on every page of the PDF (setting ESINV_MSP_NAME; renderers read no settings)
+    msp_name: str = "Your MSP"
 
     def __post_init__(self) -> None:
         normalised: dict[str, int] = {}

@@ -1,12 +1,21 @@
 """PDF export (reportlab platypus): an executive summary page, then a table per type grouped by organization.
 
-- Landscape A4. Every page has a footer: "Generated <timestamp> UTC" and "Page N of M" (M is a
-  form XObject filled in when the document is saved, so the document is laid out once).
-- The summary page: report date, data status, filters, totals by type (table and horizontal bar
-  chart), the 30-day trend (line chart) and the organizations with the most exceptions.
+Client-ready: titles in plain words (``catalogue.TITLES``, status and billing labels from their
+choice sets; no internal codes), and filtered to one client (``filters.organization``) it is that
+client's report alone: its counts, its own trend (computed for it by the caller) and no other
+client's name anywhere (a device filed under another client in one vendor says "another client").
+
+- Landscape A4. Every page has a footer: the MSP's name (``meta.msp_name``), the client, the report
+  date, "Generated <timestamp> UTC" and "Page N of M" (M is a form XObject filled in when the
+  document is saved, so the document is laid out once).
+- The summary page: report date, data status, what is shown, totals by type (table and horizontal
+  bar chart), the 30-day trend (line chart) and, for all clients, the organizations with the most
+  exceptions.
 - Detail tables: one section per type present, one table per organization, header row repeated on
-  every page. A cell whose text does not fit its column becomes a wrapping ``Paragraph`` (long words
-  are split); short cells stay plain strings, which keeps 50,000 rows inside the time budget.
+  every page. "Filed under different clients" shows both vendors' clients; duplicates show one line
+  per copy (vendor, vendor device id, hostname, site, last contact, OS, agent, stale, console link).
+  A cell whose text does not fit its column wraps; short cells stay plain strings, which keeps
+  50,000 rows inside the time budget.
 - Non-ASCII text: DejaVu Sans (Debian's fonts-dejavu-core) is used when present; otherwise the
   built-in Helvetica, which only covers Latin-1 (``FONT_NOTE`` says which one is in use).
 """
@@ -38,11 +47,15 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from esinv.choices import HEX
+from inventory.classification import BillingStatus
 from inventory.freshness import ReportStatus
+from variances import types as T
+from variances.models import ExceptionStatus, VarianceStatus
 from variances.types import VarianceType
 
-from .catalogue import VARIANCE_TYPES, label_for, lookup, type_order
+from .catalogue import VARIANCE_TYPES, lookup, title_for, type_order
 from .columns import as_text, get, strip_control_characters
+from .duplicates import DASH, entries, last_contact_text, stale_text, vendor_name
 from .meta import ExportMeta, row_type_code
 
 NO_EXCEPTIONS = "No exceptions match these filters."
@@ -63,22 +76,110 @@ RULE_COLOUR = colors.HexColor("#c8d3de")
 FALLBACK_FONT_NOTE = "Helvetica (DejaVu Sans not installed: characters outside Latin-1 will not render)"
 
 
-def _status(row: Mapping[str, Any]) -> str:
-    """'open / active', 'resolved / collector_verified'..."""
-    return " / ".join(x for x in (as_text(get(row, "status")), as_text(get(row, "variance_status"))) if x)
+OTHER_CLIENT = "another client"
+REPORT_NAME = "Device inventory report"
 
 
-# Detail table columns: (header, row key or callable, width in points).
+class _Context:
+    """What a cell may show: in a one-client report, a name other than that client's is "another client"."""
+
+    def __init__(self, meta: ExportMeta):
+        self.client = meta.filters.organization or None
+
+    def client_name(self, name: Any, row: Mapping[str, Any]) -> str:
+        text = as_text(name)
+        if not text or self.client is None:
+            return text
+        own = {self.client.casefold(), as_text(get(row, "organization")).casefold()}
+        return text if text.casefold() in own else OTHER_CLIENT
+
+
+def _status(row: Mapping[str, Any], ctx: _Context) -> str:
+    """'Open / Active', 'Resolved / Verified by collector'... (the choice sets' labels)."""
+    status, variance = as_text(get(row, "status")), as_text(get(row, "variance_status"))
+    labels = [ExceptionStatus.label(status) if status else "", VarianceStatus.label(variance) if variance else ""]
+    return " / ".join(x for x in labels if x)
+
+
+def _billing(row: Mapping[str, Any], ctx: _Context) -> str:
+    value = as_text(get(row, "billing_status"))
+    return BillingStatus.label(value) if value else ""
+
+
+def _ninja_client(row: Mapping[str, Any], ctx: _Context) -> str:
+    return ctx.client_name(get(row, "ninja_organization"), row)
+
+
+def _threatlocker_client(row: Mapping[str, Any], ctx: _Context) -> str:
+    return ctx.client_name(get(row, "threatlocker_organization"), row)
+
+
+# Detail table columns: (header, row key or callable(row, context), width in points). Widths sum to
+# at most the 763 points between the margins.
 _DETAIL_COLUMNS: tuple[tuple[str, Any, float], ...] = (
     ("Hostname", "hostname", 105),
     ("NinjaOne display name", "ninja_display_name", 160),
     ("ThreatLocker display name", "threatlocker_display_name", 160),
-    ("Billing", "billing_status", 62),
+    ("Billing", _billing, 62),
     ("Action", "action", 100),
     ("Status", _status, 88),
     ("Found", "date_found", 52),
     ("Last seen", "last_seen", 52),
 )
+# "Filed under different clients": both vendors' clients side by side.
+_SITE_COLUMNS: tuple[tuple[str, Any, float], ...] = (
+    ("Hostname", "hostname", 95),
+    ("NinjaOne client", _ninja_client, 115),
+    ("ThreatLocker client", _threatlocker_client, 115),
+    ("NinjaOne display name", "ninja_display_name", 125),
+    ("ThreatLocker display name", "threatlocker_display_name", 125),
+    ("Status", _status, 84),
+    ("Found", "date_found", 52),
+    ("Last seen", "last_seen", 52),
+)
+# Duplicates: one line per copy, what tells the copies apart (the device's key on its first line).
+_COPY_COLUMNS: tuple[tuple[str, str, float], ...] = (
+    ("Device", "device", 70),
+    ("Vendor", "vendor", 52),
+    ("Vendor ID", "vendor_device_id", 60),
+    ("Hostname", "hostname", 90),
+    ("Site", "site", 77),
+    ("Last contact", "last_contact", 86),
+    ("OS", "os", 75),
+    ("Agent", "agent_version", 45),
+    ("Copy", "stale", 32),
+    ("Console link", "console_url", 169),
+)
+_DUPLICATE_CODES = frozenset({T.DUPLICATE_TL, T.DUPLICATE_NINJA})
+_PDF_DASH = "-"  # ASCII: drawn on the fast Helvetica path (duplicates.DASH is an em dash)
+
+
+def _copy_lines(row: Mapping[str, Any]) -> list[list[str]]:
+    """The text of each copy of a duplicate, in `_COPY_COLUMNS` order (one dashed line when none is known)."""
+    device = as_text(get(row, "hostname"))
+    copies = entries(row) or [{}]
+    lines = []
+    for number, entry in enumerate(copies):
+        def text(key: str, entry=entry) -> str:
+            value = entry.get(key)
+            return _PDF_DASH if value in (None, "") else as_text(value)
+
+        line = [
+            device if number == 0 else "",
+            vendor_name(entry.get("vendor")) or _PDF_DASH,
+            text("vendor_device_id"),
+            text("hostname"),
+            text("site"),
+            last_contact_text(entry.get("last_contact")),
+            text("os"),
+            text("agent_version"),
+            stale_text(entry.get("stale")),
+            text("console_url"),
+        ]
+        lines.append([_PDF_DASH if cell == DASH else cell for cell in line])
+    return lines
+
+
 _CELL_PADDING = 3
 MAX_CELL_CHARS = 400  # a cell never grows taller than a page
 # Plain ASCII cells of the detail tables use the built-in Helvetica: drawing a TrueType string costs
@@ -115,8 +216,8 @@ class _Styles:
         self.cell = ParagraphStyle("cell", fontName=regular, fontSize=_FONT_SIZE - 0.5, leading=9, alignment=TA_LEFT)
 
 
-def _footer_canvas(generated: str, regular: str):
-    """A Canvas class drawing the footer on every page, with a 'Page N of M' total filled in at save."""
+def _footer_canvas(left: str, regular: str):
+    """A Canvas class drawing the footer ``left`` on every page, with 'Page N of M' filled in at save."""
 
     class FooterCanvas(Canvas):
         def __init__(self, *args, **kwargs):
@@ -128,7 +229,7 @@ def _footer_canvas(generated: str, regular: str):
             self.saveState()
             self.setFont(regular, 7.5)
             self.setFillColor(colors.grey)
-            self.drawString(MARGIN, 8 * mm, f"ES Inventory Hub variance report · Generated {generated} UTC")
+            self.drawString(MARGIN, 8 * mm, left)
             label = f"Page {self._pages} of "
             x = PAGE[0] - MARGIN - 30
             self.drawRightString(x, 8 * mm, label)
@@ -203,9 +304,9 @@ def _wrap_ascii(text: str, room: float) -> tuple[str, ...]:
     return tuple(lines) or ("",)
 
 
-def _value(row: Mapping[str, Any], key: Any) -> str:
+def _value(row: Mapping[str, Any], key: Any, ctx: _Context) -> str:
     if callable(key):
-        return key(row)
+        return key(row, ctx)
     return as_text(get(row, key))
 
 
@@ -219,10 +320,12 @@ class _RowTable(Flowable):
     _LEADING = 9.0
     _PAD_V = 1.6
 
-    def __init__(self, header: list[str], rows: list[list], heights: list[float] | None = None):
+    def __init__(self, header: list[str], rows: list[list], widths: list[float], heights: list[float] | None = None,
+                 link_column: int | None = None):
         super().__init__()
         self.header, self.rows = header, rows
-        self.widths = [w for _, _, w in _DETAIL_COLUMNS]
+        self.widths = widths
+        self.link_column = link_column  # cells of this column holding an http(s) URL become clickable links
         self.row_heights = heights
         self.header_height = self._LEADING + 2 * self._PAD_V
 
@@ -259,8 +362,8 @@ class _RowTable(Flowable):
         if count == len(self.rows):
             return [self]
         return [
-            _RowTable(self.header, self.rows[:count], heights[:count]),
-            _RowTable(self.header, self.rows[count:], heights[count:]),
+            _RowTable(self.header, self.rows[:count], self.widths, heights[:count], self.link_column),
+            _RowTable(self.header, self.rows[count:], self.widths, heights[count:], self.link_column),
         ]
 
     def draw(self):
@@ -322,7 +425,20 @@ class _RowTable(Flowable):
         canvas.drawText(text)
         for paragraph, x, cell_top in paragraphs:
             paragraph.drawOn(canvas, x, cell_top - paragraph.height)
+        if self.link_column is not None:
+            self._draw_links(heights, top)
         canvas.restoreState()
+
+    def _draw_links(self, heights: list[float], top: float) -> None:
+        left = sum(self.widths[: self.link_column])
+        width = self.widths[self.link_column]
+        row_top = top - self.header_height
+        for row, height in zip(self.rows, heights, strict=True):
+            cell = row[self.link_column]
+            url = "".join(cell) if isinstance(cell, tuple) else cell if isinstance(cell, str) else ""
+            if url.startswith(("https://", "http://")):
+                self.canv.linkURL(url, (left, row_top - height, left + width, row_top), relative=1)
+            row_top -= height
 
 
 def _axis(largest: int) -> tuple[int, int]:
@@ -407,28 +523,48 @@ def _trend_chart(meta: ExportMeta, styles: _Styles) -> Drawing:
     return drawing
 
 
-def _summary_flowables(meta: ExportMeta, styles: _Styles, font_note: str) -> list:
-    report_date = meta.report_date.isoformat() if meta.report_date else "no report"
+def _plain_words(value: str) -> str:
+    """A code that has no label (``no_data``) in words: ``No data``."""
+    return value.replace("_", " ").capitalize()
+
+
+def _showing(meta: ExportMeta) -> str:
+    """What the report holds, in words: ``All exception types · open exceptions only · all clients · latest report``."""
+    filters = meta.filters
+    if filters.date == "latest":
+        when = "latest report"
+    elif filters.date == "selection":
+        when = "selected exceptions"
+    else:
+        when = f"report of {filters.date}"
+    return " · ".join([
+        title_for(filters.variance_type),
+        "open and resolved exceptions" if filters.include_resolved else "open exceptions only",
+        f"client {_clean(filters.organization)}" if filters.organization else "all clients",
+        when,
+    ])
+
+
+def _summary_flowables(meta: ExportMeta, styles: _Styles, font_note: str, ctx: _Context) -> list:
+    report_date = meta.report_date.isoformat() if meta.report_date else "no report yet"
     status_colour = colors.HexColor(ReportStatus.hex(meta.data_status.status))
+    status_label = ReportStatus.label(meta.data_status.status, _plain_words(meta.data_status.status))
+    client = _clean(ctx.client) if ctx.client else "All clients"
     flow: list = [
-        Paragraph(f"Variance report — {escape(report_date)}", styles.title),
+        Paragraph(f"{REPORT_NAME} — {escape(client)}", styles.title),
         Paragraph(
-            f"ES Inventory Hub · generated {escape(meta.generated_at.isoformat(timespec='seconds'))}", styles.subtitle
+            f"Prepared by {escape(_clean(meta.msp_name) or 'Your MSP')} · report date {escape(report_date)} · "
+            f"generated {escape(meta.generated_at.isoformat(timespec='seconds'))}", styles.subtitle
         ),
         Spacer(1, 6),
     ]
-    filters = meta.filters
     info = [
         ["Data status", Paragraph(
-            f'<font color="{status_colour.hexval().replace("0x", "#")}"><b>{escape(meta.data_status.status)}</b></font>'
-            f" — {escape(_clean(meta.data_status.message))}",
+            f'<font color="{status_colour.hexval().replace("0x", "#")}"><b>{escape(status_label)}</b></font>'
+            + (f" — {escape(_clean(meta.data_status.message))}" if meta.data_status.message else ""),
             styles.body,
         )],
-        ["Filters", Paragraph(escape(
-            f"date={filters.date} · variance type={filters.variance_type} · "
-            f"include resolved={'yes' if filters.include_resolved else 'no'} · "
-            f"organization={_clean(filters.organization) if filters.organization else 'all'}"
-        ), styles.body)],
+        ["Showing", Paragraph(escape(_showing(meta)), styles.body)],
         ["Total exceptions", Paragraph(f"<b>{meta.total}</b>", styles.body)],
     ]
     info_table = Table(info, colWidths=[110, PAGE[0] - 2 * MARGIN - 110])
@@ -448,12 +584,10 @@ def _summary_flowables(meta: ExportMeta, styles: _Styles, font_note: str) -> lis
     charts.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     flow += [charts, Spacer(1, 8)]
 
-    by_type = [["Type", "Variance type", "Count"]] + [
-        [t.label, t.variance_type, str(meta.counts_by_type.get(t.code, 0))] for t in VARIANCE_TYPES
-    ]
+    by_type = [["Exception", "Count"]] + [[t.title, str(meta.counts_by_type.get(t.code, 0))] for t in VARIANCE_TYPES]
     known = {t.code for t in VARIANCE_TYPES}
-    by_type += [[code or "Unknown", "", str(n)] for code, n in meta.counts_by_type.items() if code not in known]
-    by_type.append(["Total", "", str(meta.total)])
+    by_type += [[code or "Unknown", str(n)] for code, n in meta.counts_by_type.items() if code not in known]
+    by_type.append(["Total", str(meta.total)])
     top_orgs = meta.organizations_by_count()[:10]
     by_org = [["Organization (top 10)", "Count"]] + [
         [Paragraph(escape(_clean(name) or "(no organization)"), styles.small), str(n)] for name, n in top_orgs
@@ -477,9 +611,10 @@ def _summary_flowables(meta: ExportMeta, styles: _Styles, font_note: str) -> lis
         ]))
         return table
 
-    type_table = small(by_type, [170, 140, 50])
+    type_table = small(by_type, [290, 60])
     type_table.setStyle(TableStyle([("FONTNAME", (0, -1), (-1, -1), styles.bold)]))
-    tables = Table([[type_table, small(by_org, [300, 60])]], colWidths=[385, 385])
+    # One client's report names no other client: its own counts are the table by type.
+    tables = Table([[type_table, small(by_org, [300, 60]) if ctx.client is None else ""]], colWidths=[385, 385])
     tables.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     flow.append(tables)
     if not font_note.startswith("DejaVu"):
@@ -497,29 +632,50 @@ def _sort_key(values: list) -> str:
     return first.getPlainText().casefold()
 
 
-def _detail_flowables(rows: Iterable[Mapping[str, Any]], styles: _Styles) -> list:
-    cells = _Cells(styles)
-    grouped: dict[str, dict[str, list[list]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        values = [cells.cell(_value(row, key), width) for _, key, width in _DETAIL_COLUMNS]
-        grouped[row_type_code(row)][as_text(get(row, "organization"))].append(values)
+def _section_columns(code: str) -> tuple[tuple[str, Any, float], ...]:
+    if code in _DUPLICATE_CODES:
+        return _COPY_COLUMNS
+    if code == T.SITE_MISMATCH:
+        return _SITE_COLUMNS
+    return _DETAIL_COLUMNS
 
-    header = [h for h, _, _ in _DETAIL_COLUMNS]
+
+def _detail_flowables(rows: Iterable[Mapping[str, Any]], styles: _Styles, ctx: _Context) -> list:
+    cells = _Cells(styles)
+    # type code -> organization -> units; a unit is the table lines of one exception (one per copy for
+    # duplicates), kept together when sorted.
+    grouped: dict[str, dict[str, list[list[list]]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        code = row_type_code(row)
+        columns = _section_columns(code)
+        if columns is _COPY_COLUMNS:
+            widths = [width for _, _, width in columns]
+            unit = [[cells.cell(text, width) for text, width in zip(line, widths, strict=True)]
+                    for line in _copy_lines(row)]
+        else:
+            unit = [[cells.cell(_value(row, key, ctx), width) for _, key, width in columns]]
+        grouped[code][as_text(get(row, "organization"))].append(unit)
+
     flow: list = []
     for code in sorted(grouped, key=lambda c: (type_order(c), c)):
+        columns = _section_columns(code)
+        header = [h for h, _, _ in columns]
+        widths = [w for _, _, w in columns]
         by_org = grouped[code]
-        total = sum(len(items) for items in by_org.values())
+        total = sum(len(units) for units in by_org.values())
         flow.append(PageBreak())
-        flow.append(Paragraph(f"{escape(label_for(code))} — {total} exception{'s' if total != 1 else ''}", styles.h1))
+        flow.append(Paragraph(f"{escape(title_for(code))} — {total} exception{'s' if total != 1 else ''}", styles.h1))
         for org in sorted(by_org, key=lambda name: name.casefold()):
-            items = by_org[org]
-            items.sort(key=_sort_key)
+            units = by_org[org]
+            units.sort(key=lambda unit: _sort_key(unit[0]))
+            lines = [line for unit in units for line in unit]
             title = escape(_clean(org) or "(no organization)")
-            heading = Paragraph(f"{title} <font color='grey'>({len(items)})</font>", styles.h2)
+            heading = Paragraph(f"{title} <font color='grey'>({len(units)})</font>", styles.h2)
             heading.keepWithNext = True
             flow.append(heading)
-            for start in range(0, len(items), TABLE_CHUNK_ROWS):
-                flow.append(_RowTable(header, items[start : start + TABLE_CHUNK_ROWS]))
+            for start in range(0, len(lines), TABLE_CHUNK_ROWS):
+                flow.append(_RowTable(header, lines[start : start + TABLE_CHUNK_ROWS], widths,
+                                      link_column=len(columns) - 1 if columns is _COPY_COLUMNS else None))
     return flow
 
 
@@ -537,9 +693,21 @@ def write_pdf(rows: Iterable[Mapping[str, Any]], meta: ExportMeta, target) -> No
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN + 4 * mm,
-        title=f"Variance report {meta.report_date.isoformat() if meta.report_date else ''}".strip(),
-        author="ES Inventory Hub",
+        title=f"{REPORT_NAME} {meta.report_date.isoformat() if meta.report_date else ''}".strip(),
+        author=_clean(meta.msp_name) or "ES Inventory Hub",
     )
     rl_config.useA85 = 0  # binary streams: ASCII85-encoding font subsets costs seconds on big reports
-    story = _summary_flowables(meta, styles, font_note) + _detail_flowables(rows, styles)
-    doc.build(story, canvasmaker=_footer_canvas(generated.strftime("%Y-%m-%d %H:%M"), regular))
+    ctx = _Context(meta)
+    story = _summary_flowables(meta, styles, font_note, ctx) + _detail_flowables(rows, styles, ctx)
+    doc.build(story, canvasmaker=_footer_canvas(footer_text(meta, generated), regular))
+
+
+def footer_text(meta: ExportMeta, generated: dt.datetime) -> str:
+    """``Your MSP · Device inventory report for Acme · Report date 2026-11-23 · Generated 2026-11-23 14:05 UTC``."""
+    report_date = meta.report_date.isoformat() if meta.report_date else "none yet"
+    return " · ".join([
+        _clean(meta.msp_name) or "Your MSP",
+        f"{REPORT_NAME} for {_clean(meta.filters.organization) if meta.filters.organization else 'all clients'}",
+        f"Report date {report_date}",
+        f"Generated {generated.strftime('%Y-%m-%d %H:%M')} UTC",
+    ])

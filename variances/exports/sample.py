@@ -41,7 +41,12 @@ def synthetic_rows(
             host = f"WS-{rng.randrange(10_000):04d}-{i}"
         found = report_date - dt.timedelta(days=rng.randrange(60))
         resolved = i % 11 == 0
-        yield {
+        organization = orgs[rng.randrange(len(orgs))]
+        # a site mismatch is filed under another client in ThreatLocker
+        tl_organization = organization
+        if info.code == "SITE_MISMATCH":
+            tl_organization = orgs[(orgs.index(organization) + 1) % len(orgs)]
+        row = {
             "id": i + 1,
             "type": info.code,
             "variance_type": info.variance_type,
@@ -50,7 +55,9 @@ def synthetic_rows(
             "threatlocker_hostname": host if info.code != "MISSING_THREATLOCKER" else "",
             "ninja_display_name": f"{host} | front desk" if i % 3 else host,
             "threatlocker_display_name": f"{host} | reception, 2nd floor" if i % 5 == 0 else host,
-            "organization": orgs[rng.randrange(len(orgs))],
+            "organization": organization,
+            "ninja_organization": organization if info.code != "MISSING_NINJA" else None,
+            "threatlocker_organization": tl_organization if info.code != "MISSING_THREATLOCKER" else None,
             "billing_status": ("billable", "spare", "not_billable")[i % 3],
             "vendor": ("NinjaOne", "ThreatLocker")[i % 2],
             "action": KINDS_BY_CODE[info.code].action,  # the real, sentence-long actions
@@ -62,6 +69,28 @@ def synthetic_rows(
             "resolved_by": "tech@example.com" if resolved else "",
             "notes": 'Checked with "Jo", on site; needs follow-up' if i % 7 == 0 else "",
         }
+        if info.code in ("DUPLICATE_TL", "DUPLICATE_NINJA"):
+            row["entries"] = _entries(info.code, host, organization, report_date, i)
+        yield row
+
+
+def _entries(code: str, host: str, organization: str, report_date: dt.date, i: int) -> list[dict[str, Any]]:
+    """Two copies of a duplicate in the shared contract's shape: the newest, then a stale one."""
+    vendor = "threatlocker" if code == "DUPLICATE_TL" else "ninja"
+    copies = []
+    for n, days_ago in enumerate((0, 40)):
+        device_id = f"{i}{n}"
+        contact = dt.datetime(report_date.year, report_date.month, report_date.day, 8, tzinfo=dt.UTC)
+        copies.append({
+            "vendor": vendor, "vendor_device_id": device_id, "hostname": host, "display_name": host,
+            "organization": organization, "site": ("Head office", "Warehouse")[n],
+            "last_contact": (contact - dt.timedelta(days=days_ago)).isoformat(), "os": "Windows 11 Pro",
+            "agent_version": ("9.6.1", "8.9.0")[n],
+            "console_url": (f"https://eu.ninjarmm.com/#/deviceDashboard/{device_id}/overview" if vendor == "ninja"
+                            else f"https://portal.threatlocker.com/computers/{device_id}"),
+            "stale": n > 0,
+        })
+    return copies
 
 
 def synthetic_trend(report_date: dt.date, days: int = 30, seed: int = 7) -> list[tuple[dt.date, dict[str, int]]]:

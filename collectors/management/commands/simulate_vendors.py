@@ -1,10 +1,32 @@
-"""Serve the fake NinjaOne and ThreatLocker APIs: `manage.py simulate_vendors [--devices N] [--seed S] [--port P]`."""
+"""Serve the fake vendor APIs until interrupted.
+
+    manage.py simulate_vendors [--devices N] [--seed S] [--port P]
+        [--connectwise-port P2 [--connectwise-months 6] [--connectwise-tickets 60]]
+
+NinjaOne on --port, ThreatLocker on --port + 1, and, when --connectwise-port
+is given, ConnectWise Manage on it with tickets and time entries over the
+last --connectwise-months months (the current one included).
+"""
 import signal
 import threading
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from collectors.simulators import VendorSimulators, generate_msp, install_aliases
+from collectors.simulators.connectwise import ConnectWiseSimulator, generate_recent
+
+MAX_CONNECTWISE_MONTHS = 120
+MAX_CONNECTWISE_TICKETS = 100_000
+
+
+def connectwise_options(months: int, tickets: int) -> tuple[int, int]:
+    """The ConnectWise flags checked: CommandError naming the flag when out of range."""
+    if not 1 <= months <= MAX_CONNECTWISE_MONTHS:
+        raise CommandError(f"--connectwise-months must be 1-{MAX_CONNECTWISE_MONTHS}, not {months}.")
+    if not 2 <= tickets <= MAX_CONNECTWISE_TICKETS:
+        raise CommandError(f"--connectwise-tickets must be 2-{MAX_CONNECTWISE_TICKETS} a month, not {tickets}.")
+    return months, tickets
 
 
 class Command(BaseCommand):
@@ -22,8 +44,20 @@ class Command(BaseCommand):
         parser.add_argument("--organization-id", help="ThreatLocker managed organization GUID (default: by seed).")
         parser.add_argument("--install-aliases", action="store_true",
                             help="First create the organization aliases this MSP needs in the hub's database.")
+        parser.add_argument("--connectwise-port", type=int, default=None,
+                            help="Also serve ConnectWise Manage on this port (0: any free one; default: not served).")
+        parser.add_argument("--connectwise-months", type=int, default=6,
+                            help="Months of ConnectWise tickets and time, ending with the current month.")
+        parser.add_argument("--connectwise-tickets", type=int, default=60, help="ConnectWise tickets a month.")
 
     def handle(self, *args, **options):
+        connectwise = None
+        if options["connectwise_port"] is not None:
+            # Started first: once NinjaOne answers (what bin/demo waits for), every simulator does.
+            months, tickets = connectwise_options(options["connectwise_months"], options["connectwise_tickets"])
+            data = generate_recent(today=timezone.localdate(), months=months, tickets_per_month=tickets,
+                                   seed=options["seed"])
+            connectwise = ConnectWiseSimulator(data, host=options["host"], port=options["connectwise_port"]).start()
         dataset = generate_msp(devices=options["devices"], seed=options["seed"])
         if options["install_aliases"]:
             made = install_aliases(dataset)
@@ -41,6 +75,12 @@ class Command(BaseCommand):
         self.stdout.write("Point the hub at them with:")
         for name, value in sims.settings().items():
             self.stdout.write(f"  export {name}={value}")
+        if connectwise:
+            self.stdout.write(f"ConnectWise Manage: {len(connectwise.dataset.tickets)} tickets and "
+                              f"{len(connectwise.dataset.time_entries)} time entries over "
+                              f"{options['connectwise_months']} months, on {connectwise.origin}:")
+            for name, value in connectwise.settings().items():
+                self.stdout.write(f"  export {name}={value}")
         self.stdout.write('Control (on each simulator\'s base URL): POST /_simulator/faults {"kind": "rate_limit"}, '
                           'POST /_simulator/day {"offset": 3}, GET /_simulator/stats')
         self.stdout.flush()
@@ -52,3 +92,5 @@ class Command(BaseCommand):
             pass
         finally:
             sims.stop()
+            if connectwise:
+                connectwise.stop()

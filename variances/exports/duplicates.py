@@ -1,0 +1,105 @@
+"""Duplicate entries as the exports show them: one copy per item, every key filled, and its text.
+
+A `DUPLICATE_TL` / `DUPLICATE_NINJA` exception's `details["entries"]` (and so its report row's
+``entries``) lists each copy (shared contract, /work/notes/contract-dups.md): vendor, vendor device
+id, hostname as that vendor has it, display name, organization, site, last contact, OS, agent
+version, console URL and whether the copy is stale. Entries written before that contract carry only
+hostname, display name and organization: every missing key reads as None here and shows as a dash.
+
+``entries`` is a local reader with the same keys as the shared ``variances.duplicates.entries``
+(branch dups12); it switches to that function once both are merged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+#: Every key of an entry, in display order.
+ENTRY_KEYS = ("vendor", "vendor_device_id", "hostname", "display_name", "organization", "site", "last_contact", "os",
+              "agent_version", "console_url", "stale")
+DASH = "—"
+VENDOR_NAMES = {"ninja": "NinjaOne", "threatlocker": "ThreatLocker"}
+
+
+def entries(source: Mapping[str, Any] | Any) -> list[dict]:
+    """The copies of a duplicate (from exception ``details`` or a report/export row), every key present.
+
+    Anything that is not a list of mappings (a row of another type, damaged details) gives ``[]``.
+    """
+    raw = source.get("entries") if isinstance(source, Mapping) else getattr(source, "entries", None)
+    if not isinstance(raw, list | tuple):
+        return []
+    result = []
+    for item in raw:
+        if isinstance(item, Mapping):
+            result.append({key: item.get(key) for key in ENTRY_KEYS})
+    return result
+
+
+def vendor_name(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    return VENDOR_NAMES.get(str(value).lower(), str(value))
+
+
+def last_contact(value: Any) -> dt.datetime | None:
+    """An entry's last contact as an aware datetime (naive ones are taken as UTC); None when absent or bad."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def last_contact_text(value: Any) -> str:
+    """``2026-12-05 08:00 UTC``, or the raw text when it is not a date, or a dash."""
+    parsed = last_contact(value)
+    if parsed is None:
+        return str(value) if value not in (None, "") else DASH
+    return parsed.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def stale_text(value: Any) -> str:
+    if value is None:
+        return DASH
+    return "stale" if value else "newest"
+
+
+def _text(value: Any) -> str:
+    return DASH if value in (None, "") else str(value)
+
+
+def entry_parts(entry: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) of each distinguishing field of one copy, dashes for the missing ones."""
+    return [
+        ("vendor", _text(vendor_name(entry.get("vendor")))),
+        ("id", _text(entry.get("vendor_device_id"))),
+        ("hostname", _text(entry.get("hostname"))),
+        ("client", _text(entry.get("organization"))),
+        ("site", _text(entry.get("site"))),
+        ("last contact", last_contact_text(entry.get("last_contact"))),
+        ("OS", _text(entry.get("os"))),
+        ("agent", _text(entry.get("agent_version"))),
+        ("copy", stale_text(entry.get("stale"))),
+        ("console", _text(entry.get("console_url"))),
+    ]
+
+
+def entry_line(entry: Mapping[str, Any]) -> str:
+    """One copy on one line: ``vendor: ThreatLocker · id: 12345 · hostname: DUP-PC · ... · copy: stale · ...``."""
+    return " · ".join(f"{label}: {text}" for label, text in entry_parts(entry))
+
+
+def entries_text(row: Mapping[str, Any] | Any) -> str | None:
+    """Every copy of a duplicate row, one line each (a readable CSV/Excel cell); None for other rows."""
+    items = entries(row)
+    if not items:
+        return None
+    return "\n".join(f"{number}. {entry_line(entry)}" for number, entry in enumerate(items, start=1))
