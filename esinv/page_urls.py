@@ -12,6 +12,7 @@ urlpatterns = [
     path("favicon.ico", overview_pages.favicon, name="favicon"),
     path("variances/", variance_pages.variances, name="variances-page"),
     path("devices/", inventory_pages.devices, name="devices-page"),
+    path("devices/<path:key>/", inventory_pages.device, name="device-page"),
     path("windows-11/", inventory_pages.windows11, name="windows11-page"),
     path("qbr/", qbr_pages.qbr, name="qbr-page"),
 ]

@@ -1,15 +1,20 @@
-"""Dashboard pages of the inventory: device search (`/devices/?q=`) and Windows 11 readiness (`/windows-11/`)."""
+"""Dashboard pages of the inventory: device search (`/devices/?q=`), one device (`/devices/<key>/`) and Windows 11
+readiness (`/windows-11/`)."""
 from collections import Counter, defaultdict
+from datetime import date, datetime
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import render
+from django.utils import timezone
 
 from esinv import charts
 from esinv.access import user_access
+from esinv.errors import BadRequest
 from esinv.page_access import inventory_page
 from esinv.params import is_plain_int
 from inventory.device_details import add_details
+from inventory.device_record import UnknownDevice, checked_key, device_record
 from inventory.models import Windows11Assessment
 from inventory.search import MIN_QUERY_LENGTH, search_devices
 from inventory.windows11.engine import REQUIREMENT_LABELS
@@ -43,6 +48,127 @@ def devices(request):
         "truncated": truncated,
         "limit": SEARCH_LIMIT,
         "message": message,
+    })
+
+
+# The facts table of the device page: (label, field of a vendor entry, how to show it).
+GIB = 1024 ** 3
+
+
+def _yes_no(value):
+    return "–" if value is None else ("Yes" if value else "No")
+
+
+def _gib(value):
+    return "–" if not value else f"{value / GIB:.1f} GB"
+
+
+def _mhz(value):
+    return "–" if not value else f"{value / 1000:.2f} GHz"
+
+
+def _when(value):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    return "–" if value in (None, "") else str(value)
+
+
+FACT_ROWS = (
+    ("Hostname", "hostname", _when),
+    ("Display name", "display_name", _when),
+    ("Client", "organization", _when),
+    ("Site / location", "location", _when),
+    ("Vendor device id", "vendor_device_id", _when),
+    ("Class", "device_class_label", _when),
+    ("Billing", "billing_status_label", _when),
+    ("Spare", "is_spare", _yes_no),
+    ("Operating system", "os_name", _when),
+    ("OS build", "os_build", _when),
+    ("Architecture", "os_architecture", _when),
+    ("Manufacturer", "manufacturer", _when),
+    ("Model", "model", _when),
+    ("Serial number", "serial_number", _when),
+    ("CPU", "cpu_model", _when),
+    ("Logical processors", "cpu_logical_cores", _when),
+    ("Max clock", "cpu_max_clock_mhz", _mhz),
+    ("Memory", "memory_bytes", _gib),
+    ("System disk", "system_volume_bytes", _gib),
+    ("TPM present / enabled", ("tpm_present", "tpm_enabled"), None),
+    ("TPM version", "tpm_version", _when),
+    ("Secure Boot capable / on", ("secure_boot_capable", "secure_boot"), None),
+    ("Last contact", "last_contact", _when),
+    ("Group / mode", ("group_name", "mode"), None),
+)
+
+
+def fact_rows(vendors: dict) -> list[tuple[str, str, str]]:
+    """(label, NinjaOne value, ThreatLocker value) of each fact, from each vendor's first row of its latest day."""
+    firsts = [vendors[code]["entries"][0] if vendors[code]["entries"] else None for code in ("ninja", "threatlocker")]
+    rows = []
+    for label, field, show in FACT_ROWS:
+        values = []
+        for entry in firsts:
+            if entry is None:
+                values.append("")
+            elif isinstance(field, tuple):
+                parts = [entry[name] for name in field]
+                if all(isinstance(p, bool) or p is None for p in parts):
+                    values.append(" / ".join(_yes_no(p) for p in parts))
+                else:
+                    values.append(" / ".join(str(p) for p in parts if p) or "–")
+            else:
+                values.append(show(entry[field]))
+        rows.append((label, *values))
+    return rows
+
+
+def timeline_strips(timeline: dict) -> list[dict]:
+    """Each vendor's timeline as SVG marks on a 0..days axis (one unit a day): seen ranges, spare ranges and client
+    changes, each with the words a hover or a screen reader gives."""
+    start, days = timeline["start"], timeline["days"]
+    strips = []
+    for code, line in timeline["vendors"].items():
+        marks = []
+        for kind, ranges, words in (("seen", line["seen"], "seen"), ("spare", line["spare"], "spare")):
+            for r in ranges:
+                marks.append({"kind": kind, "x": (r["from"] - start).days, "width": (r["to"] - r["from"]).days + 1,
+                              "title": f"{line['vendor']}: {words} {r['from']} to {r['to']}"})
+        for change in line["organization_changes"]:
+            marks.append({"kind": "org", "x": (change["date"] - start).days, "width": 1,
+                          "title": f"{line['vendor']}: client {change['from'] or '–'} → {change['to'] or '–'} "
+                                   f"on {change['date']}"})
+        strips.append({"code": code, **line, "marks": marks, "days_total": days})
+    return strips
+
+
+@inventory_page
+def device(request, key):
+    try:
+        record = device_record(checked_key(key))
+    except BadRequest as exc:
+        return render(request, "pages/error.html", {"title": "Not a device key", "message": str(exc.detail),
+                                                    "back_url": "/devices/", "back_label": "Back to device search"},
+                      status=400)
+    except UnknownDevice:
+        return render(request, "pages/error.html", {
+            "title": "No such device", "message": f"No device has the key “{key}”. Search for it by hostname.",
+            "back_url": "/devices/", "back_label": "Back to device search"}, status=404)
+    exceptions = record.get("exceptions", {"open": [], "past": []})
+    return render(request, "pages/device.html", {
+        "title": f"Device {record['hostname']}",
+        "nav": "devices",
+        "device": record,
+        "facts": fact_rows(record["vendors"]),
+        "ninja": record["vendors"]["ninja"],
+        "threatlocker": record["vendors"]["threatlocker"],
+        "win11": record["windows11"],
+        "open_exceptions": exceptions["open"],
+        "past_exceptions": exceptions["past"],
+        "strips": timeline_strips(record["timeline"]),
+        "timeline": record["timeline"],
+        "time_zone": timezone.get_current_timezone_name(),
     })
 
 

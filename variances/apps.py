@@ -20,3 +20,11 @@ class VariancesConfig(AppConfig):
             return open_exceptions_by_key(keys)
 
         device_details.register("open_exceptions", open_exceptions)
+
+        # One device's open and past exceptions, with notes and audit trail, on its page and in its API record.
+        def device_exceptions(key):
+            from variances.devices import device_exceptions
+
+            return device_exceptions(key)
+
+        device_details.register_device("exceptions", device_exceptions)

@@ -199,3 +199,161 @@ Win11RunResponseSerializer = inline_serializer("Win11RunResponse", {
     "timestamp": serializers.DateTimeField(), "run_id": serializers.IntegerField(),
     "summary": serializers.DictField(),
 })
+
+
+# --- one device (GET /api/devices/{key}) ------------------------------------------
+
+
+class DeviceFactsSerializer(serializers.Serializer):
+    """One vendor row of the device on that vendor's latest day with it (NinjaOne-only facts are blank or null
+    on ThreatLocker rows)."""
+
+    vendor_device_id = serializers.CharField()
+    hostname = serializers.CharField(help_text="As the vendor has it.")
+    clean_hostname = serializers.CharField()
+    display_name = serializers.CharField()
+    display_note = serializers.CharField()
+    organization = serializers.CharField(allow_null=True)
+    organization_id = serializers.IntegerField(allow_null=True)
+    vendor_org_name = serializers.CharField()
+    location = serializers.CharField(help_text="NinjaOne location / ThreatLocker site.")
+    node_class = serializers.CharField()
+    device_class = serializers.CharField()
+    device_class_label = serializers.CharField()
+    billing_status = serializers.CharField()
+    billing_status_label = serializers.CharField()
+    is_spare = serializers.BooleanField()
+    is_online = serializers.BooleanField(allow_null=True)
+    os_name = serializers.CharField()
+    os_architecture = serializers.CharField()
+    os_build = serializers.CharField()
+    os_release_id = serializers.CharField()
+    manufacturer = serializers.CharField()
+    model = serializers.CharField()
+    serial_number = serializers.CharField()
+    cpu_model = serializers.CharField()
+    cpu_logical_cores = serializers.IntegerField(allow_null=True)
+    cpu_max_clock_mhz = serializers.IntegerField(allow_null=True)
+    memory_bytes = serializers.IntegerField(allow_null=True)
+    system_volume_bytes = serializers.IntegerField(allow_null=True)
+    tpm_present = serializers.BooleanField(allow_null=True)
+    tpm_enabled = serializers.BooleanField(allow_null=True)
+    tpm_version = serializers.CharField()
+    secure_boot_capable = serializers.BooleanField(allow_null=True)
+    secure_boot = serializers.BooleanField(allow_null=True)
+    last_contact = serializers.DateTimeField(allow_null=True)
+    last_update = serializers.DateTimeField(allow_null=True)
+    group_name = serializers.CharField(help_text="ThreatLocker group.")
+    mode = serializers.CharField(help_text="ThreatLocker mode.")
+
+
+class DeviceVendorSerializer(serializers.Serializer):
+    vendor = serializers.CharField()
+    present = serializers.BooleanField(help_text="The vendor has ever reported the device.")
+    snapshot_date = serializers.DateField(allow_null=True, help_text="The vendor's latest day with the device.")
+    vendor_latest_snapshot = serializers.DateField(allow_null=True, help_text="The vendor's latest day at all.")
+    in_latest_snapshot = serializers.BooleanField()
+    duplicate_count = serializers.IntegerField(help_text="Rows on that day: more than 1 is a duplicate.")
+    entries = DeviceFactsSerializer(many=True)
+
+
+# "from" is a Python keyword: these two are built with type().
+DeviceDateRangeSerializer = type("DeviceDateRangeSerializer", (serializers.Serializer,), {
+    "from": serializers.DateField(), "to": serializers.DateField()})
+DeviceOrganizationChangeSerializer = type("DeviceOrganizationChangeSerializer", (serializers.Serializer,), {
+    "date": serializers.DateField(help_text="First day under the new client."),
+    "from": serializers.CharField(allow_null=True), "to": serializers.CharField(allow_null=True),
+    "from_id": serializers.IntegerField(allow_null=True), "to_id": serializers.IntegerField(allow_null=True)})
+
+
+class SpareChangeSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    spare = serializers.BooleanField()
+
+
+class VendorTimelineSerializer(serializers.Serializer):
+    vendor = serializers.CharField()
+    seen = DeviceDateRangeSerializer(many=True, help_text="Runs of consecutive days with a snapshot row.")
+    days_seen = serializers.IntegerField()
+    first_seen = serializers.DateField(allow_null=True, help_text="In the window.")
+    last_seen = serializers.DateField(allow_null=True, help_text="In the window.")
+    organization_changes = DeviceOrganizationChangeSerializer(many=True)
+    spare = DeviceDateRangeSerializer(many=True, help_text="Runs of days it was a spare.")
+    spare_changes = SpareChangeSerializer(many=True)
+    went_spare = serializers.ListField(child=serializers.DateField())
+    spare_at_start = serializers.BooleanField(help_text="Spare on its first day in the window.")
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class DeviceTimelineSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    days = serializers.IntegerField()
+    vendors = inline_serializer("DeviceTimelineVendors", {"ninja": VendorTimelineSerializer(),
+                                                          "threatlocker": VendorTimelineSerializer()})
+
+
+class DeviceWindows11Serializer(serializers.Serializer):
+    status = serializers.CharField()
+    category = serializers.CharField()
+    category_label = serializers.CharField()
+    already_on_24h2 = serializers.BooleanField()
+    on_unsupported_hardware = serializers.BooleanField()
+    os_name = serializers.CharField()
+    os_build = serializers.CharField()
+    cpu_model = serializers.CharField()
+    cpu_verdict = serializers.CharField()
+    cpu_reason = serializers.CharField()
+    passed_requirements = serializers.ListField(child=serializers.DictField())
+    deficiencies = Win11DeficiencySerializer(many=True)
+    missing_facts = Win11MissingSerializer(many=True)
+    snapshot_date = serializers.DateField()
+    assessment_date = serializers.DateTimeField()
+
+
+class DeviceExceptionEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    report_date = serializers.DateField(allow_null=True)
+    action = serializers.CharField()
+    action_label = serializers.CharField()
+    actor = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    notes = serializers.CharField()
+
+
+class DeviceExceptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.CharField()
+    label = serializers.CharField()
+    variance_type = serializers.CharField()
+    status = serializers.CharField()
+    variance_status = serializers.CharField()
+    variance_status_label = serializers.CharField()
+    organization = serializers.CharField(allow_null=True)
+    date_found = serializers.DateField()
+    last_seen = serializers.DateField()
+    resolution = serializers.CharField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    resolved_by = serializers.CharField()
+    resolved_on = serializers.DateField(allow_null=True)
+    manually_fixed_at = serializers.DateTimeField(allow_null=True)
+    manually_fixed_by = serializers.CharField()
+    failed_fix_count = serializers.IntegerField()
+    notes = serializers.CharField()
+    events = DeviceExceptionEventSerializer(many=True, help_text="The audit trail, oldest first.")
+
+
+class DeviceRecordSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Canonical key.")
+    hostname = serializers.CharField(help_text="NinjaOne's clean hostname, else ThreatLocker's.")
+    first_seen = serializers.DateField()
+    last_seen = serializers.DateField()
+    vendors = inline_serializer("DeviceVendors", {"ninja": DeviceVendorSerializer(),
+                                                  "threatlocker": DeviceVendorSerializer()})
+    windows11 = DeviceWindows11Serializer(allow_null=True, help_text="Null: no stored assessment (not a NinjaOne "
+                                          "Windows workstation, or not assessed yet).")
+    exceptions = inline_serializer("DeviceExceptions", {"open": DeviceExceptionSerializer(many=True),
+                                                        "past": DeviceExceptionSerializer(many=True)})
+    timeline = DeviceTimelineSerializer()

@@ -10,17 +10,18 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from esinv.auth import actor_label
-from esinv.errors import APIError, Conflict
+from esinv.errors import APIError, Conflict, NotFound
 from esinv.negotiation import IgnoreAccept
 from esinv.pagination import HubPagination
 from esinv.validation import validated
 from inventory.api import serializers as s
+from inventory.device_record import UnknownDevice, checked_key, device_record
 from inventory.filtersets import OrganizationFilterSet
 from inventory.models import Organization, OrganizationAlias, Vendor, Windows11Assessment, Windows11Run
 from inventory.search import search_devices
@@ -34,6 +35,26 @@ SEARCH_LIMIT = 200
 
 class DeviceViewSet(viewsets.ViewSet):
     """Devices across vendors."""
+
+    lookup_field = "key"
+
+    @extend_schema(tags=["devices"], responses={200: s.DeviceRecordSerializer,
+                                                400: OpenApiResponse(description="Not a canonical key (NUL "
+                                                                     "character, longer than 15 characters)"),
+                                                404: OpenApiResponse(description="No device has this key")},
+                   parameters=[OpenApiParameter("key", str, OpenApiParameter.PATH, description=(
+                       "The device's canonical key (lower-case clean hostname cut to 15 characters); "
+                       "any case is accepted."))])
+    def retrieve(self, request, key=None):
+        """One device: both vendors' facts side by side (each vendor's latest snapshot of it), its Windows 11
+        verdict and why, its open and past exceptions with notes and audit trail, and a 90-day timeline per vendor
+        (days seen as ranges, client changes, when it went spare)."""
+        try:
+            record = device_record(checked_key(key))
+        except UnknownDevice:
+            raise NotFound(f"No device has the key {key!r}.", code="device_not_found",
+                           details={"field": "key"}) from None
+        return Response(s.DeviceRecordSerializer(record).data)
 
     @extend_schema(tags=["devices"], parameters=[s.DeviceSearchQuerySerializer],
                    responses=s.DeviceSearchResponseSerializer)

@@ -24,6 +24,7 @@ PAGES = [
     ("variances", "/variances/", "staff"),
     ("devices", "/devices/?q={device_query}", "staff"),
     ("devices-empty", "/devices/", "staff"),
+    ("device", "/devices/{device_key}/", "staff"),
     ("windows-11", "/windows-11/", "staff"),
     ("qbr", "/qbr/", "staff"),
     ("qbr-refused", "/qbr/", "outsider"),
@@ -161,7 +162,8 @@ def main(argv=None):
                         if role:
                             context.add_cookies([{"name": "sessionid", "value": cookies[role], "url": base}])
                         page = context.new_page()
-                        page.goto(path.format(device_query=device_query, duplicate_id=duplicate_id))
+                        page.goto(path.format(device_query=device_query, device_key=key,
+                                              duplicate_id=duplicate_id))
                         target = out / f"{name}-{size}.png"
                         page.screenshot(path=str(target), full_page=True)
                         print(target)
