@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from esinv.bulk import ALL, insert_rows, prepared
+from esinv.bulk import ALL, insert_rows, prepared, update_rows
 from esinv.choices import ChoiceSet
 from esinv.errors import BadRequest, Conflict, NotFound
 from inventory.models import Snapshot, Vendor
@@ -224,7 +224,9 @@ def persist(findings: list[Finding], report_date: date, *, now=None) -> PersistS
     _update_in_chunks(auto_resolved, variance_status=VarianceStatus.RESOLVED, resolution=Resolution.AUTO, **resolved)
     _update_in_chunks(verified, variance_status=VarianceStatus.COLLECTOR_VERIFIED,
                       resolution=Resolution.COLLECTOR_VERIFIED, **resolved)
-    ExceptionRecord.objects.bulk_update(new_details, ["details", "organization", "hostname"], batch_size=CHUNK)
+    # Duplicates' details change every day (their copies' last contacts): one prepared UPDATE per row.
+    update_rows(ExceptionRecord, ["details", "organization", "hostname"],
+                [(r.id, r.details, r.organization_id, r.hostname) for r in new_details])
 
     stats.created = _insert_new(list(found.values()), report_date, now, events)
     _insert_events(events)
