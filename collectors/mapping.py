@@ -205,6 +205,7 @@ def ninja_row(device: dict, *, organization_id, org_name: str, location: str, in
         "tpm_version": "",
         "secure_boot_capable": None,
         "secure_boot": None,
+        "agent_version": "",  # the NinjaOne device API (VENDORS.md) gives no agent version
     }
 
 
@@ -240,4 +241,5 @@ def threatlocker_row(row: dict, *, organization_id) -> dict | None:
         "mode": text(row.get("mode") or row.get("action"), "mode"),
         "os_type": os_type if os_type is not None and os_type < 100 else None,
         "last_contact": iso_datetime(row.get("lastCheckin")),
+        "agent_version": text(row.get("threatLockerVersion"), "agent_version"),
     }

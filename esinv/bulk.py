@@ -137,3 +137,29 @@ def insert_rows(model, field_names, rows, *, adapted=(), chunk_rows: int = CHUNK
                                [value for row in chunk for value in row])
             total += len(chunk)
     return total
+
+
+def update_rows(model, field_names, rows, *, chunk_rows: int = CHUNK_ROWS) -> int:
+    """UPDATE rows of `model` by primary key: `rows` are `(pk, value, ...)` with the values in `field_names` order.
+
+    Each value is prepared by its field, as `save` would (JSON, dates, foreign keys by `name` or `name_id`).
+    One prepared UPDATE run with `executemany` per chunk: `bulk_update` builds a `CASE WHEN` per row and
+    field, about 60 times slower for a few hundred rows of JSON. Runs in the caller's transaction; no
+    signals, `auto_now` fields untouched (like `bulk_update`). Returns the number of rows given.
+    """
+    ops = connection.ops
+    fields = [model._meta.get_field(name) for name in field_names]
+    assignments = ", ".join(f"{ops.quote_name(field.column)} = %s" for field in fields)
+    sql = (f"UPDATE {ops.quote_name(model._meta.db_table)} SET {assignments} "
+           f"WHERE {ops.quote_name(model._meta.pk.column)} = %s")
+    total = 0
+    iterator = iter(rows)
+    with connection.cursor() as cursor:
+        while chunk := list(itertools.islice(iterator, chunk_rows)):
+            cursor.executemany(sql, [
+                [field.get_db_prep_save(value, connection) for field, value in zip(fields, row[1:], strict=True)]
+                + [row[0]]
+                for row in chunk
+            ])
+            total += len(chunk)
+    return total

@@ -380,3 +380,8 @@ from inventory.settings import *  # noqa: E402,F403
 from notifications.settings import *  # noqa: E402,F403
 from qbr.settings import *  # noqa: E402,F403
 from variances.settings import *  # noqa: E402,F403
+
+if ESINV_NINJA_CONSOLE_URL is None:  # noqa: F405 (unset: the dashboard on the API's own NinjaOne instance)
+    from inventory.console_links import default_ninja_console_url  # noqa: E402
+
+    ESINV_NINJA_CONSOLE_URL = default_ninja_console_url(NINJA_BASE_URL)  # noqa: F405

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from esinv.bulk import ALL, insert_rows, prepared
+from esinv.bulk import ALL, insert_rows, prepared, update_rows
 from inventory.models import Device, Organization, Windows11Assessment, Windows11Run
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +72,28 @@ def test_datetimes_are_adapted_as_the_backend_would(value):
     from esinv import bulk
 
     assert bulk._datetime_adapter()(value) == connection.ops.adapt_datetimefield_value(value)
+
+
+def test_update_rows_changes_the_given_rows_only_with_every_value_prepared(django_assert_num_queries):
+    day = date(2026, 11, 23)
+    at = datetime(2026, 11, 23, 8, 30, 15, tzinfo=UTC)
+    run = Windows11Run.objects.create(started_at=at)
+    org = Organization.objects.create(name="Client A")
+    devices = Device.objects.bulk_create([Device(canonical_key=f"k{i}", first_seen=day, last_seen=day)
+                                          for i in range(3)])
+    made = [Windows11Assessment.objects.create(run=run, device=device, vendor_device_id=str(i), hostname=f"H{i}",
+                                               snapshot_date=day, assessment_date=at, deficiencies=[])
+            for i, device in enumerate(devices)]
+    later = at + timedelta(days=1)
+    rows = [(made[0].pk, [{"code": "tpm", "found": AWKWARD}], org.pk, AWKWARD, later),
+            (made[2].pk, [], None, "", None)]
+    with django_assert_num_queries(1):  # one executemany for the chunk
+        assert update_rows(Windows11Assessment, ["deficiencies", "organization", "hostname", "last_contact"],
+                           iter(rows)) == 2
+    first, untouched, third = Windows11Assessment.objects.order_by("vendor_device_id")
+    assert (first.deficiencies, first.organization_id, first.hostname, first.last_contact) == (
+        [{"code": "tpm", "found": AWKWARD}], org.pk, AWKWARD, later)
+    assert (untouched.hostname, untouched.deficiencies, untouched.organization_id) == ("H1", [], None)
+    assert (third.hostname, third.last_contact) == ("", None)
+    with django_assert_num_queries(0):
+        assert update_rows(Windows11Assessment, ["hostname"], []) == 0

@@ -5,11 +5,13 @@ into a dict keyed by the canonical hostname key (duplicates surface there),
 the two dicts are *paired* by key, and the rules of docs/variances.md run on the
 result. No database access here; `variances.services` loads and persists.
 """
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import NamedTuple
 
 from inventory.classification import WINDOWS_NODE_CLASSES, BillingStatus
+from inventory.console_links import NINJA, THREATLOCKER, console_template, console_url
 from variances import types as T
 
 
@@ -34,6 +36,29 @@ DEVICE_ROW_FIELDS = (
     "id", "canonical_key", "hostname", "clean_hostname", "display_name", "display_note",
     "organization_id", "organization__name", "node_class", "billing_status", "is_spare",
 )
+
+
+class CopyFacts(NamedTuple):
+    """What tells the copies of a duplicate apart (docs/variances.md, "Duplicate entries").
+
+    Read only for the rows of duplicated keys (a few hundred at 50,000 devices),
+    so the day's load stays the narrow DeviceRow.
+    """
+
+    vendor_device_id: str
+    location: str
+    last_contact: datetime | None
+    os_name: str
+    agent_version: str
+    vendor_org_name: str
+
+
+# The column order of CopyFacts after the row id, for `.values_list(*COPY_FACT_FIELDS)`.
+COPY_FACT_FIELDS = ("id", "vendor_device_id", "location", "last_contact", "os_name", "agent_version",
+                    "vendor_org_name")
+
+# Given the ids of the rows of duplicated keys, their facts by row id (one query in `variances.services`).
+CopyFactsLoader = Callable[[list[int]], Mapping[int, CopyFacts]]
 
 
 @dataclass
@@ -119,15 +144,46 @@ def _org_id(ninja: DeviceRow | None, tl: DeviceRow | None) -> int | None:
     return tl.organization_id if tl else None
 
 
-def _duplicate_details(rows: list[DeviceRow]) -> dict:
-    return {
-        "count": len(rows),
-        "entries": [
-            {"hostname": row.clean_hostname or row.hostname, "display_name": row.display_name,
-             "organization": row.organization}
-            for row in rows
-        ],
-    }
+def duplicate_entries(vendor: str, rows: list[DeviceRow], facts: Mapping[int, CopyFacts],
+                      template: str | None = None) -> list[dict]:
+    """One entry per copy (the contract of docs/variances.md), newest last contact first.
+
+    A copy is `stale` when its last contact is older than the newest one's;
+    when all are equal or unknown, none is (an unknown last contact is never
+    called stale: there is nothing to compare).
+    """
+    entries = []
+    for row in rows:
+        fact = facts.get(row.id)
+        device_id = fact.vendor_device_id if fact else ""
+        contact = fact.last_contact if fact else None
+        entries.append({
+            "vendor": vendor,
+            "vendor_device_id": device_id,
+            "hostname": row.hostname or row.clean_hostname,
+            "display_name": row.display_name,
+            "organization": row.organization or (fact.vendor_org_name if fact else None) or None,
+            "site": fact.location if fact else "",
+            "last_contact": contact,
+            "os": fact.os_name if fact else "",
+            "agent_version": fact.agent_version if fact else "",
+            "console_url": console_url(vendor, device_id, template),
+            "stale": False,
+        })
+    known = [entry["last_contact"] for entry in entries if entry["last_contact"] is not None]
+    newest = max(known) if known else None
+    # Newest first, unknown last; `sort` keeps the id order of ties.
+    entries.sort(key=lambda e: (e["last_contact"] is None, -e["last_contact"].timestamp() if e["last_contact"] else 0))
+    for entry in entries:
+        contact = entry["last_contact"]
+        entry["stale"] = contact is not None and contact < newest
+        entry["last_contact"] = contact.isoformat() if contact is not None else None
+    return entries
+
+
+def _duplicate_details(vendor: str, rows: list[DeviceRow], facts: Mapping[int, CopyFacts],
+                       template: str | None) -> dict:
+    return {"count": len(rows), "entries": duplicate_entries(vendor, rows, facts, template)}
 
 
 def is_billable_windows(row: DeviceRow) -> bool:
@@ -138,11 +194,21 @@ def reconcile(
     ninja_rows: Iterable[DeviceRow],
     threatlocker_rows: Iterable[DeviceRow],
     rules: frozenset[str] | set[str] | None = None,
+    copy_facts: CopyFactsLoader | None = None,
 ) -> list[Finding]:
-    """Apply every enabled rule; at most one finding per (type, key)."""
+    """Apply every enabled rule; at most one finding per (type, key).
+
+    `copy_facts` reads what distinguishes the copies of duplicates (without it
+    their entries carry only what the rows have).
+    """
     rules = frozenset(T.BY_CODE) if rules is None else frozenset(rules)
     ninja, tl = load(ninja_rows), load(threatlocker_rows)
     findings: list[Finding] = []
+    duplicated = ([tl.duplicates] if T.DUPLICATE_TL in rules else []) + (
+        [ninja.duplicates] if T.DUPLICATE_NINJA in rules else [])
+    ids = [row.id for side in duplicated for rows in side.values() for row in rows]
+    facts = copy_facts(ids) if copy_facts is not None and ids else {}
+    templates = {vendor: console_template(vendor) for vendor in (NINJA, THREATLOCKER)}
 
     def add(kind: str, key: str, n: DeviceRow | None, t: DeviceRow | None, **extra):
         details = _details(key, n, t)
@@ -151,10 +217,12 @@ def reconcile(
 
     if T.DUPLICATE_TL in rules:
         for key, rows in tl.duplicates.items():
-            add(T.DUPLICATE_TL, key, ninja.primary(key), rows[0], **_duplicate_details(rows))
+            add(T.DUPLICATE_TL, key, ninja.primary(key), rows[0],
+                **_duplicate_details(THREATLOCKER, rows, facts, templates[THREATLOCKER]))
     if T.DUPLICATE_NINJA in rules:
         for key, rows in ninja.duplicates.items():
-            add(T.DUPLICATE_NINJA, key, rows[0], tl.primary(key), **_duplicate_details(rows))
+            add(T.DUPLICATE_NINJA, key, rows[0], tl.primary(key),
+                **_duplicate_details(NINJA, rows, facts, templates[NINJA]))
 
     if T.MISSING_NINJA in rules:
         for key in tl.first.keys() - ninja.first.keys():

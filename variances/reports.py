@@ -15,7 +15,7 @@ from esinv.choices import ChoiceSet
 from esinv.errors import BadRequest
 from inventory.freshness import report_status
 from inventory.hostnames import clean_hostname
-from variances import dates
+from variances import dates, duplicates
 from variances import types as T
 from variances.models import ExceptionRecord, ExceptionStatus, ReconciliationRun, VarianceStatus
 
@@ -73,7 +73,7 @@ def _device_row(record: dict) -> dict:
     }
     if "count" in details:
         row["duplicate_count"] = details["count"]
-        row["entries"] = details.get("entries", [])
+        row["entries"] = duplicates.entries(details, record["type"])
     if "ninja_note" in details:
         row["ninja_note"], row["threatlocker_note"] = details["ninja_note"], details.get("threatlocker_note")
     return row

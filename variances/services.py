@@ -15,12 +15,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from esinv.bulk import ALL, insert_rows, prepared
+from esinv.bulk import ALL, insert_rows, prepared, update_rows
 from esinv.choices import ChoiceSet
 from esinv.errors import BadRequest, Conflict, NotFound
 from inventory.models import Snapshot, Vendor
 from variances import dates
-from variances.engine import DEVICE_ROW_FIELDS, DeviceRow, Finding, reconcile
+from variances.engine import COPY_FACT_FIELDS, DEVICE_ROW_FIELDS, CopyFacts, DeviceRow, Finding, reconcile
 from variances.filtersets import filter_exceptions
 from variances.models import (
     EventAction,
@@ -53,6 +53,15 @@ def load_rows(vendor_id: int, day: date) -> list[DeviceRow]:
     return [DeviceRow._make(row) for row in rows]
 
 
+def load_copy_facts(ids: list[int]) -> dict[int, CopyFacts]:
+    """What tells duplicates' copies apart, for the given snapshot rows only (one query per chunk of ids)."""
+    facts: dict[int, CopyFacts] = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = Snapshot.objects.filter(id__in=ids[start:start + CHUNK]).order_by().values_list(*COPY_FACT_FIELDS)
+        facts.update((row[0], CopyFacts._make(row[1:])) for row in rows)
+    return facts
+
+
 def reconcile_day(report_date: date | None = None, *, triggered_by: str = RUN_ACTOR) -> ReconciliationRun:
     """Reconcile one date (default: the latest date both vendors have) and store the run.
 
@@ -70,7 +79,7 @@ def reconcile_day(report_date: date | None = None, *, triggered_by: str = RUN_AC
         )
     rules = enabled_rules()
     ninja, tl = load_rows(Vendor.NINJA, report_date), load_rows(Vendor.THREATLOCKER, report_date)
-    findings = reconcile(ninja, tl, rules)
+    findings = reconcile(ninja, tl, rules, copy_facts=load_copy_facts)
     try:
         with transaction.atomic():
             stats = persist(findings, report_date, now=started_at)
@@ -215,7 +224,9 @@ def persist(findings: list[Finding], report_date: date, *, now=None) -> PersistS
     _update_in_chunks(auto_resolved, variance_status=VarianceStatus.RESOLVED, resolution=Resolution.AUTO, **resolved)
     _update_in_chunks(verified, variance_status=VarianceStatus.COLLECTOR_VERIFIED,
                       resolution=Resolution.COLLECTOR_VERIFIED, **resolved)
-    ExceptionRecord.objects.bulk_update(new_details, ["details", "organization", "hostname"], batch_size=CHUNK)
+    # Duplicates' details change every day (their copies' last contacts): one prepared UPDATE per row.
+    update_rows(ExceptionRecord, ["details", "organization", "hostname"],
+                [(r.id, r.details, r.organization_id, r.hostname) for r in new_details])
 
     stats.created = _insert_new(list(found.values()), report_date, now, events)
     _insert_events(events)

@@ -9,7 +9,8 @@ types never interact:
 | --- | --- |
 | MISSING_NINJA | a Windows computer in ThreatLocker only (its key appears in no NinjaOne row) |
 | MISSING_THREATLOCKER | a billable Windows workstation/server of a client (not internal, not spare) in NinjaOne only |
-| DUPLICATE_TL | one NinjaOne device, two ThreatLocker computers with the same hostname (one with a domain suffix) |
+| DUPLICATE_TL | one NinjaOne device, two ThreatLocker computers, same hostname (the `.old.local` copy: checked in |
+|              | 30+ days ago, older agent) |
 | DUPLICATE_NINJA | two NinjaOne devices (different ids, one offline), same systemName; one TL computer |
 | SPARE_MISMATCH | a NinjaOne spare (location `SPARE Shelf`, or display note `SPARE - ...` that |
 |                | ThreatLocker repeats exactly) still in ThreatLocker |
@@ -138,6 +139,7 @@ class TLRow:
     computer_name: str
     hostname: str
     client: int
+    stale: bool = False  # a DUPLICATE_TL's leftover copy: checked in long ago, with an older agent
 
 
 def _uuid(*parts) -> str:
@@ -202,7 +204,8 @@ class MSPDataset:
                 computer_name = f"{m.name} | {tl_note}" if tl_note else m.name
                 tl.append(TLRow(_uuid(self.seed, m.seq, 0), m, computer_name, host + m.domain, tl_client))
                 if plant == "DUPLICATE_TL":
-                    tl.append(TLRow(_uuid(self.seed, m.seq, 1), m, computer_name, m.name + ".old.local", tl_client))
+                    tl.append(TLRow(_uuid(self.seed, m.seq, 1), m, computer_name, m.name + ".old.local", tl_client,
+                                    stale=True))
         ninja.sort(key=lambda row: row.id)
         tl.sort(key=lambda row: (row.computer_name.lower(), row.computer_id))
         return ninja, tl
@@ -314,6 +317,8 @@ class MSPDataset:
         m = row.machine
         client = self.clients[row.client]
         checkin = self.when(offset) - timedelta(minutes=(m.seq * 37) % 900)
+        if row.stale:
+            checkin -= timedelta(days=30 + m.seq % 60)
         windows = m.node_class.startswith("WINDOWS") or m.plant == "MISSING_NINJA"
         return {
             "computerId": row.computer_id, "computerName": row.computer_name, "hostname": row.hostname,
@@ -325,7 +330,7 @@ class MSPDataset:
             ("macOS 14" if m.node_class == "MAC" else "Ubuntu 22.04"),
             "osType": 1 if windows else (2 if m.node_class == "MAC" else 3),
             "lastCheckin": checkin.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "dateAdded": "2024-03-01T10:00:00Z",
-            "installDate": "2024-03-01T10:00:00Z", "threatLockerVersion": "9.3.1",
+            "installDate": "2024-03-01T10:00:00Z", "threatLockerVersion": "9.1.0" if row.stale else "9.3.1",
             "isIsolated": False, "isLockedOut": False, "isDeleted": False, "totalRows": total,
         }
 

@@ -75,6 +75,9 @@ class Snapshot(models.Model):
     group_name = models.CharField(max_length=200, blank=True)
     mode = models.CharField(max_length=40, blank=True)
     os_type = models.PositiveSmallIntegerField(null=True, blank=True)
+    agent_version = models.CharField(
+        max_length=40, blank=True, help_text="The vendor's agent version (ThreatLocker threatLockerVersion)."
+    )
 
     class Meta:
         ordering = ["vendor", "snapshot_date", "canonical_key"]

@@ -54,7 +54,9 @@ def test_duplicates_on_both_sides_are_reported_once_per_key_with_every_entry():
                                (T.MISSING_NINJA, "dupt")}
     dup_tl = next(f for f in findings if f.type == T.DUPLICATE_TL)
     assert dup_tl.details["count"] == 3
-    assert [e["hostname"] for e in dup_tl.details["entries"]] == ["DUPT", "DUPT", "dupt"]
+    # Each copy's hostname exactly as the vendor has it: the domain suffix is what tells two apart.
+    assert [e["hostname"] for e in dup_tl.details["entries"]] == ["DUPT", "DUPT.corp.local", "dupt"]
+    assert {e["vendor"] for e in dup_tl.details["entries"]} == {"threatlocker"}
 
 
 def test_duplicates_surface_at_load():

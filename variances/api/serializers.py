@@ -12,6 +12,7 @@ from rest_framework import serializers
 from esinv.errors import BadRequest
 from esinv.params import MAX_ID, is_plain_int, parse_date
 from inventory.freshness import ReportStatus
+from variances import duplicates
 from variances import types as T
 from variances.export_data import parse_bool, parse_export_request
 from variances.exports import FORMATS
@@ -193,6 +194,23 @@ class DataStatusSerializer(serializers.Serializer):
     latest_date = serializers.DateField(allow_null=True)
 
 
+class DuplicateEntrySerializer(serializers.Serializer):
+    """One copy of a duplicate (docs/variances.md, "Duplicate entries"); newest last contact first."""
+
+    vendor = serializers.CharField(allow_null=True, help_text="ninja or threatlocker.")
+    vendor_device_id = serializers.CharField(allow_blank=True,
+                                             help_text="NinjaOne device id / ThreatLocker computerId.")
+    hostname = serializers.CharField(allow_blank=True, help_text="The hostname exactly as that vendor has it.")
+    display_name = serializers.CharField(allow_blank=True)
+    organization = serializers.CharField(allow_null=True)
+    site = serializers.CharField(allow_blank=True, help_text="The vendor's location (NinjaOne); often empty.")
+    last_contact = serializers.DateTimeField(allow_null=True)
+    os = serializers.CharField(allow_blank=True)
+    agent_version = serializers.CharField(allow_blank=True, help_text="Empty when the vendor gives none.")
+    console_url = serializers.URLField(allow_null=True, help_text="The device in the vendor's console.")
+    stale = serializers.BooleanField(help_text="Older last contact than the newest copy: the one to remove.")
+
+
 class ReportDeviceSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Exception id (for resolve / mark-manually-fixed).")
     hostname = serializers.CharField(help_text="Canonical key.")
@@ -213,6 +231,8 @@ class ReportDeviceSerializer(serializers.Serializer):
     resolution = serializers.CharField(allow_null=True)
     date_found = serializers.DateField()
     last_seen = serializers.DateField()
+    duplicate_count = serializers.IntegerField(required=False, help_text="Duplicates only: the number of copies.")
+    entries = DuplicateEntrySerializer(many=True, required=False, help_text="Duplicates only: one per copy.")
 
 
 class ReportSectionSerializer(serializers.Serializer):
@@ -308,6 +328,7 @@ class ExceptionSerializer(serializers.ModelSerializer):
     threatlocker_hostname = serializers.SerializerMethodField()
     ninja_display_name = serializers.SerializerMethodField()
     threatlocker_display_name = serializers.SerializerMethodField()
+    entries = serializers.SerializerMethodField()
     history = ExceptionEventSerializer(source="events", many=True, read_only=True)
 
     class Meta:
@@ -316,11 +337,16 @@ class ExceptionSerializer(serializers.ModelSerializer):
             "id", "type", "variance_type", "canonical_key", "hostname", "ninja_hostname", "threatlocker_hostname",
             "ninja_display_name", "threatlocker_display_name", "organization", "organization_id",
             "date_found", "last_seen", "status", "variance_status", "resolution", "resolved_at", "resolved_by",
-            "manually_fixed_at", "manually_fixed_by", "failed_fix_count", "notes", "details", "history",
+            "manually_fixed_at", "manually_fixed_by", "failed_fix_count", "notes", "details", "entries", "history",
         ]
 
     def get_organization(self, obj) -> str | None:
         return obj.organization.name if obj.organization_id else obj.details.get("organization")
+
+    @extend_schema_field(DuplicateEntrySerializer(many=True))
+    def get_entries(self, obj) -> list[dict]:
+        """Duplicates: one entry per copy (empty for other types)."""
+        return duplicates.entries(obj.details, obj.type)
 
     def get_ninja_hostname(self, obj) -> str | None:
         return obj.details.get("ninja_hostname")
