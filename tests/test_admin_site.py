@@ -150,12 +150,13 @@ def test_duplicate_page_shows_a_table_per_copy(superuser_client, exceptions):
     assert html.count('class="details-table entry"') == 2
 
 
-def test_details_table_reads_the_old_and_the_new_duplicate_shapes():
+def test_details_table_reads_the_old_and_the_new_duplicate_shapes(settings):
+    settings.ESINV_NINJA_CONSOLE_URL = "https://eu.ninjarmm.com/#/deviceDashboard/{id}/overview"
     old = {"hostname": "twice-1", "count": 2, "entries": [
         {"hostname": "TWICE-1", "display_name": "TWICE-1", "organization": "Acme"},
         {"hostname": "TWICE-1", "display_name": "TWICE-1 | old", "organization": None}]}
     entries = duplicate_entries(old)
-    assert entries[0]["vendor_device_id"] is None and entries[0]["console_url"] is None
+    assert not entries[0]["vendor_device_id"] and entries[0]["console_url"] is None
     html = str(details_html(old))
     assert html.count("<h4") == 2 and "<th scope=\"row\">Vendor device id</th><td>–</td>" in html
     assert "<th scope=\"row\">Client</th><td>–</td>" in html  # None shows a dash

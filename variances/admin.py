@@ -123,7 +123,7 @@ class ExceptionRecordAdmin(NoDeleteAdminMixin, BadgeMedia, admin.ModelAdmin):
 
     @admin.display(description="details")
     def details_table(self, obj):
-        return details_html(obj.details)
+        return details_html(obj.details, obj.type)
 
     def has_add_permission(self, request):
         return False

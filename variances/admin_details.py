@@ -10,6 +10,8 @@ also carry the vendor's device id, site, last contact, OS, agent version, consol
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from variances import duplicates
+
 DASH = "–"
 
 # The details' keys in the order shown, with their labels; keys not named here follow, humanised.
@@ -45,11 +47,9 @@ ENTRY_LABELS = {
 VENDOR_NAMES = {"ninja": "NinjaOne", "threatlocker": "ThreatLocker"}
 
 
-def duplicate_entries(details: dict | None) -> list[dict]:
-    """Each copy of a duplicate with every key of the contract present (None where the exception predates it)."""
-    entries = (details or {}).get("entries") or []
-    return [{key: entry.get(key) for key in ENTRY_LABELS} | {k: v for k, v in entry.items() if k not in ENTRY_LABELS}
-            for entry in entries if isinstance(entry, dict)]
+def duplicate_entries(details: dict | None, type_code: str | None = None) -> list[dict]:
+    """Each copy of a duplicate with every key of the contract present (the one reader, variances.duplicates)."""
+    return duplicates.entries(details, type_code)
 
 
 def _label(key: str, labels: dict) -> str:
@@ -95,13 +95,13 @@ def _entry_table(entry: dict) -> SafeString:
                        format_html_join("", '<tr><th scope="row">{}</th><td>{}</td></tr>', rows))
 
 
-def details_html(details: dict | None) -> SafeString:
+def details_html(details: dict | None, type_code: str | None = None) -> SafeString:
     """The readable form of an exception's details: key/value rows, then one table per duplicate copy."""
     details = details if isinstance(details, dict) else {}
     if not details:
         return mark_safe(f'<p class="details-empty">{DASH}</p>')
     parts = [_table(details, LABELS, skip=("entries",))]
-    entries = duplicate_entries(details)
+    entries = duplicate_entries(details, type_code)
     for number, entry in enumerate(entries, start=1):
         stale = " (stale: older last contact)" if entry.get("stale") else ""
         parts.append(format_html('<h4 class="details-copy">Copy {} of {}{}</h4>{}', number, len(entries), stale,

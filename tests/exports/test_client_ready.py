@@ -60,6 +60,9 @@ def seed_clients():
 @pytest.fixture
 def acme(db, settings):
     settings.ESINV_MSP_NAME = MSP
+    # Entries' console links are built from these when read (variances.duplicates.entries).
+    settings.ESINV_THREATLOCKER_CONSOLE_URL = "https://portal.threatlocker.com/computers/{id}"
+    settings.ESINV_NINJA_CONSOLE_URL = NINJA_URL.replace("{}", "{id}")
     return seed_clients()
 
 
@@ -108,9 +111,12 @@ def test_csv_duplicate_entries_one_line_per_copy(reader, acme):
     assert "id: tl-7001" in lines[0] and f"last contact: {D2.isoformat()} 08:00 UTC" in lines[0]
     assert "copy: newest" in lines[0] and "console: https://portal.threatlocker.com/computers/tl-7001" in lines[0]
     assert "id: tl-6001" in lines[1] and "site: Warehouse" in lines[1] and "copy: stale" in lines[1]
-    # entries written before the contract (hostname, display name, organization): dashes, no error
-    old = rows["dup-pc"]["duplicate_entries"].split("\n")
-    assert len(old) == 2 and all("id: —" in line and "client: Globex" in line for line in old)
+    # entries reconciliation wrote from the snapshots: each copy's own vendor id and the console link built from it
+    made = rows["dup-pc"]["duplicate_entries"].split("\n")
+    ids = [line.split("id: ")[1].split(" ·")[0] for line in made]
+    assert len(made) == 2 and len(set(ids)) == 2 and all("client: Globex" in line for line in made)
+    portal = "console: https://portal.threatlocker.com/computers/"
+    assert all(f"{portal}{i}" in line for i, line in zip(ids, made, strict=True))
 
 
 # --- Excel -----------------------------------------------------------------------------------------
@@ -136,7 +142,8 @@ def test_excel_site_mismatch_has_both_clients_and_duplicates_their_own_sheet(rea
     assert acme_lines[0]["Site"].value == "Head office" and acme_lines[0]["OS"].value == "Windows 11 Pro"
     link = acme_lines[0]["Console link"]
     assert link.hyperlink.target == "https://portal.threatlocker.com/computers/tl-7001"
-    assert acme_lines[1]["Console link"].value is None
+    # the stored entry had no link: the setting builds it when read
+    assert acme_lines[1]["Console link"].value == "https://portal.threatlocker.com/computers/tl-6001"
     assert {line["Device"].value for line in lines} == {"acme-dup", "dup-pc"}
 
 

@@ -6,8 +6,8 @@ id, hostname as that vendor has it, display name, organization, site, last conta
 version, console URL and whether the copy is stale. Entries written before that contract carry only
 hostname, display name and organization: every missing key reads as None here and shows as a dash.
 
-``entries`` is a local reader with the same keys as the shared ``variances.duplicates.entries``
-(branch dups12); it switches to that function once both are merged.
+The rows come from the report, whose entries the one reader (``variances.duplicates.entries``) filled;
+``entries`` here only guarantees the keys (``duplicates.ENTRY_KEYS``) for rows built elsewhere.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from variances import duplicates
+
 #: Every key of an entry, in display order.
-ENTRY_KEYS = ("vendor", "vendor_device_id", "hostname", "display_name", "organization", "site", "last_contact", "os",
-              "agent_version", "console_url", "stale")
+ENTRY_KEYS = duplicates.ENTRY_KEYS
 DASH = "—"
 VENDOR_NAMES = {"ninja": "NinjaOne", "threatlocker": "ThreatLocker"}
 
@@ -31,11 +32,9 @@ def entries(source: Mapping[str, Any] | Any) -> list[dict]:
     raw = source.get("entries") if isinstance(source, Mapping) else getattr(source, "entries", None)
     if not isinstance(raw, list | tuple):
         return []
-    result = []
-    for item in raw:
-        if isinstance(item, Mapping):
-            result.append({key: item.get(key) for key in ENTRY_KEYS})
-    return result
+    # Report rows already went through variances.duplicates.entries (console links from the current settings);
+    # this only makes sure every key is there for the writers.
+    return [{key: item.get(key) for key in ENTRY_KEYS} for item in raw if isinstance(item, Mapping)]
 
 
 def vendor_name(value: Any) -> str | None:
