@@ -154,14 +154,21 @@ def status_summary() -> dict:
     }
 
 
-def _latest_runs(start: date | None = None, end: date | None = None) -> dict[date, ReconciliationRun]:
-    """The last run of each report date in the range (a re-run replaces the day's figures)."""
+# The figures of a run that the dates and trends read (not the rules switched on, nor the timings): values, not
+# model instances, so a year of runs costs a year of tuples.
+RUN_FIGURES = ("report_date", "ninja_devices", "threatlocker_devices", "counts", "total", "created_count",
+               "resolved_count")
+
+
+def _latest_runs(start: date | None = None, end: date | None = None) -> dict[date, dict]:
+    """The figures (`RUN_FIGURES`) of the last run of each report date in the range (a re-run replaces the day's
+    figures)."""
     runs = ReconciliationRun.objects.order_by("report_date", "started_at")
     if start:
         runs = runs.filter(report_date__gte=start)
     if end:
         runs = runs.filter(report_date__lte=end)
-    return {run.report_date: run for run in runs}
+    return {run["report_date"]: run for run in runs.values(*RUN_FIGURES)}
 
 
 class DataQuality(ChoiceSet):
@@ -181,11 +188,11 @@ def available_dates() -> dict:
         run = runs.get(day)
         quality[day.isoformat()] = {
             "reconciled": run is not None,
-            "quality": (DataQuality.GOOD if run.ninja_devices and run.threatlocker_devices else DataQuality.PARTIAL)
-            if run else DataQuality.NOT_RECONCILED,
-            "ninja_devices": run.ninja_devices if run else None,
-            "threatlocker_devices": run.threatlocker_devices if run else None,
-            "total_exceptions": run.total if run else None,
+            "quality": (DataQuality.GOOD if run["ninja_devices"] and run["threatlocker_devices"]
+                        else DataQuality.PARTIAL) if run else DataQuality.NOT_RECONCILED,
+            "ninja_devices": run["ninja_devices"] if run else None,
+            "threatlocker_devices": run["threatlocker_devices"] if run else None,
+            "total_exceptions": run["total"] if run else None,
         }
     return {
         "available_dates": [day.isoformat() for day in common],
@@ -220,6 +227,9 @@ def _organization_days(days: list[date], organization_id: int) -> dict[date, dic
     return figures
 
 
+KIND_NAMES = tuple((kind.api_name, kind.code) for kind in T.KINDS)  # a trends day's counts, in the kinds' order
+
+
 def trends(start: date | None, end: date | None, *, organization_id: int | None = None) -> dict:
     """Counts by type per reconciled day, with new and resolved exceptions per day.
 
@@ -237,20 +247,20 @@ def trends(start: date | None, end: date | None, *, organization_id: int | None 
     if (end - start).days + 1 > settings.ESINV_TRENDS_MAX_DAYS:
         raise BadRequest(f"The range may cover at most {settings.ESINV_TRENDS_MAX_DAYS} days.",
                          code="invalid_range", details={"field": "start_date"})
-    days, totals = [], Counter()
+    days = []
     runs = sorted(_latest_runs(start, end).items())
     client = _organization_days([day for day, _ in runs], organization_id) if organization_id is not None else None
     for day, run in runs:
         if client is None:
-            counts = {kind.api_name: run.counts.get(kind.code, 0) for kind in T.KINDS}
-            total, new, resolved = run.total, run.created_count, run.resolved_count
-            ninja_devices, threatlocker_devices = run.ninja_devices, run.threatlocker_devices
+            run_counts = run["counts"]
+            counts = {name: run_counts.get(code, 0) for name, code in KIND_NAMES}
+            total, new, resolved = run["total"], run["created_count"], run["resolved_count"]
+            ninja_devices, threatlocker_devices = run["ninja_devices"], run["threatlocker_devices"]
         else:
             figures = client[day]
-            counts = {kind.api_name: figures["counts"].get(kind.code, 0) for kind in T.KINDS}
+            counts = {name: figures["counts"].get(code, 0) for name, code in KIND_NAMES}
             total, new, resolved = sum(counts.values()), figures["new"], figures["resolved"]
             ninja_devices = threatlocker_devices = None
-        totals.update(counts)
         days.append({
             "date": day.isoformat(),
             "counts": counts,
@@ -260,10 +270,12 @@ def trends(start: date | None, end: date | None, *, organization_id: int | None 
             "ninja_devices": ninja_devices,
             "threatlocker_devices": threatlocker_devices,
         })
+    # Each kind's total over the days: the columns of the days' counts (their values are in KIND_NAMES' order).
+    totals = zip(KIND_NAMES, map(sum, zip(*(day["counts"].values() for day in days), strict=True)), strict=True)
     return {
         "start_date": start.isoformat(),
         "end_date": end.isoformat(),
         "days": len(days),
         "trends": days,
-        "average_by_type": {name: round(n / len(days), 2) for name, n in totals.items()} if days else {},
+        "average_by_type": {name: round(n / len(days), 2) for (name, _), n in totals} if days else {},
     }
