@@ -22,6 +22,12 @@ vb = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(vb)  # sets up paths and the Django settings module
 
 
+# Not an endpoint, so outside the 2x budget: every snapshot row of one device, the whole history (14 rows with a
+# week, 730 with a year). It stood for the device timeline before `GET /api/devices/{key}` existed; that endpoint
+# reads a 90-day window per vendor, and is measured as "device page API (timeline)".
+HISTORY = "device history (query)"
+
+
 def copy_back(cursor, first: int, last: int):
     """Copy today's snapshot rows and reconciliation run to the days first..last before today (SQL, no Python)."""
     from inventory.models import Snapshot
@@ -48,7 +54,7 @@ def measure(client, cases, repeat):
         samples = []
         for _ in range(repeat + 1):
             start = time.perf_counter()
-            if path.startswith("timeline:"):  # no endpoint: the query a device page would run
+            if path.startswith("timeline:"):  # no endpoint: every row of one device (see HISTORY)
                 rows = list(Snapshot.objects.filter(canonical_key=path[9:]).order_by("snapshot_date", "vendor_id")
                             .values_list("snapshot_date", "vendor_id", "hostname", "organization_id"))
                 assert rows
@@ -95,7 +101,8 @@ def main():
             ("trends, a year", f"/api/variances/trends?start_date={year_ago}"),
             ("device search, one host", f"/api/devices/search?q={host}"),
             ("device search, broad", f"/api/devices/search?q={key[:8]}"),  # matches every device: 200 shown
-            ("device timeline (query)", f"timeline:{key}"),
+            ("device page API (timeline)", f"/api/devices/{key}"),  # the device, its 90-day timeline per vendor
+            (HISTORY, f"timeline:{key}"),
         ]
         with connection.cursor() as cursor:
             started = time.perf_counter()
@@ -125,8 +132,9 @@ def main():
         print(f"{'endpoint':<28}{'a week':>10}{'a year':>10}{'ratio':>8}")
         for label, _ in cases:
             ratio = year[label] / week[label]
-            print(f"{label:<28}{week[label] * 1000:>8.1f}ms{year[label] * 1000:>8.1f}ms{ratio:>7.2f}x"
-                  f"{'' if ratio <= 2 else '  OVER 2x'}")
+            over = "  (not an endpoint: its answer grows with the history)" if label == HISTORY else (
+                "" if ratio <= 2 else "  OVER 2x")
+            print(f"{label:<28}{week[label] * 1000:>8.1f}ms{year[label] * 1000:>8.1f}ms{ratio:>7.2f}x{over}")
         keep = max(args.days - 31, 1)  # the oldest month goes, but its last day (QBR) stays
         start = time.perf_counter()
         pruned = prune_snapshots(vb.TODAY, keep)
