@@ -115,15 +115,15 @@ def main():
                            + Snapshot._meta.db_table, [Snapshot._meta.db_table] * 2)
             rows, total_bytes, heap_bytes = cursor.fetchone()
         year = measure(client, cases, args.repeat)
-        if args.explain:
-            from inventory.queries import latest_snapshots
-            from inventory.search import search_filter
+        if args.explain:  # the plan the broad search's rows query runs with (a server-side cursor), executed
+            from django.test.utils import CaptureQueriesContext
 
-            sql, params = latest_snapshots().filter(search_filter(key[:8])).order_by(
-                "canonical_key", "vendor_id").query.sql_with_params()
+            from inventory.search import search_devices
+
+            with CaptureQueriesContext(connection) as captured:
+                search_devices(key[:8])
             with connection.cursor() as cursor:
-                cursor.execute("SET cursor_tuple_fraction = 0.1")  # as for the server-side cursor of iterator()
-                cursor.execute("EXPLAIN " + sql, params)
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + captured.captured_queries[-1]["sql"])
                 print("broad search plan (a year):\n  " + "\n  ".join(row[0] for row in cursor.fetchall()))
         print(f"PostgreSQL {connection.pg_version // 10000}, {args.devices} devices per vendor, {args.days} days: "
               f"{rows:,} snapshot rows, copied in {load:.0f} s")
