@@ -175,6 +175,10 @@ class _KindCount(Coalesce):
         return self._convert_value_noop
 
 
+# Built once (a query resolves copies of them).
+_KIND_COUNTS = {column: _KindCount(kind.code) for kind, (_, column) in zip(T.KINDS, KIND_COLUMNS, strict=True)}
+
+
 def _latest_runs(start: date | None = None, end: date | None = None, *, with_counts: bool = False) -> dict[date, dict]:
     """The figures (`RUN_FIGURES`) of the last run of each report date in the range (a re-run replaces the day's
     figures). `with_counts` adds each kind's count (`KIND_COLUMNS`), read from the `counts` JSON by the database
@@ -184,9 +188,7 @@ def _latest_runs(start: date | None = None, end: date | None = None, *, with_cou
         runs = runs.filter(report_date__gte=start)
     if end:
         runs = runs.filter(report_date__lte=end)
-    counts = ({column: _KindCount(kind.code) for kind, (_, column) in zip(T.KINDS, KIND_COLUMNS, strict=True)}
-              if with_counts else {})
-    return {run["report_date"]: run for run in runs.values(*RUN_FIGURES, **counts)}
+    return {run["report_date"]: run for run in runs.values(*RUN_FIGURES, **(_KIND_COUNTS if with_counts else {}))}
 
 
 class DataQuality(ChoiceSet):
