@@ -48,3 +48,8 @@ def latest_report_date() -> date | None:
 
 def is_reconciled(day: date) -> bool:
     return ReconciliationRun.objects.filter(report_date=day).exists()
+
+
+def previous_report_date(day: date) -> date | None:
+    """The reconciled date before `day`, or None (what "since yesterday" compares with)."""
+    return ReconciliationRun.objects.filter(report_date__lt=day).aggregate(d=Max("report_date"))["d"]
