@@ -75,6 +75,7 @@ class ExceptionFilter:
     date: datetime.date | None = None
     resolved: bool | None = None
     new_since: datetime.date | None = None  # first seen (date_found) on or after it
+    last_seen_before: datetime.date | None = None  # last seen before it (gone by then)
 
     @classmethod
     def parse(cls, params: Mapping) -> "ExceptionFilter":
@@ -83,7 +84,8 @@ class ExceptionFilter:
         return cls(types=tuple(types) if types else None, status=parse_status(params.get("status")),
                    organization=(params.get("organization") or "").strip(),
                    hostname=(params.get("hostname") or "").strip(), date=parse_date(params.get("date"), "date"),
-                   new_since=parse_date(params.get("new_since"), "new_since"))
+                   new_since=parse_date(params.get("new_since"), "new_since"),
+                   last_seen_before=parse_date(params.get("last_seen_before"), "last_seen_before"))
 
 
 def exception_queryset():
@@ -117,6 +119,8 @@ def filter_exceptions(filters: ExceptionFilter, queryset):
         queryset = queryset.filter(Q(hostname__icontains=value) | Q(canonical_key__icontains=value.lower()))
     if filters.new_since:
         queryset = queryset.filter(date_found__gte=filters.new_since)
+    if filters.last_seen_before:
+        queryset = queryset.filter(last_seen__lt=filters.last_seen_before)
     return queryset, day
 
 

@@ -2,9 +2,9 @@
 query string (a GET form: the URL can be shared), row actions, exports.
 
 Reads with the exceptions API's own filter and ordering functions (`variances.filtersets.filter_exceptions`,
-`order_exceptions`), so the page and GET /api/exceptions agree on every filter, status word and sort order. Actions go to the JSON API from
-the browser; without JavaScript the bulk form posts to the page itself, which applies it through the
-same service (`variances.services.bulk_action`) and shows what happened.
+`order_exceptions`), so the page and GET /api/exceptions agree on every filter, status word and sort
+order. Actions go to the JSON API from the browser; without JavaScript the bulk form posts to the page
+itself, which applies it through the same service (`variances.services.bulk_action`) and shows what happened.
 """
 from datetime import date
 from urllib.parse import urlencode
@@ -23,7 +23,13 @@ from inventory.hostnames import clean_hostname
 from inventory.models import Organization
 from variances import dates, reports
 from variances import types as T
-from variances.filtersets import ExceptionFilter, exception_queryset, filter_exceptions, order_exceptions, parse_ordering
+from variances.filtersets import (
+    ExceptionFilter,
+    exception_queryset,
+    filter_exceptions,
+    order_exceptions,
+    parse_ordering,
+)
 from variances.models import ExceptionStatus, VarianceStatus
 from variances.models_exports import ExportFormat
 from variances.services import bulk_action, check_action
@@ -50,6 +56,7 @@ def page_filters(query) -> dict:
         "date": (query.get("date") or "").strip(),
         "hostname": (query.get("hostname") or "").strip(),
         "new_since": (query.get("new_since") or "").strip(),
+        "last_seen_before": (query.get("last_seen_before") or "").strip(),
         "ordering": (query.get("ordering") or "").strip(),
     }
 
@@ -115,7 +122,7 @@ def row_for(record, day: date | None = None) -> dict:
             details.get("organization") or reports.UNKNOWN_ORG),
         "days_open": (day - record.date_found).days if day else None,
         "entries": duplicate_entries(details) if "count" in details else [],
-        "duplicate_count": details.get("count"),
+        "copies": details.get("count") or len(details.get("entries") or []),
     }
 
 

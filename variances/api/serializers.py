@@ -113,6 +113,9 @@ class ExceptionListQuerySerializer(QuerySerializer):
     hostname = serializers.CharField(required=False, allow_blank=True, help_text="Part of a hostname.")
     date = DateParam(required=False, help_text="Report date (default: the latest).")
     new_since = DateParam(required=False, help_text="Only exceptions first found (date_found) on or after this date.")
+    last_seen_before = DateParam(required=False, help_text=(
+        "Only exceptions last seen before this date (gone by then). With `date` = the previous report date and "
+        "this = the latest: the exceptions gone since the previous report (`gone_since_previous`)."))
     ordering = serializers.CharField(required=False, allow_blank=True, help_text=(
         "Sort order, one of: " + ", ".join(ORDERING_VALUES) + " (`-` for descending; default `type`). "
         "`organization` sorts by client name, `hostname` by the clean hostname, `days_open` by days from "
@@ -166,7 +169,8 @@ class ExceptionListQuerySerializer(QuerySerializer):
         filters = ExceptionFilter(types=tuple(attrs["type"]) if attrs.get("type") else None, status=status,
                                   organization=(attrs.get("organization") or "").strip(),
                                   hostname=(attrs.get("hostname") or "").strip(), date=attrs.get("date"),
-                                  resolved=resolved, new_since=attrs.get("new_since"))
+                                  resolved=resolved, new_since=attrs.get("new_since"),
+                                  last_seen_before=attrs.get("last_seen_before"))
         return {"filters": filters, "window": window, "ordering": attrs.get("ordering")}
 
 
@@ -368,6 +372,7 @@ class BulkFilterSerializer(serializers.Serializer):
     hostname = StrictCharField(required=False, allow_blank=True)
     date = StrictCharField(required=False, allow_blank=True, help_text="Report date; default the latest.")
     new_since = StrictCharField(required=False, allow_blank=True, help_text="First found on or after (YYYY-MM-DD).")
+    last_seen_before = StrictCharField(required=False, allow_blank=True, help_text="Last seen before (YYYY-MM-DD).")
 
     def validate(self, attrs):
         return ExceptionFilter.parse(attrs)  # unknown type or status, bad date: 400 naming it
