@@ -9,6 +9,7 @@ itself, which applies it through the same service (`variances.services.bulk_acti
 from datetime import date
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -34,7 +35,6 @@ from variances.models import ExceptionStatus, VarianceStatus
 from variances.models_exports import ExportFormat
 from variances.services import bulk_action, check_action
 
-PAGE_SIZE = 50
 # The sortable columns: (ordering name, heading). The API's `ordering` accepts the same names.
 SORT_COLUMNS = [("type", "Type"), ("organization", "Client"), ("hostname", "Device"), ("date_found", "First seen"),
                 ("days_open", "Days open")]
@@ -210,7 +210,7 @@ def variances(request):
         counts = [(kind.label, by_type.get(kind.code, 0), kind.code, query_link(filters, type=kind.code))
                   for kind in T.KINDS]
         total = sum(by_type.values())
-        paginator = Paginator(order_exceptions(queryset, ordering), PAGE_SIZE)
+        paginator = Paginator(order_exceptions(queryset, ordering), settings.ESINV_TRIAGE_PAGE_SIZE)
         paginator.count = total  # already counted by type: no second COUNT
         page = paginator.get_page(request.GET.get("page"))
         rows = [row_for(record, day) for record in page.object_list]
