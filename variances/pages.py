@@ -162,8 +162,8 @@ def page_links(filters: dict, page) -> list[dict]:
 
 
 def reconciled_dates() -> list[str]:
-    quality = reports.available_dates()["data_quality"]
-    return [day for day, info in quality.items() if info["reconciled"]]
+    """The report dates the page offers: the dates with a reconciliation run (what `dates.is_reconciled` accepts)."""
+    return [day.isoformat() for day in dates.reconciled_dates()]
 
 
 def apply_bulk_form(request) -> str:
