@@ -285,6 +285,13 @@ def test_triage_table_sorts_and_pages_on_the_server(new_page, demo_data, staff_u
     assert second_page and not set(second_page) & set(first_page)
     assert page.get_by_test_id("page-range").inner_text().startswith(f"Showing {PAGE + 1}–")
     _no_sideways_scroll(page)
+    # A duplicate's copies open in its row; the small table scrolls in its own box, never the page.
+    page.goto("/variances/?type=DUPLICATE_TL")
+    copies = page.locator("details.copies").first
+    copies.locator("summary").click()
+    assert copies.locator("table.copies-table tbody tr").count() >= 2
+    assert copies.locator("table.copies-table").is_visible()
+    _no_sideways_scroll(page)
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
