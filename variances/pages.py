@@ -24,6 +24,7 @@ from inventory.hostnames import clean_hostname
 from inventory.models import Organization
 from variances import dates, duplicates, reports
 from variances import types as T
+from variances.exports.duplicates import last_contact, vendor_name
 from variances.filtersets import (
     ExceptionFilter,
     exception_queryset,
@@ -82,6 +83,13 @@ def export_links(filters: dict, report_date: date | None) -> list[tuple[str, str
     return [(label, f"/api/variances/export/{fmt}?{urlencode(params)}") for fmt, label in ExportFormat]
 
 
+def _shown(entry: dict) -> dict:
+    """A duplicate's copy as the page shows it: the vendor's name, and the last contact as a time (shown in the
+    hub's time zone with its name)."""
+    return entry | {"vendor_label": vendor_name(entry["vendor"]),
+                    "last_contact_at": last_contact(entry["last_contact"])}
+
+
 def row_for(record, day: date | None = None) -> dict:
     details = record.details or {}
     return {
@@ -108,7 +116,7 @@ def row_for(record, day: date | None = None) -> dict:
         "organization": record.organization.name if record.organization_id else (
             details.get("organization") or reports.UNKNOWN_ORG),
         "days_open": (day - record.date_found).days if day else None,
-        "entries": duplicates.entries(details, record.type) if "count" in details else [],
+        "entries": [_shown(entry) for entry in duplicates.entries(details, record.type)] if "count" in details else [],
         "copies": details.get("count") or len(details.get("entries") or []),
     }
 

@@ -301,6 +301,21 @@ def _no_sideways_scroll(page):
 PAGE = 3  # rows per page in these tests (the demo's few exceptions make several pages)
 
 
+def test_a_duplicate_shows_its_copies_with_their_vendor_ids_and_last_contacts(new_page, demo_data, staff_user):
+    page = new_page(staff_user)
+    page.goto("/variances/?type=DUPLICATE_TL")
+    copies = page.locator("details.copies").first
+    copies.locator("summary").click()
+    rows = copies.locator("table.copies-table tbody tr")
+    assert rows.count() == 2
+    cells = [rows.nth(i).locator("td").all_inner_texts() for i in range(2)]
+    assert {row[0] for row in cells} == {"ThreatLocker"}
+    assert cells[0][1] != cells[1][1]  # the vendor's device ids tell the copies apart
+    assert cells[0][4] != cells[1][4]  # and so do their last contacts (the newest first)
+    assert "stale" not in cells[0][4] and "stale" in cells[1][4] and cells[1][4].count("UTC") == 1
+    assert rows.nth(1).get_attribute("class") == "stale"
+
+
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 def test_triage_table_sorts_and_pages_on_the_server(new_page, demo_data, staff_user, width, settings):
     settings.ESINV_TRIAGE_PAGE_SIZE = PAGE

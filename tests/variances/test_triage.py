@@ -247,7 +247,7 @@ def test_page_duplicate_shows_its_copies_and_tolerates_old_entries(staff, db):
     ]})
     html = staff.get("/variances/").content.decode()
     assert "<summary>2 copies</summary>" in html
-    assert "tl-new" in html and "2026-12-05T08:00:00+00:00" in html and "TWIN-PC | old" in html
+    assert "tl-new" in html and "2026-12-05 08:00 UTC" in html and "TWIN-PC | old" in html
     table = html[html.index('class="copies-table"'):html.index("</table>", html.index('class="copies-table"'))]
     assert table.count("<tr") == 3 and "–" in table  # header + two copies; missing keys show a dash
 
