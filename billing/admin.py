@@ -6,6 +6,7 @@ from django.contrib import admin
 from billing.m365.sku_names import product_names
 from billing.models import M365ProductName, M365Sku, M365Tenant, M365User
 from esinv.admin_mixins import ImmutableAdminMixin
+from esinv.admin_widgets import SafeAutocompleteMixin
 from inventory.models import Organization
 
 
@@ -32,7 +33,7 @@ if admin.site.is_registered(Organization):
 
 
 @admin.register(M365Tenant)
-class M365TenantAdmin(admin.ModelAdmin):
+class M365TenantAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ("organization", "tenant_id", "enabled", "updated_at")
     list_filter = ("enabled",)
     search_fields = ("organization__name", "tenant_id")

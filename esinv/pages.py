@@ -115,6 +115,19 @@ def changes_rows(status: dict) -> list[dict]:
     return rows
 
 
+def _qbr_only_to_qbr(view):
+    """The home page for an account that may read QBR but no client inventory is the QBR page (not a 403)."""
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            access = user_access(request.user)
+            if access.qbr_read and not access.inventory_read:
+                return redirect("qbr-page")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_qbr_only_to_qbr
 @inventory_page
 def overview(request):
     status = build_status()
