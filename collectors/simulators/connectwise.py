@@ -270,7 +270,8 @@ def add_agreements(data: ConnectWiseData, dataset, *, under_by: int = 3, over_by
         facts["measured"][client.ninja_name] = dict(counts)
         managed = agreement(firm, f"{client.ninja_name} - Managed Services", "Managed Services")
         seats = counts["seats"]
-        bundle = 5 if (position == 1 or rng.random() < 0.3) and seats > 5 else 0  # seats included in a bundle, billed separately
+        # Seats included in a bundle (lessIncluded): billed through another line, not this one.
+        bundle = 5 if (position == 1 or rng.random() < 0.3) and seats > 5 else 0
         billed = seats + (-under_by if client.index == under else over_by if client.index == over else 0)
         if client.index == under:
             facts["under_billed"].append({"company": client.ninja_name, "product": "MANAGED-WS", "billed": billed,
