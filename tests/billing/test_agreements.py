@@ -209,3 +209,16 @@ def test_the_status_endpoint_reports_the_latest_day(cw, client_orgs, reader):
     states = {c["name"]: c for c in reader.get("/api/collectors/status").json()["collectors"]}
     assert states["connectwise_agreements"]["latest_snapshot_date"] == str(DAY)
     assert states["connectwise_agreements"]["last_job"]["status"] == "completed"
+
+
+def test_rate_limits_and_server_errors_are_retried(cw, cw_agreements_data, client_orgs, no_sleep, monkeypatch):
+    from collectors.clients.connectwise import ConnectWiseClient
+
+    real = ConnectWiseClient.__init__
+    monkeypatch.setattr(ConnectWiseClient, "__init__", lambda self, *a, **k: real(self, *a, **{**k, "sleep": no_sleep}))
+    cw.inject("rate_limit", count=1, path="finance/agreements", retry_after=1)
+    cw.inject("server_error", count=1, path="/additions")
+    _, job = collect()
+    assert job.status == RunStatus.COMPLETED, job.message
+    assert 1.0 in no_sleep and len(no_sleep) == 2  # Retry-After honoured, then backoff after the 500
+    assert CWAgreementAddition.objects.count() == len(cw_agreements_data.current_additions())
