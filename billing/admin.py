@@ -1,10 +1,10 @@
 """Billing in the admin: the Microsoft 365 tenant on each organization (an inline added to inventory's
-Organization admin from here, so inventory knows nothing of billing), the daily snapshot (read-only) and the
-imported product names."""
+Organization admin from here, so inventory knows nothing of billing), the daily snapshot (read-only), the
+imported product names and the daily ConnectWise agreements and additions (read-only)."""
 from django.contrib import admin
 
 from billing.m365.sku_names import product_names
-from billing.models import M365ProductName, M365Sku, M365Tenant, M365User
+from billing.models import CWAgreement, CWAgreementAddition, M365ProductName, M365Sku, M365Tenant, M365User
 from esinv.admin_mixins import ImmutableAdminMixin
 from esinv.admin_widgets import SafeAutocompleteMixin
 from inventory.models import Organization
@@ -85,3 +85,45 @@ class M365ProductNameAdmin(admin.ModelAdmin):
     list_display = ("string_id", "display_name", "sku_id", "source", "imported_at")
     search_fields = ("string_id", "display_name", "sku_id")
     readonly_fields = ("imported_at",)
+
+
+class MappedFilter(admin.SimpleListFilter):
+    """Rows whose company maps onto an organization, or not (staff add an alias for those)."""
+
+    title = "mapped to an organization"
+    parameter_name = "mapped"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Mapped"), ("no", "Not mapped"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(organization__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(CWAgreement)
+class CWAgreementAdmin(ImmutableAdminMixin, admin.ModelAdmin):
+    list_display = ("snapshot_date", "company_name", "organization", "agreement_id", "name", "agreement_type",
+                    "billing_cycle", "start_date", "end_date")
+    list_filter = ("snapshot_date", MappedFilter, "agreement_type", "billing_cycle", "organization")
+    search_fields = ("company_name", "company_identifier", "name", "=agreement_id")
+    list_select_related = ("organization",)
+    date_hierarchy = "snapshot_date"
+    show_full_result_count = False
+
+
+@admin.register(CWAgreementAddition)
+class CWAgreementAdditionAdmin(ImmutableAdminMixin, admin.ModelAdmin):
+    list_display = ("snapshot_date", "company_name", "organization", "agreement_id", "product_identifier",
+                    "description", "quantity", "less_included", "billed_quantity", "unit_price", "monthly",
+                    "bill_customer", "effective_date", "cancelled_date")
+    list_filter = ("snapshot_date", MappedFilter, "bill_customer", "product_identifier", "organization")
+    search_fields = ("company_name", "product_identifier", "description", "=agreement_id", "=addition_id")
+    list_select_related = ("organization",)
+    date_hierarchy = "snapshot_date"
+    show_full_result_count = False
+
+    @admin.display(description="billed a month")
+    def monthly(self, obj):
+        return f"{obj.billed_quantity * obj.unit_price:,.2f}"

@@ -2,7 +2,9 @@
 
 Order of precedence: a known (vendor, vendor org id) mapping; else an
 organization whose name or alias matches (case- and space-insensitively);
-else a new organization. Mappings are loaded once per run so resolving
+else a new organization (or, with `create=False`, none: ConnectWise lists
+prospects and vendors as companies too, so its unmatched companies stay
+unmapped instead of becoming clients). Mappings are loaded once per run so resolving
 thousands of devices costs no queries per device.
 """
 from inventory.models import Organization, OrganizationAlias, VendorOrganization
@@ -30,8 +32,8 @@ class OrganizationResolver:
     def is_internal(self, organization_id: int | None) -> bool:
         return organization_id in self._internal
 
-    def resolve(self, vendor_org_id: str | int | None, name: str | None) -> int | None:
-        """Our organization id for a vendor's organization; creates what is new."""
+    def resolve(self, vendor_org_id: str | int | None, name: str | None, *, create: bool = True) -> int | None:
+        """Our organization id for a vendor's organization; creates what is new (None instead when not `create`)."""
         key = str(vendor_org_id) if vendor_org_id not in (None, "") else None
         if key is not None and key in self._by_vendor_id:
             if name and self._vendor_names.get(key) != name:  # renamed at the vendor
@@ -43,6 +45,8 @@ class OrganizationResolver:
             return None
         org_id = self._by_name.get(normalised)
         if org_id is None:
+            if not create:
+                return None
             org = Organization.objects.create(name=" ".join(name.split()))
             org_id = self._by_name[normalised] = org.id
         if key is not None:

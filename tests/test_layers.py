@@ -39,7 +39,8 @@ SIBLING_ALLOWED = {
     ("qbr", "collectors.connectwise_settings"),  # the client's connection settings
     ("billing", "collectors.registry"),  # registers the Microsoft 365 collector
     ("billing", "collectors.context"),  # a registered collector's run(context)
-    ("billing", "collectors.clients"),  # VendorHTTP (the Graph client's base) and VendorError
+    ("billing", "collectors.clients"),  # VendorHTTP (the Graph client's base), VendorError, the ConnectWise client
+    ("billing", "collectors.connectwise_settings"),  # whether ConnectWise is configured (agreements in the daily batch)
     ("billing", "collectors.completeness"),  # the sudden-drop rule and refusal of a tenant's day
     ("billing", "collectors.mapping"),  # storable(): vendor text without what PostgreSQL refuses
     ("billing", "collectors.prefetch"),  # the next users page read while one is mapped, heartbeat while waiting
