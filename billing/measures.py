@@ -4,7 +4,7 @@ Plain functions over the stored snapshots of one day:
 
 | code | what |
 | --- | --- |
-| `ninja_seats` | NinjaOne billable workstations (the QBR rules of `inventory.classification`: not spare, not internal) |
+| `ninja_seats` | NinjaOne billable workstations (the QBR rules, `inventory.classification`: not spare, not internal) |
 | `ninja_endpoints` | NinjaOne billable workstations + servers (same rules) |
 | `ninja_servers` | NinjaOne billable servers (endpoints that are not seats) |
 | `threatlocker_devices` | ThreatLocker computers of the client |

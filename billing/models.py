@@ -268,7 +268,8 @@ class BillingMapping(models.Model):
     `organization` empty: the MSP-wide rule; set: that client's override, which wins over the MSP-wide rule."""
 
     product_identifier = models.CharField(
-        max_length=100, help_text="The product identifier as ConnectWise agreement additions carry it, e.g. MANAGED-WS.")
+        max_length=100,
+        help_text="The product identifier as ConnectWise agreement additions carry it, e.g. MANAGED-WS.")
     code = models.CharField(
         "measured quantity", max_length=120,
         help_text="A measured quantity code: ninja_seats, ninja_endpoints, ninja_servers, threatlocker_devices, "

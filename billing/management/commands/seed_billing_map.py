@@ -5,7 +5,8 @@ from billing.billing_map import seed_defaults
 
 
 class Command(BaseCommand):
-    help = "Create the MSP-wide billing map rules (MANAGED-WS, MANAGED-SRV, THREATLOCKER, BACKUP-M365) that are missing."
+    help = ("Create the MSP-wide billing map rules (MANAGED-WS, MANAGED-SRV, THREATLOCKER, BACKUP-M365) "
+            "that are missing.")
 
     def handle(self, *args, **options):
         created, kept = seed_defaults()
