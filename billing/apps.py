@@ -23,3 +23,7 @@ class BillingConfig(AppConfig):
             run="billing.agreements.collector.run", aliases=("cw-agreements", "agreements", "connectwise-agreements"),
             daily_when="billing.settings.agreements_daily", latest_date="billing.agreements.writer.latest_day",
         ))
+        # Measured quantities (billing/measures.py): the batch's day measured again after every batch whose jobs
+        # all completed, also one run without the cross-vendor step (Microsoft 365 alone).
+        registry.register_batch_hook(registry.BatchHook(name="billing_measures", run="billing.measures.measure_batch",
+                                                        every_batch=True))

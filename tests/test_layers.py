@@ -44,6 +44,7 @@ SIBLING_ALLOWED = {
     ("billing", "collectors.completeness"),  # the sudden-drop rule and refusal of a tenant's day
     ("billing", "collectors.mapping"),  # storable(): vendor text without what PostgreSQL refuses
     ("billing", "collectors.prefetch"),  # the next users page read while one is mapped, heartbeat while waiting
+    ("billing", "collectors.models"),  # the measures' after-batch hook: did the batch's jobs complete
 }
 
 DOTTED_PATH = re.compile(r"^[a-z_]+(\.[a-z_0-9]+)+$")

@@ -105,3 +105,29 @@ def client_orgs(db, msp):
             for c in msp.clients if not c.internal}
     install_aliases(msp)
     return made
+
+
+# --- NinjaOne and ThreatLocker on the same MSP (measured quantities) ---------------------------------------
+@pytest.fixture(scope="session")
+def inventory_simulators(msp):
+    from collectors.simulators import VendorSimulators
+
+    sims = VendorSimulators(msp).start()
+    yield sims
+    sims.stop()
+
+
+@pytest.fixture
+def inventory_sims(inventory_simulators, settings):
+    """The NinjaOne and ThreatLocker simulators with the hub's settings pointing at them."""
+    for name, value in inventory_simulators.settings().items():
+        setattr(settings, name, value)
+    settings.NINJA_PAGE_SIZE = 100
+    settings.THREATLOCKER_PAGE_SIZE = 100
+    settings.COLLECTORS_BACKOFF_SECONDS = 0.001
+    settings.COLLECTORS_BACKOFF_MAX_SECONDS = 0.005
+    settings.COLLECTORS_HEARTBEAT_SECONDS = 0
+    yield inventory_simulators
+    inventory_simulators.ninja.faults.clear()
+    inventory_simulators.threatlocker.faults.clear()
+    inventory_simulators.set_day(0)
