@@ -1,11 +1,25 @@
 """Billing in the admin: the Microsoft 365 tenant on each organization (an inline added to inventory's
-Organization admin from here, so inventory knows nothing of billing), the daily snapshot (read-only) and the
-imported product names."""
+Organization admin from here, so inventory knows nothing of billing), the daily snapshot (read-only), the
+imported product names and the daily ConnectWise agreements and additions (read-only)."""
 from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
+from billing.billing_map import not_mapped
 from billing.m365.sku_names import product_names
-from billing.models import M365ProductName, M365Sku, M365Tenant, M365User
+from billing.measures import code_label
+from billing.models import (
+    BillingMapping,
+    CWAgreement,
+    CWAgreementAddition,
+    M365ProductName,
+    M365Sku,
+    M365Tenant,
+    M365User,
+    MeasuredQuantity,
+)
 from esinv.admin_mixins import ImmutableAdminMixin
+from esinv.admin_widgets import SafeAutocompleteMixin
 from inventory.models import Organization
 
 
@@ -13,7 +27,7 @@ class M365TenantInline(admin.StackedInline):
     model = M365Tenant
     extra = 1  # an empty form to fill; left empty it saves nothing
     max_num = 1
-    fields = ("tenant_id", "enabled")
+    fields = ("tenant_id", "enabled", "user_definition", "user_definition_reviewed")
     verbose_name = "Microsoft 365 tenant"
     verbose_name_plural = "Microsoft 365 tenant"
 
@@ -32,9 +46,10 @@ if admin.site.is_registered(Organization):
 
 
 @admin.register(M365Tenant)
-class M365TenantAdmin(admin.ModelAdmin):
-    list_display = ("organization", "tenant_id", "enabled", "updated_at")
-    list_filter = ("enabled",)
+class M365TenantAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    list_display = ("organization", "tenant_id", "enabled", "user_definition", "user_definition_reviewed",
+                    "updated_at")
+    list_filter = ("enabled", "user_definition", "user_definition_reviewed")
     search_fields = ("organization__name", "tenant_id")
     list_select_related = ("organization",)
     autocomplete_fields = ("organization",)
@@ -84,3 +99,96 @@ class M365ProductNameAdmin(admin.ModelAdmin):
     list_display = ("string_id", "display_name", "sku_id", "source", "imported_at")
     search_fields = ("string_id", "display_name", "sku_id")
     readonly_fields = ("imported_at",)
+
+
+class MappedFilter(admin.SimpleListFilter):
+    """Rows whose company maps onto an organization, or not (staff add an alias for those)."""
+
+    title = "mapped to an organization"
+    parameter_name = "mapped"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Mapped"), ("no", "Not mapped"))
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(organization__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(CWAgreement)
+class CWAgreementAdmin(ImmutableAdminMixin, admin.ModelAdmin):
+    list_display = ("snapshot_date", "company_name", "organization", "agreement_id", "name", "agreement_type",
+                    "billing_cycle", "start_date", "end_date")
+    list_filter = ("snapshot_date", MappedFilter, "agreement_type", "billing_cycle", "organization")
+    search_fields = ("company_name", "company_identifier", "name", "=agreement_id")
+    list_select_related = ("organization",)
+    date_hierarchy = "snapshot_date"
+    show_full_result_count = False
+
+
+@admin.register(CWAgreementAddition)
+class CWAgreementAdditionAdmin(ImmutableAdminMixin, admin.ModelAdmin):
+    list_display = ("snapshot_date", "company_name", "organization", "agreement_id", "product_identifier",
+                    "description", "quantity", "less_included", "billed_quantity", "unit_price", "monthly",
+                    "bill_customer", "effective_date", "cancelled_date")
+    list_filter = ("snapshot_date", MappedFilter, "bill_customer", "product_identifier", "organization")
+    search_fields = ("company_name", "product_identifier", "description", "=agreement_id", "=addition_id")
+    list_select_related = ("organization",)
+    date_hierarchy = "snapshot_date"
+    show_full_result_count = False
+
+    @admin.display(description="billed a month")
+    def monthly(self, obj):
+        return f"{obj.billed_quantity * obj.unit_price:,.2f}"
+
+
+@admin.register(MeasuredQuantity)
+class MeasuredQuantityAdmin(ImmutableAdminMixin, admin.ModelAdmin):
+    list_display = ("snapshot_date", "organization", "code", "quantity", "label")
+    list_filter = ("snapshot_date", "code", "organization")
+    search_fields = ("code", "organization__name")
+    list_select_related = ("organization",)
+    date_hierarchy = "snapshot_date"
+    show_full_result_count = False
+
+    @admin.display(description="what")
+    def label(self, obj):
+        return code_label(obj.code)
+
+
+@admin.register(BillingMapping)
+class BillingMappingAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    list_display = ("product_identifier", "code", "scope", "tolerance", "active", "updated_by", "updated_at")
+    list_filter = ("active", ("organization", admin.EmptyFieldListFilter), "code", "organization")
+    search_fields = ("product_identifier", "code", "notes", "organization__name")
+    list_select_related = ("organization", "updated_by")
+    autocomplete_fields = ("organization",)
+    readonly_fields = ("updated_by", "updated_at")
+    fields = ("product_identifier", "code", "organization", "tolerance", "active", "notes", "updated_by",
+              "updated_at")
+    change_list_template = "admin/billing/billingmapping/change_list.html"
+
+    @admin.display(description="applies to", ordering="organization__name")
+    def scope(self, obj):
+        return obj.organization.name if obj.organization_id else "MSP-wide"
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.not_mapped_view)
+        return [path("not-mapped/", view, name="billing_billingmapping_not_mapped"), *super().get_urls()]
+
+    def not_mapped_view(self, request):
+        if not self.has_view_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        report = not_mapped()
+        codes = [{"row": row, "label": code_label(row.code)} for row in report.codes]
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "Not mapped",
+                   "report": report, "codes": codes,
+                   "add_url": reverse("admin:billing_billingmapping_add")}
+        return TemplateResponse(request, "admin/billing/billingmapping/not_mapped.html", context)

@@ -5,13 +5,25 @@ class BillingConfig(AppConfig):
     name = "billing"
 
     def ready(self):
+        from collectors import registry
+
         # Microsoft 365 (Graph): per client tenant, a daily snapshot of subscribed SKUs and users (docs/billing.md).
         # Not in COLLECTORS_DEFAULT (the overview's "Run collectors" and "all" stay NinjaOne and ThreatLocker); the
         # daily batch includes it once ESINV_M365_CLIENT_ID and ESINV_M365_CLIENT_SECRET are set.
-        from collectors import registry
-
         registry.register(registry.CollectorSpec(
             name="microsoft365", label="Microsoft 365", job_name="microsoft365-collector",
             run="billing.m365.collector.run", aliases=("m365", "o365", "graph", "microsoft-365"),
             daily_when="billing.settings.configured", latest_date="billing.m365.writer.latest_day",
         ))
+        # ConnectWise Manage agreements: the daily snapshot of what each client is billed for (docs/billing.md).
+        # Not in COLLECTORS_DEFAULT either; the daily batch includes it once CONNECTWISE_BASE_URL is set, unless
+        # ESINV_CW_AGREEMENTS_DAILY is false.
+        registry.register(registry.CollectorSpec(
+            name="connectwise_agreements", label="ConnectWise agreements", job_name="connectwise-agreements-collector",
+            run="billing.agreements.collector.run", aliases=("cw-agreements", "agreements", "connectwise-agreements"),
+            daily_when="billing.settings.agreements_daily", latest_date="billing.agreements.writer.latest_day",
+        ))
+        # Measured quantities (billing/measures.py): the batch's day measured again after every batch whose jobs
+        # all completed, also one run without the cross-vendor step (Microsoft 365 alone).
+        registry.register_batch_hook(registry.BatchHook(name="billing_measures", run="billing.measures.measure_batch",
+                                                        every_batch=True))

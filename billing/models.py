@@ -5,12 +5,21 @@ A collection writes, per tenant and day, one `M365Sku` row per subscribed SKU (l
 and one `M365User` row per user; a tenant's day is replaced as a whole (billing/m365/writer.py).
 `M365ProductName` holds product names imported by staff (`manage.py import_m365_sku_names FILE`) on top of
 the table shipped in billing/data/ (billing/m365/sku_names.py).
+
+ConnectWise Manage agreements (billing/agreements/): per day, one `CWAgreement` row per active agreement and one
+`CWAgreementAddition` row per addition (a billable product line) not cancelled on that day, each filed under
+the organization its company maps to (null when no organization matches; the company's name is kept). The
+whole day is replaced at once (billing/agreements/writer.py).
 """
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 
+from esinv.choices import ChoiceSet
 from inventory.models import Organization
 
 
@@ -26,12 +35,29 @@ def validate_tenant_id(value: str):
             "under Overview > Tenant ID.", code="invalid_tenant_id")
 
 
+class M365UserDefinition(ChoiceSet):
+    """Which users of a client's tenant count as its Microsoft 365 users (DESIGN.md, "Billing reconciliation")."""
+
+    MAILBOX = "mailbox"
+    LICENSED = "licensed"
+    CHOICES = [
+        (MAILBOX, "1: users with a mailbox"),
+        (LICENSED, "2: all licensed users"),
+    ]
+
+
 class M365Tenant(models.Model):
     organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="m365_tenant")
     tenant_id = models.CharField(
         "tenant id", max_length=36, unique=True, validators=[validate_tenant_id],
         help_text="The client's Entra ID tenant id (a GUID) where the MSP's app is consented.")
     enabled = models.BooleanField(default=True, help_text="Collect this tenant's licences and users daily.")
+    user_definition = models.CharField(
+        "user definition", max_length=10, choices=M365UserDefinition, default=M365UserDefinition.LICENSED,
+        help_text="Which users count as this client's Microsoft 365 users (the m365_users measured quantity).")
+    user_definition_reviewed = models.BooleanField(
+        "user definition reviewed", default=False,
+        help_text="Tick once the client's user definition was checked with the client (the default is 2).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -126,3 +152,160 @@ class M365ProductName(models.Model):
 
     def __str__(self):
         return f"{self.string_id}: {self.display_name}"
+
+
+class BillCustomer(ChoiceSet):
+    """ConnectWise's `billCustomer` of an addition: only "Billable" lines are billed."""
+
+    BILLABLE = "Billable"
+    DO_NOT_BILL = "DoNotBill"
+    NO_CHARGE = "NoCharge"
+    CHOICES = [
+        (BILLABLE, "Billable", "green"),
+        (DO_NOT_BILL, "Do not bill", "grey"),
+        (NO_CHARGE, "No charge", "grey"),
+    ]
+
+
+class CWAgreement(models.Model):
+    """An active ConnectWise agreement of a company on a day."""
+
+    snapshot_date = models.DateField()
+    organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The organization the company maps to (ConnectWise id, then name or alias); empty: unmapped.")
+    company_id = models.IntegerField(null=True, help_text="ConnectWise company id")
+    company_identifier = models.CharField(max_length=60, blank=True)
+    company_name = models.CharField(max_length=200, blank=True)
+    agreement_id = models.IntegerField()
+    name = models.CharField(max_length=200, blank=True)
+    agreement_type = models.CharField("type", max_length=100, blank=True)
+    status = models.CharField(max_length=40, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    billing_cycle = models.CharField(max_length=60, blank=True, help_text="e.g. Monthly")
+
+    class Meta:
+        verbose_name = "ConnectWise agreement (daily)"
+        verbose_name_plural = "ConnectWise agreements (daily)"
+        ordering = ["-snapshot_date", "company_name", "agreement_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot_date", "agreement_id"], name="cw_agreement_day_unique"),
+        ]
+        indexes = [models.Index(fields=["organization", "snapshot_date"], name="cw_agreement_org_day_idx")]
+
+    def __str__(self):
+        return f"{self.snapshot_date} {self.company_name}: {self.name}"
+
+
+class CWAgreementAddition(models.Model):
+    """An addition (product line) of an active agreement on a day, not cancelled on that day."""
+
+    snapshot_date = models.DateField()
+    organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    company_id = models.IntegerField(null=True)
+    company_name = models.CharField(max_length=200, blank=True)
+    agreement_id = models.IntegerField()
+    addition_id = models.IntegerField()
+    product_id = models.IntegerField(null=True, blank=True)
+    product_identifier = models.CharField(max_length=100, blank=True, help_text="e.g. MANAGED-WS")
+    description = models.CharField(max_length=255, blank=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    less_included = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    billed_quantity = models.DecimalField(
+        max_digits=14, decimal_places=2, default=0,
+        help_text="quantity - lessIncluded when billCustomer is Billable, else 0.")
+    unit_price = models.DecimalField(max_digits=14, decimal_places=4, default=0)
+    unit_cost = models.DecimalField(max_digits=14, decimal_places=4, default=0)
+    bill_customer = models.CharField(max_length=20, choices=BillCustomer, blank=True)
+    effective_date = models.DateField(null=True, blank=True)
+    cancelled_date = models.DateField(null=True, blank=True, help_text="Set only when cancelled after this day.")
+
+    class Meta:
+        verbose_name = "ConnectWise agreement addition (daily)"
+        verbose_name_plural = "ConnectWise agreement additions (daily)"
+        ordering = ["-snapshot_date", "company_name", "agreement_id", "product_identifier"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot_date", "addition_id"], name="cw_addition_day_unique"),
+        ]
+        indexes = [models.Index(fields=["organization", "snapshot_date"], name="cw_addition_org_day_idx")]
+
+    def __str__(self):
+        return f"{self.snapshot_date} {self.company_name}: {self.product_identifier} x {self.billed_quantity}"
+
+
+class MeasuredQuantity(models.Model):
+    """What the hub measures for a client on a day, under a stable code (billing/measures.py).
+
+    `detail` holds the total, up to `billing.measures.DETAIL_IDS` ids of the devices (canonical keys) or users
+    (user principal names) behind the count, whether the list was cut, and per-code extras (a SKU's bought
+    units, the user definition used)."""
+
+    snapshot_date = models.DateField()
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    code = models.CharField(max_length=120, help_text="e.g. ninja_seats, m365_sku:SPB")
+    quantity = models.IntegerField(default=0)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "measured quantity (daily)"
+        verbose_name_plural = "measured quantities (daily)"
+        ordering = ["-snapshot_date", "organization_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot_date", "organization", "code"],
+                                    name="measured_quantity_day_unique"),
+        ]
+        indexes = [models.Index(fields=["organization", "snapshot_date"], name="measured_org_day_idx")]
+
+    def __str__(self):
+        return f"{self.snapshot_date} {self.organization_id} {self.code} = {self.quantity}"
+
+
+class BillingMapping(models.Model):
+    """Which measured quantity a ConnectWise product identifier bills for (billing/billing_map.py).
+
+    `organization` empty: the MSP-wide rule; set: that client's override, which wins over the MSP-wide rule."""
+
+    product_identifier = models.CharField(
+        max_length=100,
+        help_text="The product identifier as ConnectWise agreement additions carry it, e.g. MANAGED-WS.")
+    code = models.CharField(
+        "measured quantity", max_length=120,
+        help_text="A measured quantity code: ninja_seats, ninja_endpoints, ninja_servers, threatlocker_devices, "
+                  "m365_users or m365_sku:<SKU part number> (e.g. m365_sku:SPB).")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        help_text="Empty: MSP-wide. Set: this client's override of the MSP-wide rule.")
+    tolerance = models.DecimalField(
+        max_digits=10, decimal_places=2, default=0, validators=[MinValueValidator(0)],
+        help_text="Absolute units of difference between billed and measured that are not a variance.")
+    active = models.BooleanField(default=True, help_text="Inactive rules are ignored (an inactive override falls "
+                                                         "back to the MSP-wide rule).")
+    notes = models.TextField(blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "billing map rule"
+        ordering = ["product_identifier", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["product_identifier"], condition=Q(organization__isnull=True),
+                                    name="billing_map_msp_wide_unique"),
+            models.UniqueConstraint(fields=["organization", "product_identifier"],
+                                    name="billing_map_override_unique"),
+        ]
+
+    def __str__(self):
+        scope = self.organization.name if self.organization_id else "MSP-wide"
+        return f"{self.product_identifier} -> {self.code} ({scope})"
+
+    def clean(self):
+        from billing.billing_map import mapping_problems
+
+        self.product_identifier = (self.product_identifier or "").strip()
+        self.code = (self.code or "").strip()
+        problems = mapping_problems(self)
+        if problems:
+            raise ValidationError(problems)

@@ -5,11 +5,11 @@ each client's tenant, so the app id and secret are settings and the tenant id is
 admin (billing.M365Tenant). The secret comes only from the environment and is never logged or put into job
 messages. The collector reads every value through `value()`, so tests may override them in django.conf.settings.
 """
-from esinv.env import env_int, env_str
+from esinv.env import env_bool, env_int, env_str
 
 __all__ = [
     "ESINV_M365_CLIENT_ID", "ESINV_M365_CLIENT_SECRET", "ESINV_M365_AUTHORITY", "ESINV_M365_GRAPH_URL",
-    "ESINV_M365_PAGE_SIZE", "ESINV_M365_TOKEN_RENEW_SECONDS",
+    "ESINV_M365_PAGE_SIZE", "ESINV_M365_TOKEN_RENEW_SECONDS", "ESINV_CW_AGREEMENTS_DAILY",
 ]
 
 # The multi-tenant app registration (application id GUID) and its client secret.
@@ -24,6 +24,10 @@ ESINV_M365_PAGE_SIZE = env_int("ESINV_M365_PAGE_SIZE", 999)
 # Renew a tenant's token this many seconds before it expires.
 ESINV_M365_TOKEN_RENEW_SECONDS = env_int("ESINV_M365_TOKEN_RENEW_SECONDS", 60)
 
+# ConnectWise agreements: the daily batch collects them once ConnectWise is configured (CONNECTWISE_BASE_URL, the
+# QBR collector's connection); false keeps them out (e.g. an API member without finance rights).
+ESINV_CW_AGREEMENTS_DAILY = env_bool("ESINV_CW_AGREEMENTS_DAILY", True)
+
 
 def value(name: str):
     """A setting from django.conf.settings when defined there, else this module's environment read."""
@@ -35,3 +39,10 @@ def value(name: str):
 def configured() -> bool:
     """Both app credentials are set: the daily batch then includes the Microsoft 365 collector."""
     return bool(value("ESINV_M365_CLIENT_ID") and value("ESINV_M365_CLIENT_SECRET"))
+
+
+def agreements_daily() -> bool:
+    """ConnectWise is configured and agreements are not switched off: the daily batch collects them."""
+    from collectors import connectwise_settings
+
+    return bool(value("ESINV_CW_AGREEMENTS_DAILY")) and connectwise_settings.configured()

@@ -43,3 +43,8 @@ def value(name: str):
     from django.conf import settings
 
     return getattr(settings, name, globals()[name])
+
+
+def configured() -> bool:
+    """A ConnectWise site is set (the keys are checked by the client on its first call)."""
+    return bool(value("CONNECTWISE_BASE_URL"))

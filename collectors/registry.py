@@ -86,10 +86,14 @@ class BatchHook:
     `run` is the dotted path of `hook(batch) -> (status, message) | None`: a pair (a
     `collectors.models.CrossVendorStatus` value and a sentence) is recorded as the batch's
     cross_vendor_status / cross_vendor_message; None records nothing. A hook that raises is logged
-    and recorded as failed; it never fails the batch itself."""
+    and recorded as failed; it never fails the batch itself.
+
+    `every_batch`: run after every batch, also one that did not ask for the cross-vendor step (billing's
+    measured quantities); what such a hook answers is recorded only when the batch asked for that step."""
 
     name: str  # "reconciliation"
     run: str
+    every_batch: bool = False
 
     def function(self):
         return import_string(self.run)

@@ -222,6 +222,8 @@ def finish_batch_if_done(batch_pk: int) -> bool:
     cross_status, cross_message = batch.cross_vendor_status, batch.cross_vendor_message
     if batch.run_cross_vendor:
         cross_status, cross_message = run_batch_hooks(batch, (cross_status, cross_message))
+    else:  # the hooks that follow every batch; the batch's cross-vendor status stays as it is
+        run_batch_hooks(batch, (cross_status, cross_message), every_batch_only=True)
     CollectorBatch.objects.filter(pk=batch_pk).update(
         status=outcome, message=message[:500], progress_percent=100 if outcome == RunStatus.COMPLETED else
         batch.progress_percent, cross_vendor_status=cross_status, cross_vendor_message=cross_message[:500],
@@ -230,10 +232,16 @@ def finish_batch_if_done(batch_pk: int) -> bool:
     return True
 
 
-def run_batch_hooks(batch: CollectorBatch, current: tuple[str, str]) -> tuple[str, str]:
+def run_batch_hooks(batch: CollectorBatch, current: tuple[str, str], *,
+                    every_batch_only: bool = False) -> tuple[str, str]:
     """Run the after-batch hooks the apps registered (collectors/registry.py); the last (status, message) one
-    returned is recorded on the batch. No hook registered: the cross-vendor step is unavailable."""
+    returned is recorded on the batch. No hook registered: the cross-vendor step is unavailable.
+    `every_batch_only`: only the hooks registered with `every_batch` (a batch without the cross-vendor step)."""
     hooks = registry.batch_hooks()
+    if every_batch_only:
+        hooks = [hook for hook in hooks if hook.every_batch]
+        if not hooks:
+            return current
     if not hooks:
         return CrossVendorStatus.UNAVAILABLE, "No app registered a step to run after a batch."
     outcome = current

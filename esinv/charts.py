@@ -31,9 +31,11 @@ def _nice_max(value: float) -> float:
 
 
 def bar_chart(items: Sequence[tuple[str, float]], *, label: str, unit: str = "",
-              colours: Sequence[str] | None = None, table_id: str = "") -> SafeString:
+              colours: Sequence[str] | None = None, table_id: str = "",
+              links: Sequence[str] | None = None) -> SafeString:
     """Horizontal bars, one per (name, value), in the given order, as a real table (name, value, bar) whose bars
-    are inline SVG: the text stays readable and the bars scale at any width. `colours` per bar (default palette)."""
+    are inline SVG: the text stays readable and the bars scale at any width. `colours` per bar (default palette);
+    `links` per bar makes each value a link (e.g. to the filtered list)."""
     if not items:
         return mark_safe("")
     top = max(value for _, value in items) or 1
@@ -42,8 +44,11 @@ def bar_chart(items: Sequence[tuple[str, float]], *, label: str, unit: str = "",
     for i, (name, value) in enumerate(items):
         fill = colours[i] if colours and i < len(colours) else colour(i)
         length = 0 if not value else max(1.0, round(100 * value / top, 1))
+        shown = escape(f"{value:g}{unit}")
+        if links and i < len(links) and links[i]:
+            shown = f'<a href="{escape(links[i])}">{shown}</a>'
         parts.append(
-            f'<tr><th scope="row">{escape(name)}</th><td class="num">{escape(f"{value:g}{unit}")}</td>'
+            f'<tr><th scope="row">{escape(name)}</th><td class="num">{shown}</td>'
             f'<td class="bar"><svg viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">'
             f'<rect width="{length:g}" height="10" rx="1" fill="{fill}"/></svg></td></tr>'
         )

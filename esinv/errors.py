@@ -120,6 +120,10 @@ def _validation_message(detail) -> str:
     return str(detail)
 
 
+# 5xx answers the hub gives on purpose (a feature not set up): logged as warnings, not errors.
+EXPECTED_5XX_CODES = frozenset({"not_configured"})
+
+
 def api_exception_handler(exc, context):
     """DRF exception handler: every error becomes the JSON error shape."""
     if isinstance(exc, Http404):
@@ -151,8 +155,14 @@ def api_exception_handler(exc, context):
             details = {"retry_after_seconds": int(exc.wait) + (0 if exc.wait == int(exc.wait) else 1)}
 
     headers = {k: v for k, v in response.items() if k in ("Retry-After", "WWW-Authenticate", "Allow")}
-    return Response(
+    answer = Response(
         error_body(code, message, details, request_id_of(request) if request else None),
         status=response.status_code,
         headers=headers,
     )
+    if code in EXPECTED_5XX_CODES:
+        # A deliberate answer about the setup, not a fault: a warning, not Django's "Service Unavailable" error
+        # line that anyone could make by calling the URL.
+        answer._has_been_logged = True
+        log.warning("%s: %s", code, message)
+    return answer

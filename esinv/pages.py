@@ -87,6 +87,47 @@ def trend_chart(days: list[dict]):
                              colours=colours)
 
 
+def triage_link(**params) -> str:
+    """A link to the triage list (`/variances/`) with these filters (blank ones left out)."""
+    query = urlencode({key: value for key, value in params.items() if value})
+    return f"/variances/?{query}" if query else "/variances/"
+
+
+def changes_rows(status: dict) -> list[dict]:
+    """Per type with anything to show: open now, new since the previous report, gone since it, each with the
+    link to the triage list that shows exactly those exceptions."""
+    latest, previous = status["report_date"], status["previous_report_date"]
+    rows = []
+    for kind in T.KINDS:
+        opened = status["exception_counts"].get(kind.code, 0)
+        new = status["new_since_previous"].get(kind.code, 0)
+        gone = status["gone_since_previous"].get(kind.code, 0)
+        if not (opened or new or gone):
+            continue
+        rows.append({
+            "code": kind.code, "label": kind.label, "colour": kind.colour,
+            "open": opened, "open_url": triage_link(type=kind.code, status="open"),
+            "new": new, "new_url": triage_link(type=kind.code, new_since=latest, status="all"),
+            "gone": gone,
+            "gone_url": triage_link(type=kind.code, date=previous, last_seen_before=latest, status="all")
+            if previous else "",
+        })
+    return rows
+
+
+def _qbr_only_to_qbr(view):
+    """The home page for an account that may read QBR but no client inventory is the QBR page (not a 403)."""
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            access = user_access(request.user)
+            if access.qbr_read and not access.inventory_read:
+                return redirect("qbr-page")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_qbr_only_to_qbr
 @inventory_page
 def overview(request):
     status = build_status()
@@ -99,6 +140,7 @@ def overview(request):
     ]
     codes = list(status["exception_counts"])
     counts = [(kind_label(code), status["exception_counts"][code]) for code in codes]
+    latest, previous = status["report_date"], status["previous_report_date"]
     batches = recent_batches()
     running = next((b for b in batches if b.active_slot), None)
     trend = reports.trends(None, None)["trends"]
@@ -109,7 +151,13 @@ def overview(request):
         "vendors": vendors,
         "exception_counts": counts,
         "counts_chart": charts.bar_chart(counts, label="Open exceptions by type", table_id="exception-counts",
-                                         colours=[T.VarianceType.colour(code, "#555555") for code in codes]),
+                                         colours=[T.VarianceType.colour(code, "#555555") for code in codes],
+                                         links=[triage_link(type=code, status="open") for code in codes]),
+        "changes": changes_rows(status),
+        "new_total": sum(status["new_since_previous"].values()),
+        "gone_total": sum(status["gone_since_previous"].values()),
+        "new_url": triage_link(new_since=latest, status="all") if latest else "",
+        "gone_url": triage_link(date=previous, last_seen_before=latest, status="all") if previous else "",
         "data_status_badge": ReportStatus.colour(status["data_status"]["status"]),
         "trend_chart": trend_chart(trend),
         "batches": batches,

@@ -356,7 +356,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "esinv.request_context.RequestIDLogFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "plain": {"()": "esinv.logplain.PlainFormatter",
+                  "fmt": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "esinv.logjson.JSONFormatter"},
     },
     "handlers": {

@@ -67,5 +67,9 @@ def build_status(now=None) -> dict:
         "exception_counts": summary["exception_counts"],
         "total_exceptions": summary["total_exceptions"],
         "report_date": summary["report_date"].isoformat() if summary["report_date"] else None,
+        "previous_report_date": summary["previous_report_date"].isoformat() if summary["previous_report_date"]
+        else None,
+        "new_since_previous": summary["new_since_previous"],
+        "gone_since_previous": summary["gone_since_previous"],
         "generated_at": now.isoformat(),
     }

@@ -12,7 +12,8 @@ api_patterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its init script from a URL (no inline script); its template's own <style>
     # block needs inline styles on this page only (esinv/csp_policy.py).
-    path("docs/", csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+    path("docs/", csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(
+        url_name="schema", http_method_names=["get", "head"])),
          name="docs"),
     path("", include("inventory.api.urls")),
     path("", include("collectors.api.urls")),

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from esinv.admin_mixins import ImmutableAdminMixin
+from esinv.admin_widgets import SafeAutocompleteMixin
 from inventory.models import Device, Organization, OrganizationAlias, Snapshot, Vendor, VendorOrganization
 
 
@@ -39,14 +40,14 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganizationAlias)
-class OrganizationAliasAdmin(admin.ModelAdmin):
+class OrganizationAliasAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ("alias", "organization", "created_at")
     search_fields = ("alias", "organization__name")
     autocomplete_fields = ("organization",)
 
 
 @admin.register(VendorOrganization)
-class VendorOrganizationAdmin(admin.ModelAdmin):
+class VendorOrganizationAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ("name", "vendor", "vendor_org_id", "organization", "last_seen")
     list_filter = ("vendor",)
     search_fields = ("name", "vendor_org_id", "organization__name")

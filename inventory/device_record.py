@@ -18,13 +18,14 @@ from django.utils import timezone
 from esinv.inputs import check_text, refusal
 from inventory.classification import BillingStatus, DeviceClass
 from inventory.device_details import device_details
+from inventory.hostnames import canonical_key
 from inventory.models import Device, Snapshot, Vendor, Windows11Assessment
 from inventory.queries import latest_snapshot_dates
 from inventory.windows11.engine import REQUIREMENT_LABELS, AssessmentCategory
 
 TIMELINE_DAYS = 90
 VENDORS = ((Vendor.NINJA, "ninja", "NinjaOne"), (Vendor.THREATLOCKER, "threatlocker", "ThreatLocker"))
-KEY_LENGTH = Device._meta.get_field("canonical_key").max_length
+HOSTNAME_LENGTH = 255  # a DNS name's limit: longer is no hostname
 
 # The facts shown for each vendor's row, in the page's order.
 FACT_FIELDS = (
@@ -41,9 +42,11 @@ class UnknownDevice(LookupError):
 
 
 def checked_key(raw: str) -> str:
-    """The canonical key asked for (lower case), or a 400 naming `key` (NUL, lone surrogate, longer than a key)."""
-    check_text(raw, "key", "path", max_length=KEY_LENGTH)
-    key = raw.strip().lower()
+    """The canonical key of what was asked for, or a 400 naming `key` (NUL, lone surrogate, longer than a
+    hostname, nothing left). A hostname as a vendor reports it (`ACI31-000063.ad.example.com`, any case) is
+    turned into its key by the one hostname rule, so it finds the device too."""
+    check_text(raw, "key", "path", max_length=HOSTNAME_LENGTH)
+    key = canonical_key(raw)
     if not key:
         raise refusal("key", "path", "empty", "is empty")
     return key

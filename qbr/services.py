@@ -84,6 +84,8 @@ def _update(existing, value, source, notes, actor, user) -> MetricWrite:
     existing.data_source = source
     if notes is not None:
         existing.notes = notes
+    elif old_value != value:
+        existing.notes = ""  # the old notes explained the old value, not this one
     existing.updated_by = actor
     existing.save(update_fields=["metric_value", "data_source", "notes", "updated_by", "updated_at"])
     action = MetricChange.Action.OVERRODE_COLLECTED if overrode else MetricChange.Action.UPDATED

@@ -39,10 +39,12 @@ SIBLING_ALLOWED = {
     ("qbr", "collectors.connectwise_settings"),  # the client's connection settings
     ("billing", "collectors.registry"),  # registers the Microsoft 365 collector
     ("billing", "collectors.context"),  # a registered collector's run(context)
-    ("billing", "collectors.clients"),  # VendorHTTP (the Graph client's base) and VendorError
+    ("billing", "collectors.clients"),  # VendorHTTP (the Graph client's base), VendorError, the ConnectWise client
+    ("billing", "collectors.connectwise_settings"),  # whether ConnectWise is configured (agreements in the daily batch)
     ("billing", "collectors.completeness"),  # the sudden-drop rule and refusal of a tenant's day
     ("billing", "collectors.mapping"),  # storable(): vendor text without what PostgreSQL refuses
     ("billing", "collectors.prefetch"),  # the next users page read while one is mapped, heartbeat while waiting
+    ("billing", "collectors.models"),  # the measures' after-batch hook: did the batch's jobs complete
 }
 
 DOTTED_PATH = re.compile(r"^[a-z_]+(\.[a-z_0-9]+)+$")

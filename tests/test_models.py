@@ -66,6 +66,18 @@ class TestOrganizationResolver:
         assert resolver.resolve("guid-2", "Acme Corporation llc") == org.pk
         assert VendorOrganization.objects.filter(vendor_id=Vendor.THREATLOCKER, organization=org).count() == 2
 
+    def test_a_client_another_collector_created_meanwhile_is_used_not_a_crash(self):
+        """Two vendors' jobs run at once on a fresh hub: each loaded the names before the other created the new
+        client (the production smoke test's two workers once crashed on the unique name)."""
+        ninja = OrganizationResolver(Vendor.NINJA)
+        threatlocker = OrganizationResolver(Vendor.THREATLOCKER)  # loaded before NinjaOne's job creates it
+        created = ninja.resolve(1, "Oakridge Dental Services")
+        assert threatlocker.resolve("guid-9", "Oakridge Dental Services") == created
+        assert threatlocker.resolve("guid-10", "oakridge  dental services") == created
+        assert Organization.objects.filter(name__iexact="Oakridge Dental Services").count() == 1
+        mapped = VendorOrganization.objects.get(vendor_id=Vendor.THREATLOCKER, vendor_org_id="guid-9")
+        assert mapped.organization_id == created
+
     def test_new_names_create_one_organization(self):
         resolver = OrganizationResolver(Vendor.NINJA)
         first = resolver.resolve(1, "Brand New Client")

@@ -83,6 +83,8 @@ def outcome(response, path) -> str:
         return "signin"
     if response.status_code == 403:
         return "denied"
+    if response.status_code == 302 and response["Location"] == "/qbr/":
+        return "denied"  # a QBR-only account's home: sent to the QBR page, no inventory shown
     return "allowed"
 
 

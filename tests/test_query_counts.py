@@ -102,9 +102,9 @@ def test_collectors_history_does_not_grow_with_batches(own):
 
 COLLECTOR_STATUS_QUERIES = {
     # the running batch (none) 1, the last batch and its jobs 2; per registered collector (ninja, threatlocker,
-    # connectwise, microsoft365) its last job, last success and latest snapshot date 3 x 4; the worker's stats
-    # (cache) 1; the stale jobs (one query, the silent batches a subquery) 1.
-    "/api/collectors/status": 17,
+    # connectwise, microsoft365, connectwise_agreements) its last job, last success and latest snapshot date 3 x 5;
+    # the worker's stats (cache) 1; the stale jobs (one query, the silent batches a subquery) 1.
+    "/api/collectors/status": 20,
     # the running batch (none) 1, the latest batch and its jobs 2, the worker's stats 1, a recent heartbeat 1,
     # the stale jobs 1.
     "/api/collectors/progress": 6,

@@ -46,5 +46,16 @@ def latest_report_date() -> date | None:
     return ReconciliationRun.objects.aggregate(d=Max("report_date"))["d"]
 
 
+def reconciled_dates() -> list[date]:
+    """Every reconciled date, newest first: one DISTINCT over the runs (a row a run), not over the snapshots
+    (two rows a device a day), so it stays fast with a year of history."""
+    return list(ReconciliationRun.objects.order_by("-report_date").values_list("report_date", flat=True).distinct())
+
+
 def is_reconciled(day: date) -> bool:
     return ReconciliationRun.objects.filter(report_date=day).exists()
+
+
+def previous_report_date(day: date) -> date | None:
+    """The reconciled date before `day`, or None (what "since yesterday" compares with)."""
+    return ReconciliationRun.objects.filter(report_date__lt=day).aggregate(d=Max("report_date"))["d"]

@@ -1,8 +1,10 @@
-"""Which exceptions a filter selects: GET /api/exceptions, bulk-update's `filter`, the /variances/ page.
+"""Which exceptions a filter selects and in what order: GET /api/exceptions, bulk-update's `filter`, the
+/variances/ triage page.
 
 The status vocabulary is defined here once (docs/variances.md, "Status vocabulary"); every endpoint,
 filter and page that accepts a status reads `STATUS_FILTERS`. Each parser raises a 400 naming its
-parameter; `filter_exceptions` applies parsed filters to a queryset.
+parameter; `filter_exceptions` applies parsed filters to a queryset. The sort orders are defined here
+once too (`ORDERINGS`, `parse_ordering`, `order_exceptions`), for the API's `ordering` and the page's links.
 """
 import datetime
 from collections.abc import Mapping
@@ -72,6 +74,8 @@ class ExceptionFilter:
     hostname: str = ""
     date: datetime.date | None = None
     resolved: bool | None = None
+    new_since: datetime.date | None = None  # first seen (date_found) on or after it
+    last_seen_before: datetime.date | None = None  # last seen before it (gone by then)
 
     @classmethod
     def parse(cls, params: Mapping) -> "ExceptionFilter":
@@ -79,7 +83,9 @@ class ExceptionFilter:
         types = parse_types(params.get("type"))
         return cls(types=tuple(types) if types else None, status=parse_status(params.get("status")),
                    organization=(params.get("organization") or "").strip(),
-                   hostname=(params.get("hostname") or "").strip(), date=parse_date(params.get("date"), "date"))
+                   hostname=(params.get("hostname") or "").strip(), date=parse_date(params.get("date"), "date"),
+                   new_since=parse_date(params.get("new_since"), "new_since"),
+                   last_seen_before=parse_date(params.get("last_seen_before"), "last_seen_before"))
 
 
 def exception_queryset():
@@ -111,4 +117,47 @@ def filter_exceptions(filters: ExceptionFilter, queryset):
     if filters.hostname:
         value = filters.hostname
         queryset = queryset.filter(Q(hostname__icontains=value) | Q(canonical_key__icontains=value.lower()))
+    if filters.new_since:
+        queryset = queryset.filter(date_found__gte=filters.new_since)
+    if filters.last_seen_before:
+        queryset = queryset.filter(last_seen__lt=filters.last_seen_before)
     return queryset, day
+
+
+# The sort orders of the triage list (API `ordering`, the page's column links): name -> ORDER BY columns.
+# Every order ends with the canonical key and the id, so pages never overlap or skip a row.
+# `days_open` counts from date_found to the report date, the same for every row of a report, so more days
+# open is an earlier date_found: `days_open` sorts by date_found descending, `-days_open` ascending.
+ORDERINGS: dict[str, tuple[str, ...]] = {
+    "type": ("type", "canonical_key", "-id"),
+    "organization": ("organization__name", "canonical_key", "-id"),
+    "hostname": ("hostname", "canonical_key", "-id"),
+    "date_found": ("date_found", "canonical_key", "-id"),
+    "days_open": ("-date_found", "canonical_key", "-id"),
+}
+DEFAULT_ORDERING = "type"
+ORDERING_VALUES = sorted([*ORDERINGS, *(f"-{name}" for name in ORDERINGS)])
+
+
+def parse_ordering(raw: str | None, field: str = "ordering") -> str | None:
+    """`type`, `-date_found`... -> that name; blank -> None (the default order); anything else -> 400."""
+    value = (raw or "").strip()
+    if not value:
+        return None
+    if value.lstrip("-") not in ORDERINGS or value.startswith("--"):
+        raise BadRequest(f"Unknown ordering {raw!r}.", code="invalid_parameter",
+                         details={"field": field, "value": raw[:100], "allowed": ORDERING_VALUES})
+    return value
+
+
+def _descending(column: str) -> str:
+    return column[1:] if column.startswith("-") else f"-{column}"
+
+
+def order_exceptions(queryset, ordering: str | None):
+    """Order by a parsed ordering name (`-name`: descending, every column flipped); None: the default."""
+    name = ordering or DEFAULT_ORDERING
+    columns = ORDERINGS[name.lstrip("-")]
+    if name.startswith("-"):
+        columns = tuple(_descending(column) for column in columns)
+    return queryset.order_by(*columns)

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, IntegerField
+from django.db.models import Count, IntegerField, Q
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
@@ -33,13 +33,51 @@ def exception_summary() -> dict:
     """For /api/status: open exceptions seen on the latest report date, by type code."""
     day = dates.latest_report_date()
     if day is None:
-        return {"exception_counts": {}, "total_exceptions": 0, "report_date": None}
+        return {"exception_counts": {}, "total_exceptions": 0, "report_date": None, "previous_report_date": None,
+                "new_since_previous": {}, "gone_since_previous": {}}
     rows = (
         present_on(day).filter(status=ExceptionStatus.OPEN, last_seen=day)
         .order_by().values_list("type").annotate(n=Count("id"))
     )
     counts = dict(sorted(rows, key=lambda pair: (-pair[1], pair[0])))
-    return {"exception_counts": counts, "total_exceptions": sum(counts.values()), "report_date": day}
+    changes = changes_since_previous(day)
+    return {"exception_counts": counts, "total_exceptions": sum(counts.values()), "report_date": day,
+            "previous_report_date": changes["previous_report_date"],
+            "new_since_previous": changes["new_since_previous"], "gone_since_previous": changes["gone_since_previous"]}
+
+
+def change_filters(latest: date, previous: date | None) -> dict[str, Q]:
+    """What changed from the previous report date to the latest, as filters on exceptions (one place):
+    `new_since_previous` = present on the latest and first found on it; `gone_since_previous` = present on
+    the previous date and no longer on the latest (auto-resolved or verified fixed: last_seen stayed behind).
+    Without a previous date nothing is gone."""
+    new = Q(date_found=latest, last_seen__gte=latest)
+    if previous is None:
+        return {"new_since_previous": new, "gone_since_previous": Q(pk__isnull=True)}  # matches no row
+    gone = Q(date_found__lte=previous, last_seen__gte=previous, last_seen__lt=latest)
+    return {"new_since_previous": new, "gone_since_previous": gone}
+
+
+def changes_since_previous(day: date | None) -> dict:
+    """Per type code, exceptions new on `day` and gone since the reconciled date before it: the previous
+    date, then one grouped count (two queries, whatever the number of exceptions).
+    {"report_date", "previous_report_date", "new_since_previous": {code: n}, "gone_since_previous": {code: n}};
+    every type appears, with 0."""
+    result = {"report_date": day, "previous_report_date": None,
+              "new_since_previous": dict.fromkeys(T.BY_CODE, 0), "gone_since_previous": dict.fromkeys(T.BY_CODE, 0)}
+    if day is None:
+        return result
+    previous = dates.previous_report_date(day)
+    result["previous_report_date"] = previous
+    conditions = change_filters(day, previous)
+    rows = (ExceptionRecord.objects.filter(conditions["new_since_previous"] | conditions["gone_since_previous"])
+            .order_by().values("type")
+            .annotate(**{name: Count("id", filter=condition) for name, condition in conditions.items()}))
+    for row in rows:
+        for name in conditions:
+            if row["type"] in result[name]:
+                result[name][row["type"]] = row[name]
+    return result
 
 
 # Columns a report row needs; notes and the audit trail stay out of the report.
@@ -111,6 +149,11 @@ def variance_report(day: date | None, *, unresolved_only: bool = False) -> dict:
         },
         "filter": ReportFilter.UNRESOLVED if unresolved_only else ReportFilter.ALL,
     }
+    changes = changes_since_previous(day)
+    report["previous_report_date"] = changes["previous_report_date"].isoformat() if changes["previous_report_date"] \
+        else None
+    for name in ("new_since_previous", "gone_since_previous"):
+        report["summary"][name] = {T.BY_CODE[code].api_name: n for code, n in changes[name].items()}
     sections = {kind.code: defaultdict(list) for kind in T.KINDS}
     for record in records:
         if record["type"] not in sections:

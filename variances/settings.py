@@ -15,6 +15,8 @@ ESINV_RULE_SITE_MISMATCH = env_bool("ESINV_RULE_SITE_MISMATCH", True)
 # longest range it accepts.
 ESINV_TRENDS_DEFAULT_DAYS = env_int("ESINV_TRENDS_DEFAULT_DAYS", 30)
 ESINV_TRENDS_MAX_DAYS = env_int("ESINV_TRENDS_MAX_DAYS", 400)
+# Rows per page of the triage list (/variances/).
+ESINV_TRIAGE_PAGE_SIZE = env_int("ESINV_TRIAGE_PAGE_SIZE", 50)
 # Most exceptions one bulk-update request may change.
 ESINV_BULK_UPDATE_MAX = env_int("ESINV_BULK_UPDATE_MAX", 10000)
 

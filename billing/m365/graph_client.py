@@ -9,7 +9,8 @@ Wire format (docs/vendors.md, "Microsoft Graph"):
 - `GET /v1.0/users?$select=...&$top=N` -> `{value: [user...], @odata.nextLink?}`, followed until no link.
 
 Timeouts, 429 with Retry-After (at most COLLECTORS_RETRY_AFTER_MAX_SECONDS), 5xx and malformed JSON are the
-shared `VendorHTTP` policy. A refused token (consent revoked, app removed from the tenant, wrong secret) and
+shared `VendorHTTP` policy; the token is `BearerTokenHTTP`'s, as NinjaOne's. A refused token (consent revoked,
+app removed from the tenant, wrong secret) and
 401/403 on Graph are `VendorAuthError`s; messages never carry the secret or a token. A `@odata.nextLink` is
 followed only on the Graph host it was configured with (the bearer token is never sent elsewhere).
 """
@@ -18,14 +19,14 @@ from collections.abc import Iterator
 from urllib.parse import urlencode, urlsplit
 
 from billing import settings as m365_settings
-from collectors.clients.base import VendorAuthError, VendorError, VendorHTTP
+from collectors.clients.base import BearerTokenHTTP, VendorAuthError, VendorError
 
 USER_FIELDS = ("id", "userPrincipalName", "displayName", "accountEnabled", "userType", "assignedLicenses", "mail",
                "createdDateTime")
 MAX_PAGE_SIZE = 999  # Graph's largest $top for users
 
 
-class GraphClient(VendorHTTP):
+class GraphClient(BearerTokenHTTP):
     vendor = "Microsoft 365"
 
     def __init__(self, tenant_id: str, *, client_id=None, client_secret=None, authority=None, graph_url=None,
@@ -50,8 +51,6 @@ class GraphClient(VendorHTTP):
         self.page_size = max(1, min(MAX_PAGE_SIZE, size))
         self.renew_seconds = m365_settings.value("ESINV_M365_TOKEN_RENEW_SECONDS")
         self.clock = clock
-        self._token: str | None = None
-        self._expires_at = 0.0
         self.token_requests = 0
 
     def __repr__(self):  # never the secret
@@ -81,23 +80,10 @@ class GraphClient(VendorHTTP):
                     self.vendor, "POST token", f"{exc.cause} (is the app still consented in this tenant?)",
                     status=exc.status) from None
             raise
-        if not isinstance(payload, dict) or not payload.get("access_token"):
-            raise VendorAuthError(self.vendor, "POST token", "the answer carries no access_token")
-        try:
-            expires_in = float(payload.get("expires_in") or 3600)
-        except (TypeError, ValueError):
-            expires_in = 3600.0
-        self._token = str(payload["access_token"])
-        self._expires_at = self.clock() + expires_in
+        self._keep_token(payload)
 
-    def auth_headers(self) -> dict:
-        if self._token is None or self.clock() >= self._expires_at - self.renew_seconds:
-            self._fetch_token()
-        return {"Authorization": f"Bearer {self._token}"}
-
-    def renew_credentials(self) -> bool:
-        self._token = None
-        return True
+    def token_renew_seconds(self) -> float:
+        return self.renew_seconds
 
     # --- calls ---------------------------------------------------------------
     def _pages(self, first: str, what: str) -> Iterator[list[dict]]:

@@ -157,3 +157,38 @@ class VendorHTTP:
 
     def close(self):
         self.session.close()
+
+
+class BearerTokenHTTP(VendorHTTP):
+    """A vendor client on an OAuth2 client-credentials token (NinjaOne, Microsoft Graph): fetched on first use,
+    fetched again `token_renew_seconds()` before it expires or once after a 401. Subclasses implement
+    `_fetch_token()`, which asks the vendor and hands the answer to `_keep_token`; `clock` is set by them too."""
+
+    _token: str | None = None
+    _expires_at = 0.0
+    clock = staticmethod(time.monotonic)
+
+    def token_renew_seconds(self) -> float:
+        return 0.0
+
+    def _fetch_token(self):
+        raise NotImplementedError
+
+    def _keep_token(self, payload):
+        if not isinstance(payload, dict) or not payload.get("access_token"):
+            raise VendorAuthError(self.vendor, "POST token", "the answer carries no access_token")
+        try:
+            expires_in = float(payload.get("expires_in") or 3600)
+        except (TypeError, ValueError):
+            expires_in = 3600.0
+        self._token = str(payload["access_token"])
+        self._expires_at = self.clock() + expires_in
+
+    def auth_headers(self) -> dict:
+        if self._token is None or self.clock() >= self._expires_at - self.token_renew_seconds():
+            self._fetch_token()
+        return {"Authorization": f"Bearer {self._token}"}
+
+    def renew_credentials(self) -> bool:
+        self._token = None
+        return True

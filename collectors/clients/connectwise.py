@@ -85,8 +85,10 @@ class ConnectWiseClient(VendorHTTP):
         return {"Authorization": f"Basic {token}", "clientId": self._client_id}
 
     # --- calls --------------------------------------------------------------
-    def count_tickets(self, conditions: str, *, call: str = "GET service/tickets/count") -> int:
-        payload, _ = self.request_json("GET", "service/tickets/count", call=call, params={"conditions": conditions})
+    def count(self, path: str, conditions: str, *, call: str | None = None) -> int:
+        """`GET {path}/count?conditions=` -> N (ConnectWise's count of a listing's rows)."""
+        call = call or f"GET {path}/count"
+        payload, _ = self.request_json("GET", f"{path}/count", call=call, params={"conditions": conditions})
         count = payload.get("count") if isinstance(payload, dict) else None
         if isinstance(count, bool) or not isinstance(count, int) or count < 0:
             raise VendorError(self.vendor, call, f"malformed answer: expected {{\"count\": N}}, got {_shape(payload)}")
@@ -113,6 +115,20 @@ class ConnectWiseClient(VendorHTTP):
             if len(rows) < self.page_size:
                 return
             page += 1
+
+    def count_tickets(self, conditions: str, *, call: str = "GET service/tickets/count") -> int:
+        return self.count("service/tickets", conditions, call=call)
+
+    def agreement_pages(self, conditions: str = 'agreementStatus="Active"', *,
+                        call: str = "GET finance/agreements") -> Iterator[list[dict]]:
+        """Agreements (billing: what each company is billed for), `agreementStatus="Active"` by default."""
+        return self.pages("finance/agreements", conditions, call=call)
+
+    def addition_pages(self, agreement_id: int, conditions: str = "cancelledDate=null", *,
+                       call: str | None = None) -> Iterator[list[dict]]:
+        """One agreement's additions (its billable products), the cancelled ones left out by default."""
+        path = f"finance/agreements/{int(agreement_id)}/additions"
+        return self.pages(path, conditions, call=call or f"GET {path}")
 
     def time_entries(self, conditions: str, *, call: str = "GET time/entries") -> Iterator[list[dict]]:
         return self.pages("time/entries", conditions, call=call,

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 
-from collectors.clients.base import VendorAuthError, VendorError, VendorHTTP
+from collectors.clients.base import BearerTokenHTTP, VendorAuthError, VendorError
 
 
 class ListingShort(Exception):
@@ -24,7 +24,7 @@ class ListingShort(Exception):
         super().__init__(f"a page of {what} came back with {got} of {page_size} rows but was not the last")
 
 
-class NinjaClient(VendorHTTP):
+class NinjaClient(BearerTokenHTTP):
     vendor = "NinjaOne"
 
     def __init__(self, base_url=None, client_id=None, client_secret=None, *, page_size=None, clock=time.monotonic,
@@ -35,8 +35,6 @@ class NinjaClient(VendorHTTP):
         self.page_size = page_size or settings.NINJA_PAGE_SIZE
         self.prefix = "/" + settings.NINJA_API_PREFIX.strip("/")
         self.clock = clock
-        self._token: str | None = None
-        self._expires_at = 0.0
         self.token_requests = 0
 
     # --- auth ----------------------------------------------------------------
@@ -53,23 +51,10 @@ class NinjaClient(VendorHTTP):
                 "scope": settings.NINJA_SCOPE,
             },
         )
-        if not isinstance(payload, dict) or not payload.get("access_token"):
-            raise VendorAuthError(self.vendor, "POST token", "the answer carries no access_token")
-        try:
-            expires_in = float(payload.get("expires_in") or 3600)
-        except (TypeError, ValueError):
-            expires_in = 3600.0
-        self._token = payload["access_token"]
-        self._expires_at = self.clock() + expires_in
+        self._keep_token(payload)
 
-    def auth_headers(self) -> dict:
-        if self._token is None or self.clock() >= self._expires_at - settings.NINJA_TOKEN_RENEW_SECONDS:
-            self._fetch_token()
-        return {"Authorization": f"Bearer {self._token}"}
-
-    def renew_credentials(self) -> bool:
-        self._token = None
-        return True
+    def token_renew_seconds(self) -> float:
+        return settings.NINJA_TOKEN_RENEW_SECONDS
 
     # --- listings ------------------------------------------------------------
     def _get(self, path: str, params: dict, call: str):

@@ -6,7 +6,9 @@
         settings.CONNECTWISE_BASE_URL = sim.url   # and sim.settings() for the keys
 
 Serves `GET service/tickets/count`, `GET service/tickets` and
-`GET time/entries` under `/v4_6_release/apis/3.0/`, checking the Basic
+`GET time/entries`, and, for billing, `GET finance/agreements` (and `/count`),
+`GET finance/agreements/{id}/additions` (and `/count`) and
+`GET company/companies` under `/v4_6_release/apis/3.0/`, checking the Basic
 authorization and the `clientId` header. `conditions` are parsed and
 evaluated (the subset of ConnectWise's grammar the collector uses: `=`, `!=`,
 `<`, `<=`, `>`, `>=`, `like`, `in`, `not in`, `AND`/`OR`, parentheses,
@@ -19,6 +21,14 @@ and `orderBy=id asc|desc` are honoured. Faults come from the shared
 `ConnectWiseData.expected(start, end, boards, statuses)` computes the metrics
 for a month straight from the generated rows (plain Python, no conditions),
 which is what tests compare the collector with.
+
+Agreements come from the generated MSP (`add_agreements(data, generate_msp(...))`, docs/billing.md): one
+company per customer client named as the hub's organization, a "Managed Services" agreement per client whose
+additions bill its NinjaOne seats (`MANAGED-WS`), servers (`MANAGED-SRV`) and ThreatLocker devices
+(`THREATLOCKER`) as the simulators serve them today, with planted billing facts in known numbers
+(`data.billing_facts`): one client billed for fewer seats than NinjaOne manages, one for more; plus lines
+that bill nothing (DoNotBill, NoCharge), seats included in a bundle (`lessIncluded`), cancelled additions and
+inactive agreements (not served under the collector's conditions) and a company no organization matches.
 """
 import base64
 import random
@@ -41,6 +51,20 @@ MAX_PAGE_SIZE = 1000
 class ConnectWiseData:
     tickets: list[dict] = field(default_factory=list)
     time_entries: list[dict] = field(default_factory=list)
+    companies: list[dict] = field(default_factory=list)
+    agreements: list[dict] = field(default_factory=list)
+    additions: list[dict] = field(default_factory=list)
+    # What add_agreements planted: under_billed / over_billed [{company, product, billed, measured}], unmapped
+    # company names, the cancelled additions' and inactive agreements' ids.
+    billing_facts: dict = field(default_factory=dict)
+
+    def active_agreements(self) -> list[dict]:
+        return [a for a in self.agreements if a["agreementStatus"] == "Active" and not a["cancelledFlag"]]
+
+    def current_additions(self) -> list[dict]:
+        """Additions of active agreements without a cancelledDate (what the collector should store)."""
+        active = {a["id"] for a in self.active_agreements()}
+        return [a for a in self.additions if a["agreementId"] in active and a["cancelledDate"] is None]
 
     def expected(self, start: datetime, end: datetime, boards, statuses=()) -> dict:
         """created / closed counts and reactive hours for [start, end), from the rows themselves."""
@@ -152,6 +176,132 @@ def generate_recent(*, today, months: int = 4, tickets_per_month: int = 60, seed
                                 tickets_per_month=tickets_per_month)
 
 
+# --- agreements (billing) ---------------------------------------------------------
+PRODUCTS = {  # product identifier -> (product id, description, unit price, unit cost)
+    "MANAGED-WS": (501, "Managed workstation (per seat)", "95.00", "31.50"),
+    "MANAGED-SRV": (502, "Managed server", "175.00", "60.00"),
+    "THREATLOCKER": (503, "ThreatLocker allowlisting (per device)", "12.50", "6.00"),
+    "BACKUP-M365": (504, "Microsoft 365 backup (per user)", "4.00", "1.75"),
+    "ONBOARDING": (505, "Onboarding (waived)", "0.00", "0.00"),
+}
+UNMAPPED_COMPANY = "Quarry Hill Brewing Company"  # a company no organization or alias matches
+
+
+def measured_counts(dataset, offset: int = 0) -> dict[int, dict[str, int]]:
+    """Per client index: NinjaOne seats and servers (the QBR rules: billable, not spare, not internal) and
+    ThreatLocker devices, counted from the rows the simulators serve on that day."""
+    from collectors.simulators.dataset import SPARE_PATTERN
+    from inventory.classification import (
+        billing_status_for,
+        counts_as_endpoint,
+        counts_as_seat,
+        device_class_for,
+        is_spare,
+    )
+
+    counts = {c.index: {"seats": 0, "servers": 0, "threatlocker": 0} for c in dataset.clients}
+    ninja, tl = dataset.day(offset)
+    for row in ninja:
+        client = dataset.clients[row.org_id - 1]
+        location = dataset.locations.get(row.location_id, (0, ""))[1]
+        device_class = device_class_for(row.machine.node_class)
+        status = billing_status_for(device_class, is_spare(row.display_name, location, pattern=SPARE_PATTERN),
+                                    client.internal)
+        if counts_as_seat(device_class, status):
+            counts[client.index]["seats"] += 1
+        elif counts_as_endpoint(device_class, status):
+            counts[client.index]["servers"] += 1
+    for row in tl:
+        counts[row.client]["threatlocker"] += 1
+    return counts
+
+
+def add_agreements(data: ConnectWiseData, dataset, *, under_by: int = 3, over_by: int = 2) -> ConnectWiseData:
+    """Companies, agreements and additions for every customer client of `dataset` (see the module docstring).
+
+    Quantities bill what the simulators serve today (`measured_counts`), except the planted facts: the first
+    client with seats is billed `under_by` seats fewer than it has (under-billed), the second `over_by` more
+    (over-billed). Deterministic for the dataset's seed."""
+    rng = random.Random(f"{dataset.seed}/cw-agreements")
+    measured = measured_counts(dataset)
+    facts = {"under_billed": [], "over_billed": [], "unmapped_companies": [UNMAPPED_COMPANY],
+             "cancelled_additions": [], "inactive_agreements": [], "measured": {}}
+    company_id, agreement_id, addition_id = 19_000, 700, 90_000
+    start = "2024-01-01T00:00:00Z"
+    customers = [c for c in dataset.clients if not c.internal]
+    with_seats = [c.index for c in customers if measured[c.index]["seats"] > max(under_by, 1)]
+    under, over = (with_seats + [None, None])[:2]
+
+    def addition(agreement, product, quantity, *, less=0, bill="Billable", cancelled=None, price=None):
+        nonlocal addition_id
+        addition_id += rng.randint(1, 4)
+        pid, description, unit_price, unit_cost = PRODUCTS[product]
+        row = {"id": addition_id, "product": {"id": pid, "identifier": product}, "description": description,
+               "quantity": quantity, "lessIncluded": less, "unitPrice": float(price or unit_price),
+               "unitCost": float(unit_cost), "billCustomer": bill, "effectiveDate": start,
+               "cancelledDate": cancelled, "agreementId": agreement["id"]}
+        data.additions.append(row)
+        return row
+
+    def agreement(company, name, kind, *, status="Active", cancelled=False, end=None):
+        nonlocal agreement_id
+        agreement_id += rng.randint(1, 3)
+        row = {"id": agreement_id, "name": name, "type": {"id": 1 if kind == "Managed Services" else 2, "name": kind},
+               "company": {"id": company["id"], "identifier": company["identifier"], "name": company["name"]},
+               "agreementStatus": status, "startDate": start, "endDate": end, "cancelledFlag": cancelled,
+               "billingCycle": {"id": 1, "name": "Monthly"}}
+        data.agreements.append(row)
+        return row
+
+    def company(identifier, name):
+        nonlocal company_id
+        company_id += rng.randint(1, 5)
+        row = {"id": company_id, "identifier": identifier, "name": name, "status": {"id": 1, "name": "Active"}}
+        data.companies.append(row)
+        return row
+
+    for position, client in enumerate(customers):
+        # Mostly the organization's own name; sometimes in other case or spacing (names match regardless).
+        roll = rng.random()
+        name = client.ninja_name.upper() if roll < 0.15 else client.ninja_name.replace(" ", "  ", 1) \
+            if roll < 0.25 else client.ninja_name
+        firm = company(client.code, name)
+        counts = measured[client.index]
+        facts["measured"][client.ninja_name] = dict(counts)
+        managed = agreement(firm, f"{client.ninja_name} - Managed Services", "Managed Services")
+        seats = counts["seats"]
+        # Seats included in a bundle (lessIncluded): billed through another line, not this one.
+        bundle = 5 if (position == 1 or rng.random() < 0.3) and seats > 5 else 0
+        billed = seats + (-under_by if client.index == under else over_by if client.index == over else 0)
+        if client.index == under:
+            facts["under_billed"].append({"company": client.ninja_name, "product": "MANAGED-WS", "billed": billed,
+                                          "measured": seats, "unit_price": PRODUCTS["MANAGED-WS"][2]})
+        elif client.index == over:
+            facts["over_billed"].append({"company": client.ninja_name, "product": "MANAGED-WS", "billed": billed,
+                                         "measured": seats, "unit_price": PRODUCTS["MANAGED-WS"][2]})
+        addition(managed, "MANAGED-WS", billed + bundle, less=bundle)
+        if counts["servers"]:
+            addition(managed, "MANAGED-SRV", counts["servers"])
+        if counts["threatlocker"]:
+            addition(managed, "THREATLOCKER", counts["threatlocker"])
+        if position == 2 or rng.random() < 0.3:
+            addition(managed, "ONBOARDING", 1, bill="NoCharge")
+        if position == 2 or rng.random() < 0.3:
+            addition(managed, "BACKUP-M365", rng.randint(3, 20), bill="DoNotBill")
+        if position == 0 or rng.random() < 0.4:  # a line cancelled last month: not billed any more
+            gone = addition(managed, "BACKUP-M365", rng.randint(3, 20), cancelled="2026-01-31T00:00:00Z")
+            facts["cancelled_additions"].append(gone["id"])
+        if position == 0 or rng.random() < 0.25:  # an old agreement, expired or cancelled: never served as active
+            old = agreement(firm, f"{client.ninja_name} - 2023 Block Time", "Block Time",
+                            status=rng.choice(("Expired", "Cancelled")), end="2023-12-31T00:00:00Z")
+            facts["inactive_agreements"].append(old["id"])
+    stranger = company("QHB", UNMAPPED_COMPANY)
+    block = agreement(stranger, f"{UNMAPPED_COMPANY} - Managed Services", "Managed Services")
+    addition(block, "MANAGED-WS", 7)
+    data.billing_facts = facts
+    return data
+
+
 # --- the conditions language (the subset the collector uses) ---------------------
 class ConditionError(ValueError):
     pass
@@ -171,7 +321,14 @@ TICKET_FIELDS = {"id", "summary", "board/id", "board/name", "status/id", "status
                  "closedDate", "closedFlag"}
 TIME_FIELDS = {"id", "chargeToId", "chargeToType", "timeStart", "timeEnd", "actualHours", "hoursDeducted",
                "member/identifier"}
-DATE_FIELDS = {"dateEntered", "closedDate", "timeStart", "timeEnd"}
+AGREEMENT_FIELDS = {"id", "name", "type/id", "type/name", "company/id", "company/identifier", "company/name",
+                    "agreementStatus", "startDate", "endDate", "cancelledFlag", "billingCycle/name"}
+ADDITION_FIELDS = {"id", "product/id", "product/identifier", "description", "quantity", "lessIncluded",
+                   "unitPrice", "unitCost", "billCustomer", "effectiveDate", "cancelledDate", "agreementId"}
+COMPANY_FIELDS = {"id", "identifier", "name", "status/name"}
+DATE_FIELDS = {"dateEntered", "closedDate", "timeStart", "timeEnd", "startDate", "endDate", "effectiveDate",
+               "cancelledDate"}
+_ADDITIONS = re.compile(r"^finance/agreements/(\d+)/additions(/count)?$")
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -352,12 +509,24 @@ class ConnectWiseSimulator(SimulatorServer):
         if method != "GET":
             return 405, self.error_body(405, "Use GET"), None
         resource = path[len(API_PREFIX):].strip("/").lower()
-        tables = {"service/tickets": (self.dataset.tickets, TICKET_FIELDS),
-                  "service/tickets/count": (self.dataset.tickets, TICKET_FIELDS),
-                  "time/entries": (self.dataset.time_entries, TIME_FIELDS)}
-        if resource not in tables:
+        data = self.dataset
+        tables = {"service/tickets": (data.tickets, TICKET_FIELDS),
+                  "service/tickets/count": (data.tickets, TICKET_FIELDS),
+                  "time/entries": (data.time_entries, TIME_FIELDS),
+                  "finance/agreements": (data.agreements, AGREEMENT_FIELDS),
+                  "finance/agreements/count": (data.agreements, AGREEMENT_FIELDS),
+                  "company/companies": (data.companies, COMPANY_FIELDS),
+                  "company/companies/count": (data.companies, COMPANY_FIELDS)}
+        additions = _ADDITIONS.match(resource)
+        if additions:
+            agreement_id = int(additions.group(1))
+            if not any(a["id"] == agreement_id for a in data.agreements):
+                return 404, self.error_body(404, f"Agreement {agreement_id} not found"), None
+            rows, fields = [a for a in data.additions if a["agreementId"] == agreement_id], ADDITION_FIELDS
+        elif resource not in tables:
             return 404, self.error_body(404, f"Unknown resource {resource}"), None
-        rows, fields = tables[resource]
+        else:
+            rows, fields = tables[resource]
         conditions = query.get("conditions", "")
         with self._lock:
             self.seen_conditions.append((resource, conditions))

@@ -47,10 +47,11 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._body()
         status, payload, headers = sim.dispatch(method, self.path, self.headers, body)
         raw = payload if isinstance(payload, bytes) else json.dumps(payload, separators=(",", ":")).encode()
+        headers = dict(headers or {})
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", headers.pop("Content-Type", "application/json; charset=utf-8"))
         self.send_header("Content-Length", str(len(raw)))
-        for name, value in (headers or {}).items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         try:
@@ -203,6 +204,16 @@ class SimulatorServer:
         raise NotImplementedError
 
 
+# The console page of the simulated NinjaOne instance: a device's console link
+# (`https://{instance}/#/deviceDashboard/{id}/overview`) lands here in the demo.
+CONSOLE_PAGE = (
+    b"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>NinjaOne simulator</title></head><body>"
+    b"<h1>NinjaOne console (simulated)</h1><p>This is the bundled NinjaOne simulator. With a real NinjaOne "
+    b"instance, this link opens the device's dashboard: the device id is in this page's address, after "
+    b"<code>#/deviceDashboard/</code>.</p></body></html>"
+)
+
+
 class NinjaSimulator(SimulatorServer):
     vendor = "ninja"
 
@@ -240,6 +251,8 @@ class NinjaSimulator(SimulatorServer):
 
     def route(self, method, path, query, headers, body):
         lowered = path.rstrip("/").lower()
+        if lowered == "" and method == "GET":  # where the duplicates' console links lead in the demo
+            return 200, CONSOLE_PAGE, {"Content-Type": "text/html; charset=utf-8"}
         if lowered in ("/ws/oauth/token", "/oauth/token") and method == "POST":
             return self._token(body)
         for prefix in ("/api/v2/", "/v2/"):

@@ -55,4 +55,9 @@ class SystemStatusSerializer(serializers.Serializer):
     exception_counts = serializers.DictField(child=serializers.IntegerField(), help_text="Open exceptions by type.")
     total_exceptions = serializers.IntegerField()
     report_date = serializers.DateField(allow_null=True)
+    previous_report_date = serializers.DateField(allow_null=True, help_text="The reconciled date before report_date.")
+    new_since_previous = serializers.DictField(child=serializers.IntegerField(), help_text=(
+        "By type: exceptions present on report_date and first found on it."))
+    gone_since_previous = serializers.DictField(child=serializers.IntegerField(), help_text=(
+        "By type: exceptions present on previous_report_date and gone on report_date."))
     generated_at = serializers.DateTimeField()

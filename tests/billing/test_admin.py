@@ -32,6 +32,8 @@ def post_organization(client, organization, **tenant_fields):
     url = f"/admin/inventory/organization/{organization.pk}/change/"
     page = client.get(url)
     data = {"name": organization.name, "notes": "", **management_forms(page.content.decode())}
+    # What the browser posts for the fields left alone: the user definition's selected default.
+    data["m365_tenant-0-user_definition"] = "licensed"
     data.update({f"m365_tenant-0-{key}": value for key, value in tenant_fields.items()})
     data["m365_tenant-TOTAL_FORMS"] = "1"
     return client.post(url, data)

@@ -7,7 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from collectors.models import CollectorBatch, CollectorJob
-from tests.browser.chromium import PHONE
+from tests.browser.chromium import DESKTOP, PHONE
 from tests.browser.conftest import PASSWORD, make_user
 from variances.models import ExceptionEvent, ExceptionRecord
 
@@ -277,3 +277,104 @@ def test_admin_exception_and_threshold_lists_fit_a_1366_px_screen(new_page, demo
     for field in ("direction", "green_bound", "yellow_bound"):
         box = page.locator(f'[name="form-0-{field}"]').bounding_box()
         assert box and box["x"] + box["width"] <= 1366, field
+
+
+
+
+def _row_ids(page) -> list[int]:
+    return [int(i) for i in page.locator("tr[data-exception-id]").evaluate_all(
+        "rows => rows.map(r => r.dataset.exceptionId)")]
+
+
+def _api_ids(browser_page, **params) -> list[int]:
+    """The same list from GET /api/exceptions (where no status means all: the page's `status=all`)."""
+    query = "&".join(f"{key}={value}" for key, value in params.items() if (key, value) != ("status", "all"))
+    body = browser_page.request.get(f"/api/exceptions?page_size={PAGE}&{query}").json()
+    return [row["id"] for row in body["results"]]
+
+
+def _no_sideways_scroll(page):
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"{page.url} scrolls sideways by {overflow}px"
+
+
+PAGE = 3  # rows per page in these tests (the demo's few exceptions make several pages)
+
+
+def test_a_duplicate_shows_its_copies_with_their_vendor_ids_and_last_contacts(new_page, demo_data, staff_user):
+    page = new_page(staff_user)
+    page.goto("/variances/?type=DUPLICATE_TL")
+    copies = page.locator("details.copies").first
+    copies.locator("summary").click()
+    rows = copies.locator("table.copies-table tbody tr")
+    assert rows.count() == 2
+    cells = [rows.nth(i).locator("td").all_inner_texts() for i in range(2)]
+    assert {row[0] for row in cells} == {"ThreatLocker"}
+    assert cells[0][1] != cells[1][1]  # the vendor's device ids tell the copies apart
+    assert cells[0][4] != cells[1][4]  # and so do their last contacts (the newest first)
+    assert "stale" not in cells[0][4] and "stale" in cells[1][4] and cells[1][4].count("UTC") == 1
+    assert rows.nth(1).get_attribute("class") == "stale"
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_triage_table_sorts_and_pages_on_the_server(new_page, demo_data, staff_user, width, settings):
+    settings.ESINV_TRIAGE_PAGE_SIZE = PAGE
+    page = new_page(staff_user, viewport=PHONE if width == "phone" else DESKTOP)
+    page.goto("/variances/?status=all")
+    total = int(page.get_by_test_id("match-count").inner_text())
+    assert total > 2 * PAGE, "the demo needs more than two pages of exceptions"
+    assert page.locator('[data-testid="triage-table"]').count() == 1  # one table, not one per client and type
+    assert len(_row_ids(page)) == PAGE
+    if width == "desktop":
+        page.locator('a[data-sort="hostname"]').click()  # the column heading
+    else:  # the headings are hidden on a phone (rows are cards): the form's "Sort by" does it
+        page.select_option("#ordering", "hostname")
+        page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url(re.compile(r"ordering=hostname"))
+    assert "status=all" in page.url  # the filters travel with the sort
+    assert _row_ids(page) == _api_ids(page, status="all", ordering="hostname")
+    if width == "desktop":
+        assert page.locator('th[aria-sort="ascending"] a[data-sort="hostname"]').count() == 1
+        page.locator('a[data-sort="hostname"]').click()  # again: descending
+        page.wait_for_url(re.compile(r"ordering=-hostname"))
+        assert _row_ids(page) == _api_ids(page, status="all", ordering="-hostname")
+    first_page = _row_ids(page)
+    ordering = "-hostname" if width == "desktop" else "hostname"
+    page.locator('a[data-page="next"]').click()
+    page.wait_for_url(re.compile(r"page=2"))
+    assert f"ordering={ordering}" in page.url and "status=all" in page.url
+    second_page = _row_ids(page)
+    assert second_page == _api_ids(page, status="all", ordering=ordering, page=2)
+    assert second_page and not set(second_page) & set(first_page)
+    assert page.get_by_test_id("page-range").inner_text().startswith(f"Showing {PAGE + 1}–")
+    _no_sideways_scroll(page)
+    # A duplicate's copies open in its row; the small table scrolls in its own box, never the page.
+    page.goto("/variances/?type=DUPLICATE_TL")
+    copies = page.locator("details.copies").first
+    copies.locator("summary").click()
+    assert copies.locator("table.copies-table tbody tr").count() >= 2
+    assert copies.locator("table.copies-table").is_visible()
+    _no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_new_since_yesterday_link_from_the_overview_lands_on_the_filtered_list(new_page, demo_data, staff_user,
+                                                                               width, settings):
+    from variances.dates import latest_report_date
+
+    settings.ESINV_TRIAGE_PAGE_SIZE = PAGE
+    latest = latest_report_date()
+    page = new_page(staff_user, viewport=PHONE if width == "phone" else DESKTOP)
+    page.goto("/")
+    link = page.get_by_test_id("new-since-previous")
+    new = int(link.inner_text().split()[0])
+    status = page.request.get("/api/status").json()
+    assert new == sum(status["new_since_previous"].values()) > 0
+    link.click()
+    page.wait_for_url(re.compile(rf"/variances/\?new_since={latest.isoformat()}"))
+    assert page.locator('input[name="new_since"]').input_value() == latest.isoformat()  # the form shows the filter
+    assert int(page.get_by_test_id("match-count").inner_text()) == new
+    expected = set(ExceptionRecord.objects.filter(date_found=latest, last_seen__gte=latest)
+                   .values_list("id", flat=True))
+    assert set(_row_ids(page)) <= expected and len(_row_ids(page)) == min(new, PAGE)
+    _no_sideways_scroll(page)

@@ -214,3 +214,13 @@ def test_persistent_malformed_json_fails_with_the_cause(sims, settings, no_sleep
     assert str(caught.value).startswith(
         "ThreatLocker POST Organization/OrganizationGetChildOrganizationsByParameters failed: malformed JSON")
     assert "gave up after 2 attempts" in str(caught.value)
+
+
+def test_the_ninja_console_links_of_the_demo_lead_to_a_page(simulators):
+    """Duplicates link to `{NinjaOne origin}/#/deviceDashboard/{id}/overview`; the simulator answers that page."""
+    import urllib.request
+
+    with urllib.request.urlopen(simulators.ninja.origin + "/") as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert b"deviceDashboard" in response.read()

@@ -354,7 +354,9 @@ class TestAppsRegisterWhatFollowsACollection:
         from collectors import registry
 
         assert registry.get("connectwise").run == "qbr.connectwise.collector.run"  # qbr's AppConfig.ready()
-        assert [hook.run for hook in registry.batch_hooks()] == ["variances.collection.reconcile_batch"]
+        assert [(hook.run, hook.every_batch) for hook in registry.batch_hooks()] == [
+            ("variances.collection.reconcile_batch", False),  # variances' AppConfig.ready()
+            ("billing.measures.measure_batch", True)]  # billing's: after every batch
         assert registry.get("ninja").on_success == (
             "inventory.windows11.scheduling.schedule_windows11_assessment",)
 
@@ -411,3 +413,26 @@ class TestAppsRegisterWhatFollowsACollection:
         batch.refresh_from_db()
         assert called == [] and batch.cross_vendor_status == CrossVendorStatus.SKIPPED
         assert "no inventory collector" in batch.cross_vendor_message
+
+
+class TestEveryBatchHooks:
+    def test_an_every_batch_hook_runs_without_the_cross_vendor_step_and_records_nothing(self, monkeypatch):
+        from collectors import registry
+
+        seen = []
+        monkeypatch.setattr(registry, "_BATCH_HOOKS", {})
+        monkeypatch.setattr("tests.collectors.test_runs.every_hook",
+                            lambda batch: seen.append(batch.batch_id) or (CrossVendorStatus.FAILED, "ignored"),
+                            raising=False)
+        monkeypatch.setattr("tests.collectors.test_runs.cross_hook", lambda batch: seen.append("cross"),
+                            raising=False)
+        registry.register_batch_hook(registry.BatchHook("every", "tests.collectors.test_runs.every_hook",
+                                                        every_batch=True))
+        registry.register_batch_hook(registry.BatchHook("cross", "tests.collectors.test_runs.cross_hook"))
+        monkeypatch.setattr("collectors.ninja_collector.run", lambda ctx: {})
+        batch = runs.start_batch(["ninja"], run_cross_vendor=False, snapshot_date=date(2026, 11, 20),
+                                 trigger="command", enqueue=False)
+        runs.run_job(batch.jobs.get().job_id)
+        batch.refresh_from_db()
+        assert seen == [batch.batch_id]  # the cross-vendor hook did not run
+        assert batch.status == RunStatus.COMPLETED and batch.cross_vendor_status == CrossVendorStatus.NOT_REQUESTED

@@ -200,4 +200,7 @@ def test_daily_schedule_for_connectwise_only_when_configured(settings):
     settings.CONNECTWISE_BASE_URL = ""
     assert "connectwise" not in daily_collectors()
     settings.CONNECTWISE_BASE_URL = "https://cw.example.com/v4_6_release/apis/3.0/"
+    # billing's agreements collector reads the same ConnectWise: it joins the daily batch with it.
+    assert daily_collectors() == ("ninja", "threatlocker", "connectwise", "connectwise_agreements")
+    settings.ESINV_CW_AGREEMENTS_DAILY = False
     assert daily_collectors() == ("ninja", "threatlocker", "connectwise")

@@ -156,6 +156,12 @@ def test_the_key_is_case_insensitive(reader, history):
     assert reader.get("/api/devices/WS-HIST-01").json()["key"] == "ws-hist-01"
 
 
+@pytest.mark.parametrize("asked", ["WS-HIST-01.ad.example.com", "ws-hist-01.local", "WS-HIST-01 | spare laptop"])
+def test_a_hostname_as_a_vendor_reports_it_finds_the_device(reader, staff_client, history, asked):
+    assert reader.get(f"/api/devices/{asked}").json()["key"] == "ws-hist-01"
+    assert staff_client.get(f"/devices/{asked}/").status_code == 200
+
+
 def test_query_count_is_bounded(history, django_assert_max_num_queries):
     """Device, vendors' latest dates (2), the device's latest rows (2), Windows 11, timeline (2), exceptions and
     their events (2): 10, whatever the history's length."""
@@ -181,7 +187,8 @@ def test_unknown_key_is_404_json(reader, db):
     assert body["success"] is False and body["error"]["code"] == "device_not_found"
 
 
-@pytest.mark.parametrize("path", ["/api/devices/" + "x" * 16, "/api/devices/bad%00key", "/api/devices/%20"])
+@pytest.mark.parametrize("path", ["/api/devices/" + "x" * 256, "/api/devices/bad%00key", "/api/devices/%20",
+                                  "/api/devices/.local"])
 def test_malformed_key_is_400_naming_it(reader, db, path):
     response = reader.get(path)
     assert response.status_code == 400, response.content
@@ -224,7 +231,7 @@ def test_search_results_link_to_the_device_page(staff_client, history):
 
 def test_the_page_for_an_unknown_or_malformed_key(staff_client, db):
     assert staff_client.get("/devices/no-such-pc/").status_code == 404
-    assert staff_client.get("/devices/" + "x" * 40 + "/").status_code == 400
+    assert staff_client.get("/devices/" + "x" * 256 + "/").status_code == 400
 
 
 def test_page_access(client_anon, history, django_user_model):

@@ -242,4 +242,5 @@ def test_exception_summary_for_the_status_endpoint(two_days):
 def test_exception_summary_without_runs(db):
     from variances.reports import exception_summary
 
-    assert exception_summary() == {"exception_counts": {}, "total_exceptions": 0, "report_date": None}
+    assert exception_summary() == {"exception_counts": {}, "total_exceptions": 0, "report_date": None,
+                                   "previous_report_date": None, "new_since_previous": {}, "gone_since_previous": {}}

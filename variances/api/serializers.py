@@ -16,7 +16,15 @@ from variances import duplicates
 from variances import types as T
 from variances.export_data import parse_bool, parse_export_request
 from variances.exports import FORMATS
-from variances.filtersets import RESOLVED_STATUSES, STATUS_VALUES, ExceptionFilter, parse_status, parse_types
+from variances.filtersets import (
+    ORDERING_VALUES,
+    RESOLVED_STATUSES,
+    STATUS_VALUES,
+    ExceptionFilter,
+    parse_ordering,
+    parse_status,
+    parse_types,
+)
 from variances.models import ExceptionEvent, ExceptionRecord
 from variances.models_exports import ExportJob, ExportStatus
 from variances.reports import DataQuality, ReportFilter
@@ -105,6 +113,14 @@ class ExceptionListQuerySerializer(QuerySerializer):
     organization = serializers.CharField(required=False, allow_blank=True, help_text="Organization id or name.")
     hostname = serializers.CharField(required=False, allow_blank=True, help_text="Part of a hostname.")
     date = DateParam(required=False, help_text="Report date (default: the latest).")
+    new_since = DateParam(required=False, help_text="Only exceptions first found (date_found) on or after this date.")
+    last_seen_before = DateParam(required=False, help_text=(
+        "Only exceptions last seen before this date (gone by then). With `date` = the previous report date and "
+        "this = the latest: the exceptions gone since the previous report (`gone_since_previous`)."))
+    ordering = serializers.CharField(required=False, allow_blank=True, help_text=(
+        "Sort order, one of: " + ", ".join(ORDERING_VALUES) + " (`-` for descending; default `type`). "
+        "`organization` sorts by client name, `hostname` by the clean hostname, `days_open` by days from "
+        "date_found to the report date."))
     page = WholeNumberParam(required=False, help_text="Page number (from 1).")
     page_size = WholeNumberParam(required=False,
                                  help_text="Rows per page (default ESINV_PAGE_SIZE, at most ESINV_MAX_PAGE_SIZE).")
@@ -119,6 +135,9 @@ class ExceptionListQuerySerializer(QuerySerializer):
 
     def validate_resolved(self, value):
         return parse_bool(value, "resolved", default=None) if value.strip() else None
+
+    def validate_ordering(self, value):
+        return parse_ordering(value)
 
     def validate_page(self, value):
         return _whole_number(value, "page", 1, MAX_ID)
@@ -151,8 +170,9 @@ class ExceptionListQuerySerializer(QuerySerializer):
         filters = ExceptionFilter(types=tuple(attrs["type"]) if attrs.get("type") else None, status=status,
                                   organization=(attrs.get("organization") or "").strip(),
                                   hostname=(attrs.get("hostname") or "").strip(), date=attrs.get("date"),
-                                  resolved=resolved)
-        return {"filters": filters, "window": window}
+                                  resolved=resolved, new_since=attrs.get("new_since"),
+                                  last_seen_before=attrs.get("last_seen_before"))
+        return {"filters": filters, "window": window, "ordering": attrs.get("ordering")}
 
 
 class ExportQuerySerializer(QuerySerializer):
@@ -245,6 +265,10 @@ class ReportSummarySerializer(serializers.Serializer):
     unresolved_count = serializers.IntegerField()
     resolved_count = serializers.IntegerField()
     by_type = serializers.DictField(child=serializers.IntegerField())
+    new_since_previous = serializers.DictField(child=serializers.IntegerField(), help_text=(
+        "By variance type: exceptions present on report_date and first found on it."))
+    gone_since_previous = serializers.DictField(child=serializers.IntegerField(), help_text=(
+        "By variance type: exceptions present on previous_report_date and gone on report_date."))
 
 
 VarianceReportSerializer = type(
@@ -252,6 +276,8 @@ VarianceReportSerializer = type(
     (serializers.Serializer,),
     {
         "report_date": serializers.DateField(allow_null=True),
+        "previous_report_date": serializers.DateField(allow_null=True,
+                                                      help_text="The reconciled date before report_date."),
         "data_status": DataStatusSerializer(),
         "summary": ReportSummarySerializer(),
         "filter": serializers.ChoiceField(choices=ReportFilter),
@@ -375,6 +401,8 @@ class BulkFilterSerializer(serializers.Serializer):
     organization = StrictCharField(required=False, allow_blank=True)
     hostname = StrictCharField(required=False, allow_blank=True)
     date = StrictCharField(required=False, allow_blank=True, help_text="Report date; default the latest.")
+    new_since = StrictCharField(required=False, allow_blank=True, help_text="First found on or after (YYYY-MM-DD).")
+    last_seen_before = StrictCharField(required=False, allow_blank=True, help_text="Last seen before (YYYY-MM-DD).")
 
     def validate(self, attrs):
         return ExceptionFilter.parse(attrs)  # unknown type or status, bad date: 400 naming it

@@ -16,7 +16,7 @@ from esinv.params import parse_date
 from variances import dates, reports
 from variances.api import serializers as S
 from variances.api.pagination import ExceptionPagination
-from variances.filtersets import exception_queryset, filter_exceptions
+from variances.filtersets import exception_queryset, filter_exceptions, order_exceptions
 from variances.models import ExceptionRecord
 from variances.services import Action, apply_action, bulk_action
 
@@ -106,6 +106,7 @@ class ExceptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         """Exceptions present on a report date (the latest by default), filtered, paginated, with history."""
         query = S.ExceptionListQuerySerializer.parse(request)
         queryset, _ = filter_exceptions(query["filters"], self.get_queryset())
+        queryset = order_exceptions(queryset, query["ordering"])
         page = self.paginator.paginate_queryset(queryset, request, view=self, window=query["window"])
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

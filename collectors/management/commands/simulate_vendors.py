@@ -6,7 +6,8 @@
 
 NinjaOne on --port, ThreatLocker on --port + 1, and, when --connectwise-port
 is given, ConnectWise Manage on it with tickets and time entries over the
-last --connectwise-months months (the current one included). With --graph-port,
+last --connectwise-months months (the current one included) and the agreements
+and additions of the same generated MSP's clients (docs/billing.md). With --graph-port,
 Microsoft Graph (one tenant per client of the same MSP), its tenants written as
 CSV to --graph-tenants for `manage.py import_m365_tenants`.
 """
@@ -18,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from collectors.simulators import VendorSimulators, generate_msp, install_aliases
-from collectors.simulators.connectwise import ConnectWiseSimulator, generate_recent
+from collectors.simulators.connectwise import ConnectWiseSimulator, add_agreements, generate_recent
 
 MAX_CONNECTWISE_MONTHS = 120
 MAX_CONNECTWISE_TICKETS = 100_000
@@ -64,12 +65,14 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         connectwise = None
         if options["connectwise_port"] is not None:
-            # Started first: once NinjaOne answers (what bin/demo waits for), every simulator does.
             months, tickets = connectwise_options(options["connectwise_months"], options["connectwise_tickets"])
+        dataset = generate_msp(devices=options["devices"], seed=options["seed"])
+        if options["connectwise_port"] is not None:
+            # Started before NinjaOne: once NinjaOne answers (what bin/demo waits for), every simulator does.
             data = generate_recent(today=timezone.localdate(), months=months, tickets_per_month=tickets,
                                    seed=options["seed"])
+            add_agreements(data, dataset)
             connectwise = ConnectWiseSimulator(data, host=options["host"], port=options["connectwise_port"]).start()
-        dataset = generate_msp(devices=options["devices"], seed=options["seed"])
         if options["install_aliases"]:
             made = install_aliases(dataset)
             self.stdout.write(f"Installed {made} organization alias(es).")
@@ -106,7 +109,8 @@ class Command(BaseCommand):
         if connectwise:
             self.stdout.write(f"ConnectWise Manage: {len(connectwise.dataset.tickets)} tickets and "
                               f"{len(connectwise.dataset.time_entries)} time entries over "
-                              f"{options['connectwise_months']} months, on {connectwise.origin}:")
+                              f"{options['connectwise_months']} months, {len(connectwise.dataset.agreements)} "
+                              f"agreements, on {connectwise.origin}:")
             for name, value in connectwise.settings().items():
                 self.stdout.write(f"  export {name}={value}")
         self.stdout.write('Control (on each simulator\'s base URL): POST /_simulator/faults {"kind": "rate_limit"}, '
