@@ -27,3 +27,8 @@ class BillingConfig(AppConfig):
         # all completed, also one run without the cross-vendor step (Microsoft 365 alone).
         registry.register_batch_hook(registry.BatchHook(name="billing_measures", run="billing.measures.measure_batch",
                                                         every_batch=True))
+        # QBR's billed seats beside the managed ones (qbr/billed_seats.py; qbr does not import billing).
+        from billing.seats import billed_seats
+        from qbr import billed_seats as qbr_billed_seats
+
+        qbr_billed_seats.register(billed_seats)

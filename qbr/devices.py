@@ -9,11 +9,13 @@ whatever it was when the snapshot was taken), through the shared rules in
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count, Max
 
 from inventory.classification import billing_status_for, counts_as_endpoint, counts_as_seat
 from inventory.models import Organization, Snapshot, Vendor
+from qbr.billed_seats import billed_seats
 from qbr.periods import Month
 
 UNASSIGNED = "(no organization)"
@@ -37,12 +39,15 @@ class ClientCount:
     client_name: str
     seats: int = 0
     endpoints: int = 0
+    billed_seats: Decimal | None = None  # None: no agreements collected in the month
 
 
 @dataclass
 class DeviceCounts:
     snapshot_date: date | None
     clients: list[ClientCount] = field(default_factory=list)
+    agreements_date: date | None = None  # the agreements day billed seats come from (None: none collected)
+    total_billed_seats: Decimal | None = None  # every billed client's (or the one client's), listed or not
 
     @property
     def total_seats(self) -> int:
@@ -75,8 +80,26 @@ def month_snapshot_date(month: Month) -> date | None:
     ).aggregate(d=Max("snapshot_date"))["d"]
 
 
+def with_billed_seats(counts: DeviceCounts, month: Month, organization_id: int | None) -> DeviceCounts:
+    """Each client's billed seats (and the total) beside its managed ones, from the provider billing registers
+    (`qbr/billed_seats.py`); left None when no agreements were collected in the month."""
+    billed = billed_seats(month)
+    if billed is None:
+        return counts
+    counts.agreements_date = billed.day
+    counts.total_billed_seats = billed.for_organization(organization_id)
+    for client in counts.clients:
+        client.billed_seats = billed.for_organization(client.organization_id) if client.organization_id else None
+    return counts
+
+
 def device_counts(month: Month, organization_id: int | None = None) -> DeviceCounts:
-    """Seats/endpoints per client for a month; `organization_id` other than the MSP's narrows to one client."""
+    """Seats/endpoints per client for a month, with billed seats; `organization_id` other than the MSP's narrows
+    to one client."""
+    return with_billed_seats(_managed_counts(month, organization_id), month, organization_id)
+
+
+def _managed_counts(month: Month, organization_id: int | None) -> DeviceCounts:
     day = month_snapshot_date(month)
     if day is None:
         return DeviceCounts(snapshot_date=None)

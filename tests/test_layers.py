@@ -45,6 +45,7 @@ SIBLING_ALLOWED = {
     ("billing", "collectors.mapping"),  # storable(): vendor text without what PostgreSQL refuses
     ("billing", "collectors.prefetch"),  # the next users page read while one is mapped, heartbeat while waiting
     ("billing", "collectors.models"),  # the measures' after-batch hook: did the batch's jobs complete
+    ("billing", "qbr.billed_seats"),  # registers QBR's billed seats provider (and returns its BilledSeats)
 }
 
 DOTTED_PATH = re.compile(r"^[a-z_]+(\.[a-z_0-9]+)+$")

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from esinv.auth import PublicAccess, actor_label, actor_user
 from qbr.aggregation import MonthValue, aggregate_quarter
 from qbr.api import serializers as s
+from qbr.billed_seats import billed_seats
 from qbr.devices import device_counts
 from qbr.models import MonthlyMetric, Threshold
 from qbr.periods import parse_month
@@ -70,8 +71,11 @@ class MetricsViewSet(QBRViewSet):
             rows = rows.filter(metric_name=q["metric_name"])
         period = str(q["period"]) if q.get("period") else rows.aggregate(p=Max("period"))["p"]
         metrics = rows.filter(period=period).order_by("metric_name", "vendor_id")
+        billed = billed_seats(parse_month(period)) if period else None
         return ok({"period": period, "organization_id": organization.id,
-                   "metrics": s.MetricSerializer(metrics, many=True).data})
+                   "metrics": s.MetricSerializer(metrics, many=True).data,
+                   "billed_seats": s.number_out(billed.for_organization(organization.id)) if billed else None,
+                   "agreements_date": billed.day.isoformat() if billed else None})
 
     @extend_schema(tags=["qbr"], parameters=[s.QuarterlyQuerySerializer], responses=s.QuarterlyResponse)
     @action(detail=False, methods=["get"])
@@ -103,7 +107,7 @@ class MetricsViewSet(QBRViewSet):
     @extend_schema(tags=["qbr"], parameters=[s.DevicesByClientQuerySerializer], responses=s.DevicesByClientResponse)
     @action(detail=False, methods=["get"], url_path="devices-by-client")
     def devices_by_client(self, request):
-        """Seats and endpoints per client from the month's last NinjaOne snapshot."""
+        """Seats and endpoints per client from the month's last NinjaOne snapshot, with the seats billed."""
         q = s.query(s.DevicesByClientQuerySerializer, request)
         counts = device_counts(q["period"], q["organization_id"].id)
         return ok({
@@ -113,6 +117,8 @@ class MetricsViewSet(QBRViewSet):
             "clients": s.ClientDevicesSerializer(counts.clients, many=True).data,
             "total_seats": counts.total_seats,
             "total_endpoints": counts.total_endpoints,
+            "agreements_date": counts.agreements_date.isoformat() if counts.agreements_date else None,
+            "total_billed_seats": s.number_out(counts.total_billed_seats),
         })
 
     @extend_schema(tags=["qbr"], request=s.ManualMetricInputSerializer, responses=s.ManualSavedResponse)

@@ -169,7 +169,8 @@ class TestMonthly:
 
     def test_no_data(self, qbr_reader):
         data = qbr_reader.get("/api/qbr/metrics/monthly").json()["data"]
-        assert data == {"period": None, "organization_id": 1, "metrics": []}
+        assert data == {"period": None, "organization_id": 1, "metrics": [], "billed_seats": None,
+                        "agreements_date": None}
 
     @pytest.mark.parametrize(
         "query, field", [("period=2025-13", "period"), ("metric_name=x", "metric_name"), ("vendor_id=z", "vendor_id")]

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from billing.models import BillCustomer, BillingMapping, CWAgreementAddition
 from inventory.models import Vendor
 from qbr.models import Threshold
 from tests import factories
@@ -48,11 +49,11 @@ def _fill(metrics, organizations, months):
 
 # The endpoint's own queries: the organization, then
 BASELINES = {
-    "monthly": 3,  # the latest period, the rows
+    "monthly": 6,  # the latest period, the rows, billed seats (agreements day, billed lines, billing map)
     "quarterly": 2,  # the quarter's rows
     "smartnumbers": 3,  # the quarter's rows, the thresholds
     "thresholds": 2,  # the rows
-    "devices-by-client": 3,  # the month's snapshot date, the grouped counts
+    "devices-by-client": 6,  # the month's snapshot date, the grouped counts, billed seats (as monthly)
 }
 
 
@@ -64,9 +65,13 @@ BASELINES = {
 def test_metric_reads_do_not_grow_with_organizations_or_months(qbr_reader, metrics, name, url):
     one = _clients(1)
     _fill(metrics, one, MONTHS[:1])
+    BillingMapping.objects.create(product_identifier="MANAGED-WS", code="ninja_seats")
+    _billed(one[0].name, 0, date(2025, 10, 15))
     few = _queries(qbr_reader, url.format(org=one[0].id))
     many = _clients(MANY)
     _fill(metrics, many, MONTHS)
+    for i, org in enumerate(many[1:], start=1):
+        _billed(org.name, i, date(2025, 12, 1))
     for org in many:  # thresholds for every SmartNumber of a client
         for threshold in Threshold.objects.filter(organization_id=1):
             threshold.pk, threshold.organization_id = None, org.id
@@ -88,13 +93,25 @@ def test_thresholds_list_does_not_grow_with_rows(qbr_reader):
 def test_devices_by_client_does_not_grow_with_clients(qbr_reader):
     day = date(2025, 10, 31)
     factories.snapshot(Vendor.NINJA, "ONE-WS1", day=day, org="Client 00")
+    BillingMapping.objects.create(product_identifier="MANAGED-WS", code="ninja_seats")
+    _billed("Client 00", 0, day)
     few = _queries(qbr_reader, "/api/qbr/metrics/devices-by-client?period=2025-10")
     for i in range(1, MANY):
         for n in range(3):
             factories.snapshot(Vendor.NINJA, f"C{i:02d}-WS{n}", day=day, org=f"Client {i:02d}")
+        _billed(f"Client {i:02d}", i, day)
+        BillingMapping.objects.create(product_identifier="MANAGED-WS", code="ninja_seats",
+                                      organization=factories.organization(f"Client {i:02d}"))
         factories.snapshot(Vendor.NINJA, f"C{i:02d}-SRV", day=day, org=f"Client {i:02d}", node_class="WINDOWS_SERVER")
     lots = _queries(qbr_reader, "/api/qbr/metrics/devices-by-client?period=2025-10")
     assert lots == few and lots <= BASELINES["devices-by-client"]
+
+
+def _billed(org_name, n, day):
+    org = factories.organization(org_name)
+    CWAgreementAddition.objects.create(snapshot_date=day, organization=org, company_id=n, company_name=org_name,
+                                       agreement_id=n, addition_id=n, product_identifier="MANAGED-WS",
+                                       quantity=3, billed_quantity=3, bill_customer=BillCustomer.BILLABLE)
 
 
 def test_manual_entry_looks_each_organization_up_once(qbr_editor):

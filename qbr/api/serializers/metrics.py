@@ -75,6 +75,11 @@ class MonthlySerializer(serializers.Serializer):
     period = serializers.CharField(allow_null=True)
     organization_id = serializers.IntegerField()
     metrics = MetricSerializer(many=True)
+    billed_seats = NumberField(allow_null=True, required=False, help_text=(
+        "Seats billed in ConnectWise in the period (organization 1: every client), beside seats_managed: the "
+        "billable quantity, on the month's latest agreements day, of the products the billing map maps to "
+        "ninja_seats. Null when no agreements were collected that month."))
+    agreements_date = serializers.DateField(allow_null=True, required=False)
 
 
 class QuarterMetricSerializer(serializers.Serializer):
