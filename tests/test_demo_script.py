@@ -36,12 +36,12 @@ def port_is_free(port: int) -> bool:
 
 
 def free_ports() -> tuple[int, int]:
-    """A port for the hub and three (port, port + 1, port + 2) for the simulators, all free now."""
+    """A port for the hub and four (port to port + 3) for the simulators, all free now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         hub = sock.getsockname()[1]
     for sim in range(random.randrange(20000, 40000), 60000, 7):
-        if not sim <= hub <= sim + 2 and all(port_is_free(sim + offset) for offset in range(3)):
+        if not sim <= hub <= sim + 3 and all(port_is_free(sim + offset) for offset in range(4)):
             return hub, sim
     raise RuntimeError("no free ports for the simulators")
 
@@ -111,7 +111,13 @@ def test_sigterm_stops_the_demo_and_every_child(tmp_path):
         assert f"ES Inventory Hub is serving on http://127.0.0.1:{hub}/" in text
         assert text.index("GET /api/health") < text.index("is serving on")
         assert f"NinjaOne http://127.0.0.1:{sim}/, ThreatLocker http://127.0.0.1:{sim + 1}/" in text
-        assert f"ConnectWise http://127.0.0.1:{sim + 2}/" in text
+        assert f"ConnectWise http://127.0.0.1:{sim + 2}/, Microsoft Graph http://127.0.0.1:{sim + 3}/" in text
+        # The billing data was collected from the simulators (Microsoft 365 and agreements) before serving.
+        assert "Collecting the billing data of 1 days" in text
+        assert "Microsoft 365 tenants:" in text and "Billing days collected: 1, already there: 0" in text
+        assert "collection(s) failed" not in text
+        assert text.index("Billing days collected") < text.index("is serving on")
+        assert "billing:    Microsoft 365 tenants, ConnectWise agreements and measured quantities of 1 days" in text
         # The QBR numbers were filled from the ConnectWise simulator before serving.
         assert "Sample manual metrics:" in text and "reactive tickets created" in text
         assert text.index("reactive tickets created") < text.index("is serving on")
@@ -132,7 +138,7 @@ def test_sigterm_stops_the_demo_and_every_child(tmp_path):
         while any(running(pid) for pid in children) and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not [pid for pid in children if running(pid)], log.read_text(errors="replace")[-2000:]
-        assert port_is_free(hub) and all(port_is_free(sim + offset) for offset in range(3))
+        assert port_is_free(hub) and all(port_is_free(sim + offset) for offset in range(4))
     finally:
         if demo.poll() is None:
             for pid in descendants(demo.pid):
@@ -144,7 +150,7 @@ def test_sigterm_stops_the_demo_and_every_child(tmp_path):
             demo.wait()
 
 
-@pytest.mark.parametrize("offset", [0, 1, 2])
+@pytest.mark.parametrize("offset", [0, 1, 2, 3])
 def test_a_hub_port_on_a_simulator_port_is_refused_before_anything_starts(tmp_path, offset):
     hub, sim = free_ports()
     env = demo_env(tmp_path, sim + offset, sim)
@@ -166,7 +172,8 @@ def test_absurd_quarters_are_refused_before_anything_starts(tmp_path):
 
 
 @pytest.mark.parametrize("offset, name", [(1, "the ThreatLocker simulator (ESINV_DEMO_SIM_PORT + 1)"),
-                                          (2, "the ConnectWise simulator (ESINV_DEMO_SIM_PORT + 2)")])
+                                          (2, "the ConnectWise simulator (ESINV_DEMO_SIM_PORT + 2)"),
+                                          (3, "the Microsoft Graph simulator (ESINV_DEMO_SIM_PORT + 3)")])
 def test_a_busy_port_is_named(tmp_path, offset, name):
     hub, sim = free_ports()
     with socket.socket() as busy:
