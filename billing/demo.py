@@ -64,11 +64,17 @@ def collect_days(days: list[date], *, force: bool = False, out=None) -> tuple[li
             skipped.append(day)
             continue
         for name in COLLECTORS:
+            # The collect command's progress lines are kept back; its result (the job's message) is shown.
+            buffer = StringIO()
             try:
                 call_command("collect", vendor=name, date=day.isoformat(), no_cross_vendor=True,
-                             stdout=out or StringIO(), stderr=out or StringIO())
+                             stdout=buffer, stderr=buffer)
             except CommandError as exc:
                 failures.append(f"{day} {name}: {exc}")
+                continue
+            lines = [line.strip() for line in buffer.getvalue().splitlines() if line.strip()]
+            if out is not None and len(lines) >= 2:
+                out.write(f"{day}: {lines[-2]}\n")  # the job's message; the last line is the batch's
         done.append(day)
     return done, skipped, failures
 

@@ -77,6 +77,8 @@ def test_demo_billing_fills_the_demo_organizations(m365, cw, client_orgs, tenant
             expected = graph_data.expected(tenant.tenant_id)
             assert users[tenant.organization_id] == expected["licensed"]
     assert "Billing days collected: 2, already there: 0" in output
+    # One line per collection (the job's message), not the progress lines.
+    assert output.count(f"{today}: Microsoft 365") == 1 and "%" not in output
 
     # Idempotent: nothing changes on a second run, no collection is repeated.
     before = _counts()
