@@ -39,10 +39,6 @@ def register(provider: Provider) -> None:
     _PROVIDER["billed_seats"] = provider
 
 
-def unregister() -> None:
-    _PROVIDER.pop("billed_seats", None)
-
-
 def billed_seats(month: Month) -> BilledSeats | None:
     """The month's billed seats from the registered provider; None without a provider or agreements."""
     provider = _PROVIDER.get("billed_seats")
