@@ -5,6 +5,14 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def billing_group(apps, schema_editor):
+    """The group whose members read billing (BILLING_GROUP, default "Billing"); staff grant it."""
+    from django.conf import settings as django_settings
+
+    Group = apps.get_model("auth", "Group")
+    Group.objects.get_or_create(name=getattr(django_settings, "BILLING_GROUP", "Billing"))
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -71,4 +79,5 @@ class Migration(migrations.Migration):
             model_name='billingvariance',
             constraint=models.UniqueConstraint(fields=('variance_type', 'organization', 'subject'), name='billing_variance_identity'),
         ),
+        migrations.RunPython(billing_group, migrations.RunPython.noop),
     ]
