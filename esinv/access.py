@@ -3,18 +3,18 @@
 Accounts exist by invitation and grant nothing by themselves. Access comes
 from being staff (or superuser) or from a group staff grant:
 
-| who | inventory data (API, pages) | QBR read | QBR write |
-| --- | --- | --- | --- |
-| staff | read and write | yes | no (needs "QBR editors") |
-| superuser | read and write | yes | yes |
-| "Viewers" (ESINV_VIEWER_GROUP) | read | no | no |
-| "QBR" (QBR_READER_GROUP) | no | yes | no |
-| "QBR editors" (QBR_EDITOR_GROUP) | no | yes | yes |
-| "Billing" (BILLING_GROUP) | no | no | no (billing read only) |
+| who | inventory data (API, pages) | QBR read | QBR write | billing read | billing write |
+| --- | --- | --- | --- | --- | --- |
+| staff | read and write | yes | no (needs "QBR editors") | yes | yes |
+| superuser | read and write | yes | yes | yes | yes |
+| "Viewers" (ESINV_VIEWER_GROUP) | read | no | no | no | no |
+| "QBR" (QBR_READER_GROUP) | no | yes | no | no | no |
+| "QBR editors" (QBR_EDITOR_GROUP) | no | yes | yes | no | no |
+| "Billing" (BILLING_GROUP) | no | no | no | yes | no |
+| no group | nothing | no | no | no | no |
 
-Billing (variances, report, clients) is read by staff, superusers and the "Billing" group, and written
-(resolve, accept) by staff and superusers only; QBR-only users and viewers do not see it.
-| no group | nothing | no | no |
+Billing (report, variances, clients: billing.permissions) is for staff and the "Billing" group; QBR-only users
+and viewers do not see it.
 
 API keys are not users; their rule (read key reads, write key writes) stays
 in esinv.auth and qbr.permissions.
