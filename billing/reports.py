@@ -89,6 +89,8 @@ def month_ends(day: date, months: int = 12) -> list[tuple[str, date, date]]:
     """(YYYY-MM, first day, last day) of the `months` months ending with `day`'s, oldest first."""
     out, year, month = [], day.year, day.month
     for _ in range(months):
+        if year < 1:  # before year 1 (a client asked about 0001-03-01): no such months
+            break
         last = date(year, month, calendar.monthrange(year, month)[1])
         out.append((f"{year:04d}-{month:02d}", date(year, month, 1), min(last, day)))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)

@@ -111,6 +111,9 @@ def test_client_detail_with_twelve_months(collected, staff, cw_agreements_data):
     assert float(seats["history"][-1]["billed"]) == float(under.billed)
     assert seats["history"][0]["billed"] is None
     assert any(v["type"] == "UNDER_BILLED" for v in body["variances"])
+    for edge in ("0001-01-01", "9999-12-31"):  # calendar edges answer, never a 500
+        assert staff.get(f"/api/billing/clients/{under.organization_id}?date={edge}").status_code == 200
+        assert staff.get(f"/api/billing/report?date={edge}").status_code == 200
 
 
 @pytest.mark.parametrize("who, method, path, status", [
