@@ -189,3 +189,16 @@ def test_the_tolerance_absorbs_a_difference(collected):
     V.reconcile_billing(DAY)
     assert not BillingVariance.objects.filter(variance_type__in=["UNDER_BILLED", "OVER_BILLED"],
                                               status="open").exists()
+
+
+def test_the_command_and_the_admin(collected, admin_client):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("measure_billing", "--date", DAY.isoformat(), stdout=out)
+    assert "Billing variances of 2026-11-20: 0 found, 0 reopened, 0 resolved automatically" in out.getvalue()
+    variance = BillingVariance.objects.get(variance_type="UNDER_BILLED")
+    listing = admin_client.get("/admin/billing/billingvariance/?variance_type__exact=UNDER_BILLED")
+    assert listing.status_code == 200 and variance.organization.name in listing.content.decode()
+    page = admin_client.get(f"/admin/billing/billingvariance/{variance.id}/change/")
+    assert page.status_code == 200 and "found" in page.content.decode()
