@@ -56,6 +56,12 @@ def mapping_for(organization_id: int) -> dict[str, tuple[str, Decimal]]:
     the MSP-wide rules. Product identifiers as the rules spell them; match them ignoring case (`rule_for`)."""
     rules = BillingMapping.objects.filter(Q(organization_id=organization_id) | Q(organization__isnull=True),
                                           active=True)
+    return merge_rules(rules)
+
+
+def merge_rules(rules) -> dict[str, tuple[str, Decimal]]:
+    """One client's map from its active rules (MSP-wide and its own): the client's overrides replace the MSP-wide
+    rule of the same product (ignoring case)."""
     found: dict[str, tuple[str, Decimal]] = {}
     seen: dict[str, str] = {}
     # MSP-wide first, then the client's overrides replace them.
@@ -66,6 +72,19 @@ def mapping_for(organization_id: int) -> dict[str, tuple[str, Decimal]]:
         seen[key] = rule.product_identifier
         found[rule.product_identifier] = (rule.code, rule.tolerance)
     return found
+
+
+def mappings_for(organization_ids) -> dict[int, dict[str, tuple[str, Decimal]]]:
+    """`mapping_for` of many clients in one query."""
+    ids = set(organization_ids)
+    rules = list(BillingMapping.objects.filter(Q(organization_id__in=ids) | Q(organization__isnull=True),
+                                               active=True))
+    wide = [r for r in rules if r.organization_id is None]
+    own: dict[int, list] = {}
+    for rule in rules:
+        if rule.organization_id is not None:
+            own.setdefault(rule.organization_id, []).append(rule)
+    return {org: merge_rules(wide + own.get(org, [])) for org in ids}
 
 
 def rule_for(mapping: dict[str, tuple[str, Decimal]], product_identifier: str) -> tuple[str, Decimal] | None:

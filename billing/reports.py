@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Max, Q
 
-from billing.billing_map import mapping_for, rule_for
+from billing.billing_map import mapping_for, mappings_for, rule_for
 from billing.models import (
     BillingVariance,
     BillingVarianceStatus,
@@ -15,7 +15,7 @@ from billing.models import (
     CWAgreementAddition,
     MeasuredQuantity,
 )
-from billing.variances import billed_for
+from billing.variances import billed_by_client
 from inventory.models import Organization
 
 ACTIVE = (BillingVarianceStatus.OPEN, BillingVarianceStatus.ACCEPTED)
@@ -42,13 +42,11 @@ def variance_dict(v: BillingVariance) -> dict:
             "resolved_by": v.resolved_by, "notes": v.notes}
 
 
-def products_of(organization_id: int, day: date) -> list[dict]:
-    """Every product the client is billed for on `day` (Billable) with its mapped measured quantity."""
-    mapping = mapping_for(organization_id)
-    measured = dict(MeasuredQuantity.objects.filter(snapshot_date=day, organization_id=organization_id)
-                    .values_list("code", "quantity"))
+def products_of(billed: dict, mapping: dict, measured: dict) -> list[dict]:
+    """A client's billed products (Billable lines of the day) with the mapped measured quantity (plain data:
+    {product: Billed}, {product: (code, tolerance)}, {code: quantity})."""
     rows = []
-    for product, line in sorted(billed_for(organization_id, day).items()):
+    for product, line in sorted(billed.items()):
         rule = rule_for(mapping, product)
         code = rule[0] if rule else None
         rows.append({"product": product, "code": code, "billed": line.quantity, "unit_price": line.unit_price,
@@ -68,6 +66,12 @@ def billing_report(day: date | None) -> dict:
     org_ids = set(variances) | set(CWAgreementAddition.objects.filter(snapshot_date=day, organization__isnull=False)
                                    .values_list("organization_id", flat=True))
     names = dict(Organization.objects.filter(id__in=org_ids).values_list("id", "name"))
+    billed = billed_by_client(day)
+    mappings = mappings_for(org_ids)
+    measured = defaultdict(dict)
+    for org_id, code, quantity in MeasuredQuantity.objects.filter(snapshot_date=day, organization_id__in=org_ids) \
+            .values_list("organization_id", "code", "quantity").order_by():
+        measured[org_id][code] = quantity
     clients, leak, over = [], Decimal(0), Decimal(0)
     for org_id in sorted(org_ids, key=lambda i: names.get(i, "").casefold()):
         rows = variances.get(org_id, [])
@@ -77,7 +81,8 @@ def billing_report(day: date | None) -> dict:
                            and v.status in ACTIVE), Decimal(0))
         leak, over = leak + client_leak, over + client_over
         clients.append({"organization_id": org_id, "organization": names.get(org_id, ""),
-                        "products": products_of(org_id, day), "variances": [variance_dict(v) for v in rows],
+                        "products": products_of(billed.get(org_id, {}), mappings[org_id], measured[org_id]),
+                        "variances": [variance_dict(v) for v in rows],
                         "monthly_revenue_leak": client_leak, "monthly_over_billing": client_over})
     clients.sort(key=lambda c: -(c["monthly_revenue_leak"] + c["monthly_over_billing"]))
     return {"date": day, "clients": clients,

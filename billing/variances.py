@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from billing.billing_map import mapping_for, rule_for
+from billing.billing_map import mappings_for, rule_for
 from billing.measures import M365_SKU_PREFIX, sku_code
 from billing.models import (
     BillCustomer,
@@ -117,6 +117,15 @@ def billed_for(organization_id: int, day: date) -> dict[str, Billed]:
         "product_identifier", "billed_quantity", "unit_price", "unit_cost"))
 
 
+def billed_by_client(day: date) -> dict[int, dict[str, Billed]]:
+    """`billed_for` of every client of the day in one query: {organization id: {product: Billed}}."""
+    by_org: dict[int, list] = defaultdict(list)
+    for row in _billed_rows(day).values_list("organization_id", "product_identifier", "billed_quantity",
+                                             "unit_price", "unit_cost"):
+        by_org[row[0]].append(row[1:])
+    return {org: fold_billed(rows) for org, rows in by_org.items()}
+
+
 def _billed_rows(day: date, organization_id: int | None = None):
     from django.db.models import Q
 
@@ -178,13 +187,7 @@ def find_variances(*, billed: dict, measured: dict, mappings: dict, skus: dict, 
 def load_day(day: date) -> tuple[dict, set[str]]:
     """The engine's inputs for `day` and the sources present that day ("agreements", "m365")."""
     sources = set()
-    billed: dict[int, dict] = {}
-    by_org: dict[int, list] = defaultdict(list)
-    for row in _billed_rows(day).values_list("organization_id", "product_identifier", "billed_quantity",
-                                             "unit_price", "unit_cost"):
-        by_org[row[0]].append(row[1:])
-    for org, rows in by_org.items():
-        billed[org] = fold_billed(rows)
+    billed = billed_by_client(day)
     if CWAgreementAddition.objects.filter(snapshot_date=day).exists():
         sources.add("agreements")
     measured: dict[int, dict] = defaultdict(dict)
@@ -203,7 +206,7 @@ def load_day(day: date) -> tuple[dict, set[str]]:
             disabled[org].append(upn)
     if skus or M365User.objects.filter(snapshot_date=day).exists():
         sources.add("m365")
-    mappings = {org: mapping_for(org) for org in billed}
+    mappings = mappings_for(billed)
     sku_costs = _sku_costs(billed, mappings)
     return {"billed": billed, "measured": dict(measured), "mappings": mappings, "skus": dict(skus),
             "disabled": dict(disabled), "sku_costs": sku_costs}, sources

@@ -67,6 +67,14 @@ def test_report_by_client_with_money_totals(collected, staff, cw_agreements_data
     assert empty["clients"] == [] and float(empty["totals"]["monthly_revenue_leak"]) == 0
 
 
+def test_the_report_reads_a_fixed_number_of_queries_whatever_the_clients(collected, django_assert_max_num_queries):
+    from billing.reports import billing_report
+
+    assert len(billing_report(DAY)["clients"]) >= 8
+    with django_assert_max_num_queries(6):  # variances, clients, names, billed, rules, measures: no N+1
+        billing_report(DAY)
+
+
 def test_variance_list_filters_and_paging(collected, biller):
     body = biller.get("/api/billing/variances").json()
     assert body["count"] == BillingVariance.objects.count() and body["page"] == 1
