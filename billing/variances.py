@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from billing.billing_map import mappings_for, rule_for
-from billing.measures import M365_SKU_PREFIX, sku_code
+from billing.measures import M365_SKU_PREFIX, M365_USERS, sku_code
 from billing.models import (
     BillCustomer,
     BillingVariance,
@@ -223,6 +223,15 @@ def _sku_costs(billed: dict, mappings: dict) -> dict:
     return costs
 
 
+def checkable(variance_type: str, organization_id: int, code: str, measured: dict, sources: set[str]) -> bool:
+    """Whether `day`'s data can tell that a variance is gone: under/over-billing needs the agreements day and the
+    client's measured quantity of its code; the Microsoft 365 kinds need the client's Microsoft 365 day (a tenant
+    that failed to collect, or NinjaOne not collected that day, closes nothing)."""
+    if TYPES[variance_type]["source"] == "agreements":
+        return "agreements" in sources and code in measured.get(organization_id, {})
+    return M365_USERS in measured.get(organization_id, {})
+
+
 # --- the lifecycle -------------------------------------------------------------------------------------------
 def _event(variance, action, to_status, *, day=None, actor=ACTOR, user=None, notes="", from_status=None, now=None):
     return BillingVarianceEvent(variance=variance, at=now or timezone.now(), report_date=day, action=action,
@@ -244,7 +253,8 @@ def reconcile_billing(day: date) -> dict:
     """Compute `day`'s billing variances and apply the lifecycle (one transaction; idempotent per day):
     new ones open; present ones refresh (a resolved one seen on a later day than its last reopens; an accepted
     one reopens when its billed or measured numbers changed); open or accepted ones gone on a day not older
-    than their last sighting resolve automatically. Kinds whose source has no data that day are left alone."""
+    than their last sighting resolve automatically, when the day's data can tell (`checkable`). Kinds whose
+    source has no data that day are left alone."""
     inputs, sources = load_day(day)
     findings = {f.key: f for f in find_variances(**inputs)}
     kinds = [kind for kind, info in TYPES.items() if info["source"] in sources]
@@ -285,6 +295,9 @@ def reconcile_billing(day: date) -> dict:
         variance.save()
     for key, variance in existing.items():
         if key in findings or variance.status == S.RESOLVED or variance.last_seen > day:
+            continue
+        if not checkable(variance.variance_type, variance.organization_id, variance.code, inputs["measured"],
+                         sources):
             continue
         events.append(_event(variance, "auto_resolved", S.RESOLVED, day=day, now=now,
                              notes="The condition is gone."))

@@ -182,6 +182,26 @@ def test_a_day_without_agreements_leaves_billing_variances_alone(collected):
     assert BillingVariance.objects.filter(variance_type="UNDER_BILLED", status="open").exists()
 
 
+def test_a_client_whose_data_is_missing_that_day_closes_nothing(collected):
+    """NinjaOne not collected on the next day (no seats measured) and one tenant's Microsoft 365 day missing:
+    their variances stay open instead of being resolved as gone."""
+    from billing.measures import measure_day
+    from inventory.models import Snapshot, Vendor
+
+    copy_day(DAY, NEXT)
+    Snapshot.objects.filter(snapshot_date=NEXT, vendor_id=Vendor.NINJA).delete()
+    disabled = BillingVariance.objects.filter(variance_type="DISABLED_USER_LICENSED").first()
+    M365User.objects.filter(snapshot_date=NEXT, organization=disabled.organization).delete()
+    M365Sku.objects.filter(snapshot_date=NEXT, organization=disabled.organization).delete()
+    measure_day(NEXT)
+    V.reconcile_billing(NEXT)
+    assert BillingVariance.objects.get(variance_type="UNDER_BILLED").status == "open"
+    assert BillingVariance.objects.get(variance_type="OVER_BILLED").status == "open"
+    disabled.refresh_from_db()
+    assert disabled.status == "open"
+    assert not BillingVariance.objects.filter(status="resolved").exists()
+
+
 def test_the_tolerance_absorbs_a_difference(collected):
     from billing.models import BillingMapping
 
