@@ -10,6 +10,8 @@ from billing.m365.sku_names import product_names
 from billing.measures import code_label
 from billing.models import (
     BillingMapping,
+    BillingVariance,
+    BillingVarianceEvent,
     CWAgreement,
     CWAgreementAddition,
     M365ProductName,
@@ -192,3 +194,31 @@ class BillingMappingAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
                    "report": report, "codes": codes,
                    "add_url": reverse("admin:billing_billingmapping_add")}
         return TemplateResponse(request, "admin/billing/billingmapping/not_mapped.html", context)
+
+
+class BillingVarianceEventInline(admin.TabularInline):
+    model = BillingVarianceEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "report_date", "action", "actor", "from_status", "to_status", "notes")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BillingVariance)
+class BillingVarianceAdmin(ImmutableAdminMixin, admin.ModelAdmin):
+    """Billing variances, read-only (resolve and accept through the API, with notes and audit)."""
+
+    list_display = ("organization", "variance_type", "subject", "status", "billed", "measured", "unit_price",
+                    "amount", "date_found", "last_seen")
+    list_filter = ("variance_type", "status", "last_seen", "organization")
+    search_fields = ("organization__name", "subject", "code", "notes")
+    list_select_related = ("organization",)
+    ordering = ("-amount", "organization__name")
+    inlines = [BillingVarianceEventInline]
+    show_full_result_count = False

@@ -51,8 +51,17 @@ def mapping_problems(rule: BillingMapping) -> dict[str, list[str]]:
     return problems
 
 
-def _merged(rules) -> dict[str, tuple[str, Decimal]]:
-    """MSP-wide rules first, then a client's overrides replace them (product identifiers ignoring case)."""
+def mapping_for(organization_id: int) -> dict[str, tuple[str, Decimal]]:
+    """{product identifier: (code, tolerance)} of the active rules that apply to a client: its overrides, else
+    the MSP-wide rules. Product identifiers as the rules spell them; match them ignoring case (`rule_for`)."""
+    rules = BillingMapping.objects.filter(Q(organization_id=organization_id) | Q(organization__isnull=True),
+                                          active=True)
+    return merge_rules(rules)
+
+
+def merge_rules(rules) -> dict[str, tuple[str, Decimal]]:
+    """One client's map from its active rules (MSP-wide and its own): the client's overrides replace the MSP-wide
+    rule of the same product (ignoring case)."""
     found: dict[str, tuple[str, Decimal]] = {}
     seen: dict[str, str] = {}
     for rule in sorted(rules, key=lambda r: r.organization_id is not None):
@@ -64,21 +73,17 @@ def _merged(rules) -> dict[str, tuple[str, Decimal]]:
     return found
 
 
-def mapping_for(organization_id: int) -> dict[str, tuple[str, Decimal]]:
-    """{product identifier: (code, tolerance)} of the active rules that apply to a client: its overrides, else
-    the MSP-wide rules. Product identifiers as the rules spell them; match them ignoring case (`rule_for`)."""
-    return _merged(BillingMapping.objects.filter(Q(organization_id=organization_id) | Q(organization__isnull=True),
-                                                 active=True))
-
-
 def mappings_for(organization_ids) -> dict[int, dict[str, tuple[str, Decimal]]]:
-    """`mapping_for` of many clients in one query: {organization id: mapping}."""
+    """`mapping_for` of many clients in one query."""
     ids = set(organization_ids)
     rules = list(BillingMapping.objects.filter(Q(organization_id__in=ids) | Q(organization__isnull=True),
                                                active=True))
-    msp_wide = [rule for rule in rules if rule.organization_id is None]
-    return {org_id: _merged(msp_wide + [rule for rule in rules if rule.organization_id == org_id])
-            for org_id in ids}
+    wide = [r for r in rules if r.organization_id is None]
+    own: dict[int, list] = {}
+    for rule in rules:
+        if rule.organization_id is not None:
+            own.setdefault(rule.organization_id, []).append(rule)
+    return {org: merge_rules(wide + own.get(org, [])) for org in ids}
 
 
 def rule_for(mapping: dict[str, tuple[str, Decimal]], product_identifier: str) -> tuple[str, Decimal] | None:

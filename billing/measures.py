@@ -217,4 +217,7 @@ def measure_batch(batch) -> None:
         log.info("billing measures of %s not run: batch %s did not complete", batch.snapshot_date, batch.batch_id)
         return None
     measure_day(batch.snapshot_date)
+    from billing.variances import reconcile_billing
+
+    reconcile_billing(batch.snapshot_date)  # the billing variances of the day, on the measures just written
     return None

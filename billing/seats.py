@@ -9,10 +9,11 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Sum
 
+from billing.billed import billed_lines
 from billing.billing_map import mappings_for, rule_for
-from billing.models import BillCustomer, CWAgreementAddition
+from billing.models import CWAgreementAddition
 from qbr.billed_seats import BilledSeats
 
 SEATS_CODE = "ninja_seats"
@@ -38,9 +39,7 @@ def billed_seats(first_day: date, last_day: date) -> BilledSeats | None:
         return None
     # Summed per (client, product) in the database: a few rows per client, not one per addition.
     lines = [(row["organization_id"], row["product_identifier"], row["n"]) for row in (
-        CWAgreementAddition.objects.filter(snapshot_date=day, organization__isnull=False,
-                                           bill_customer=BillCustomer.BILLABLE)
-        .filter(Q(effective_date__isnull=True) | Q(effective_date__lte=day))
-        .values("organization_id", "product_identifier").annotate(n=Sum("billed_quantity")).order_by())]
+        billed_lines(day).values("organization_id", "product_identifier").annotate(n=Sum("billed_quantity"))
+        .order_by())]
     mappings = mappings_for({org_id for org_id, _, _ in lines}) if lines else {}
     return BilledSeats(day=day, by_organization=seats_by_product(lines, mappings))

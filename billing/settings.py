@@ -9,7 +9,7 @@ from esinv.env import env_bool, env_int, env_str
 
 __all__ = [
     "ESINV_M365_CLIENT_ID", "ESINV_M365_CLIENT_SECRET", "ESINV_M365_AUTHORITY", "ESINV_M365_GRAPH_URL",
-    "ESINV_M365_PAGE_SIZE", "ESINV_M365_TOKEN_RENEW_SECONDS", "ESINV_CW_AGREEMENTS_DAILY",
+    "ESINV_M365_PAGE_SIZE", "ESINV_M365_TOKEN_RENEW_SECONDS", "ESINV_CW_AGREEMENTS_DAILY", "BILLING_GROUP",
 ]
 
 # The multi-tenant app registration (application id GUID) and its client secret.
@@ -46,3 +46,6 @@ def agreements_daily() -> bool:
     from collectors import connectwise_settings
 
     return bool(value("ESINV_CW_AGREEMENTS_DAILY")) and connectwise_settings.configured()
+
+# The group whose members read billing (report, variances, clients) besides staff; only staff write (esinv.access).
+BILLING_GROUP = env_str("BILLING_GROUP", "Billing")

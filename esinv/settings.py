@@ -246,7 +246,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # Named, so the schema (and `check --deploy`) has no enum-name collision warning.
-    "ENUM_NAME_OVERRIDES": {"CollectorRunStatusEnum": "collectors.models.BatchStatus"},
+    "ENUM_NAME_OVERRIDES": {"CollectorRunStatusEnum": "collectors.models.BatchStatus",
+                            "BillingVarianceTypeEnum": "billing.models.BillingVarianceType",
+                            "BillingVarianceStatusEnum": "billing.models.BillingVarianceStatus"},
 }
 
 # Existing dashboards read without credentials; set to true to allow that for

@@ -19,6 +19,7 @@ api_patterns = [
     path("", include("collectors.api.urls")),
     path("", include("variances.api.urls")),
     path("", include("qbr.api.urls")),
+    path("", include("billing.api.urls")),
 ]
 
 urlpatterns = [

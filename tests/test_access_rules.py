@@ -3,7 +3,8 @@ import pytest
 
 from esinv.access import Access, access_for
 
-GROUPS = {"viewer_group": "Viewers", "qbr_reader_group": "QBR", "qbr_editor_group": "QBR editors"}
+GROUPS = {"viewer_group": "Viewers", "qbr_reader_group": "QBR", "qbr_editor_group": "QBR editors",
+          "billing_group": "Billing"}
 
 
 def grants(*, staff=False, superuser=False, groups=()):
@@ -17,8 +18,12 @@ def grants(*, staff=False, superuser=False, groups=()):
     (dict(groups=["QBR"]), Access(qbr_read=True)),
     (dict(groups=["QBR editors"]), Access(qbr_read=True, qbr_write=True)),
     (dict(groups=["Viewers", "QBR"]), Access(inventory_read=True, qbr_read=True)),
-    (dict(staff=True), Access(inventory_read=True, inventory_write=True, qbr_read=True)),
-    (dict(superuser=True), Access(inventory_read=True, inventory_write=True, qbr_read=True, qbr_write=True)),
+    (dict(groups=["Billing"]), Access(billing_read=True)),
+    (dict(groups=["QBR editors", "Viewers"]), Access(inventory_read=True, qbr_read=True, qbr_write=True)),
+    (dict(staff=True), Access(inventory_read=True, inventory_write=True, qbr_read=True, billing_read=True,
+                              billing_write=True)),
+    (dict(superuser=True), Access(inventory_read=True, inventory_write=True, qbr_read=True, qbr_write=True,
+                                  billing_read=True, billing_write=True)),
 ])
 def test_grants(account, expected):
     assert grants(**account) == expected
@@ -27,6 +32,7 @@ def test_grants(account, expected):
 def test_only_an_account_granted_nothing_has_no_access():
     assert not grants().anything and not grants(groups=["Some other group"]).anything
     assert grants(groups=["QBR"]).anything and grants(groups=["Viewers"]).anything and grants(staff=True).anything
+    assert grants(groups=["Billing"]).anything
 
 
 def test_group_names_come_from_settings(settings, django_user_model, db):

@@ -1,6 +1,6 @@
 """Who may do what, over every page and every API operation (read from the OpenAPI schema).
 
-Roles: anonymous, signed in without a group, Viewers, QBR, QBR editors, a read-only key,
+Roles: anonymous, signed in without a group, Viewers, QBR, QBR editors, Billing, a read-only key,
 a write key and staff. The policy below is the README's; each cell asserts a status class:
 `signin` (401 JSON on the API, a redirect to /sign-in/ on pages), `denied` (403) or `allowed`
 (anything else below 500: 2xx, or a 4xx about the request itself such as 400 or 404).
@@ -18,11 +18,15 @@ PAGES = ["/", "/variances/", "/devices/", "/windows-11/", "/qbr/"]
 # Served by the app under /api/ but not part of the schema they serve.
 SCHEMA_VIEWS = [("get", "/api/schema/"), ("get", "/api/docs/")]
 OPERATIONS = [op for op in api_operations() if op[1] not in PUBLIC] + SCHEMA_VIEWS
-ROLES = ["anonymous", "no_group", "viewer", "qbr_reader", "qbr_editor", "read_key", "write_key", "staff"]
+ROLES = ["anonymous", "no_group", "viewer", "qbr_reader", "qbr_editor", "billing", "read_key", "write_key", "staff"]
 
 
 def is_qbr(path: str) -> bool:
     return path == "/qbr/" or path.startswith("/api/qbr/")
+
+
+def is_billing(path: str) -> bool:
+    return path.startswith("/api/billing/")
 
 
 def expected(role: str, method: str, path: str) -> str:
@@ -36,7 +40,9 @@ def expected(role: str, method: str, path: str) -> str:
         return "allowed" if read or role == "write_key" else "denied"
     qbr_rights = {"staff": (True, False), "qbr_reader": (True, False), "qbr_editor": (True, True)}
     inventory_rights = {"staff": (True, True), "viewer": (True, False)}
-    can_read, can_write = (qbr_rights if is_qbr(path) else inventory_rights).get(role, (False, False))
+    billing_rights = {"staff": (True, True), "billing": (True, False)}
+    rights = qbr_rights if is_qbr(path) else billing_rights if is_billing(path) else inventory_rights
+    can_read, can_write = rights.get(role, (False, False))
     return "allowed" if (can_read if read else can_write) else "denied"
 
 
@@ -63,6 +69,7 @@ def clients(db, django_user_model, settings):
         "viewer": person(django_user_model, "viewer", groups=[settings.ESINV_VIEWER_GROUP]),
         "qbr_reader": person(django_user_model, "qreader", groups=[settings.QBR_READER_GROUP]),
         "qbr_editor": person(django_user_model, "qeditor", groups=[settings.QBR_EDITOR_GROUP]),
+        "billing": person(django_user_model, "biller", groups=[settings.BILLING_GROUP]),
         "read_key": key_client("matrix-read"),
         "write_key": key_client("matrix-write", write=True),
         "staff": person(django_user_model, "staffer", staff=True),
@@ -90,7 +97,8 @@ def outcome(response, path) -> str:
 
 def test_the_matrix_covers_every_kind_of_operation():
     paths = {path for _, path in OPERATIONS}
-    assert {"/api/exceptions", "/api/organizations", "/api/variances/export/csv", "/api/qbr/thresholds"} <= paths
+    assert {"/api/exceptions", "/api/organizations", "/api/variances/export/csv", "/api/qbr/thresholds",
+            "/api/billing/report", "/api/billing/variances/1/accept", "/api/billing/clients/1"} <= paths
     assert {method for method, _ in OPERATIONS} >= {"get", "post"}
 
 

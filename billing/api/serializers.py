@@ -1,0 +1,140 @@
+"""Request and response shapes of the billing API (validated through esinv.validation.validated)."""
+from rest_framework import serializers
+
+from billing.models import BillingVarianceStatus, BillingVarianceType
+from esinv.params import MAX_ID
+from esinv.validation import QueryIdField, StrictCharField, StrictDateField
+
+
+class BillingReportQuerySerializer(serializers.Serializer):
+    date = StrictDateField(required=False, help_text="YYYY-MM-DD; default the latest day with billing data.")
+
+
+class BillingVarianceListQuerySerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=BillingVarianceType, required=False)
+    status = serializers.ChoiceField(choices=BillingVarianceStatus, required=False)
+    organization = QueryIdField(required=False, max_value=MAX_ID, help_text="Organization id.")
+    date = StrictDateField(required=False, help_text="Variances present on that day (found on or before it, last "
+                                                     "seen on or after it).")
+
+
+class BillingNotesSerializer(serializers.Serializer):
+    notes = StrictCharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class StrictIdField(serializers.IntegerField):
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class BillingBulkUpdateSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["resolve", "accept"])
+    ids = serializers.ListField(child=StrictIdField(min_value=1, max_value=MAX_ID), allow_empty=False,
+                                max_length=10000)
+    notes = StrictCharField(required=False, allow_blank=True, default="", max_length=4000)
+
+
+class BillingVarianceSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    type = serializers.ChoiceField(choices=BillingVarianceType)
+    organization_id = serializers.IntegerField()
+    organization = serializers.CharField()
+    subject = serializers.CharField(help_text="Product identifier, SKU part number, or empty.")
+    code = serializers.CharField(help_text="The measured quantity compared.")
+    status = serializers.ChoiceField(choices=BillingVarianceStatus)
+    date_found = serializers.DateField()
+    last_seen = serializers.DateField()
+    billed = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    measured = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    tolerance = serializers.DecimalField(max_digits=10, decimal_places=2)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True)
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True,
+                                      help_text="Monthly money at stake, currency-less.")
+    ids = serializers.ListField(child=serializers.CharField(), help_text="Devices or users behind the count.")
+    ids_total = serializers.IntegerField()
+    resolution = serializers.CharField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    resolved_by = serializers.CharField()
+    notes = serializers.CharField()
+
+
+class BillingEventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    report_date = serializers.DateField(allow_null=True)
+    action = serializers.CharField()
+    actor = serializers.CharField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    notes = serializers.CharField()
+
+
+class BillingVarianceDetailSerializer(BillingVarianceSerializer):
+    events = BillingEventSerializer(many=True)
+
+
+class BillingProductSerializer(serializers.Serializer):
+    product = serializers.CharField()
+    code = serializers.CharField(allow_null=True)
+    mapped = serializers.BooleanField()
+    billed = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True, required=False)
+    measured = serializers.IntegerField(allow_null=True)
+
+
+class BillingReportClientSerializer(serializers.Serializer):
+    organization_id = serializers.IntegerField()
+    organization = serializers.CharField()
+    products = BillingProductSerializer(many=True)
+    variances = BillingVarianceSerializer(many=True)
+    monthly_revenue_leak = serializers.DecimalField(max_digits=16, decimal_places=2)
+    monthly_over_billing = serializers.DecimalField(max_digits=16, decimal_places=2)
+
+
+class BillingTotalsSerializer(serializers.Serializer):
+    monthly_revenue_leak = serializers.DecimalField(max_digits=16, decimal_places=2)
+    monthly_over_billing = serializers.DecimalField(max_digits=16, decimal_places=2)
+    variances = serializers.IntegerField()
+
+
+class BillingReportSerializer(serializers.Serializer):
+    date = serializers.DateField(allow_null=True)
+    clients = BillingReportClientSerializer(many=True)
+    totals = BillingTotalsSerializer()
+
+
+class BillingHistorySerializer(serializers.Serializer):
+    month = serializers.CharField()
+    billed = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    measured = serializers.IntegerField(allow_null=True)
+
+
+class BillingClientProductSerializer(BillingProductSerializer):
+    history = BillingHistorySerializer(many=True)
+
+
+class BillingClientSerializer(serializers.Serializer):
+    organization_id = serializers.IntegerField()
+    organization = serializers.CharField()
+    date = serializers.DateField(allow_null=True)
+    products = BillingClientProductSerializer(many=True)
+    variances = BillingVarianceSerializer(many=True)
+
+
+class BillingActionResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+
+
+class BillingActionResponseSerializer(serializers.Serializer):
+    success = serializers.BooleanField()
+    variance = BillingVarianceDetailSerializer()
+
+
+class BillingBulkResponseSerializer(serializers.Serializer):
+    success = serializers.BooleanField()
+    action = serializers.CharField()
+    updated = serializers.IntegerField()
+    results = BillingActionResultSerializer(many=True)

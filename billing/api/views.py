@@ -1,0 +1,158 @@
+"""The billing API as thin viewsets: report, variances (list, resolve, accept, bulk-update), clients.
+
+Parameters and bodies are validated by `billing.api.serializers`; reads come from `billing.reports`, writes go
+through `billing.variances` (apply_action). Permissions: `billing.permissions.BillingAccess`."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from billing import reports
+from billing.api import serializers as S
+from billing.models import BillingVariance
+from billing.permissions import BillingAccess
+from billing.variances import Action, ActionRefused, apply_action
+from esinv.auth import actor_label, actor_user
+from esinv.errors import Conflict, NotFound
+from esinv.pagination import HubPagination
+from esinv.params import is_plain_int
+from esinv.validation import validated
+from inventory.models import Organization
+
+ID_PATH = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Id.")
+
+
+def path_id(raw) -> int:
+    """An id from the path; anything else (letters, NUL, 19+ digits) is an unknown id: 404 naming it."""
+    text = str(raw)
+    if not is_plain_int(text) or len(text) > 18:
+        raise NotFound(f"No billing record {text!r}.", details={"id": text[:40]})
+    return int(text)
+
+
+def variance_payload(variance: BillingVariance, *, events: bool = False) -> dict:
+    data = reports.variance_dict(variance)
+    if events:
+        data["events"] = [{"at": e.at, "report_date": e.report_date, "action": e.action, "actor": e.actor,
+                           "from_status": e.from_status, "to_status": e.to_status, "notes": e.notes}
+                          for e in variance.events.all()]
+    return data
+
+
+@extend_schema(tags=["billing"])
+class BillingReportViewSet(viewsets.ViewSet):
+    """`GET /api/billing/report`: per client billed vs measured per product, variances, money totals."""
+
+    permission_classes = [BillingAccess]
+
+    @extend_schema(parameters=[S.BillingReportQuerySerializer], responses=S.BillingReportSerializer)
+    def show(self, request):
+        """The billing report of a day (`?date=`, default the latest day with billing data)."""
+        query = validated(S.BillingReportQuerySerializer, request.query_params)
+        day = query.get("date") or reports.latest_day()
+        return Response(S.BillingReportSerializer(reports.billing_report(day)).data)
+
+
+@extend_schema(tags=["billing"])
+@extend_schema_view(list=extend_schema(parameters=[S.BillingVarianceListQuerySerializer]),
+                    retrieve=extend_schema(parameters=[ID_PATH], responses=S.BillingVarianceDetailSerializer))
+class BillingVarianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Billing variances with their lifecycle; staff resolve or accept them with notes."""
+
+    permission_classes = [BillingAccess]
+    serializer_class = S.BillingVarianceSerializer
+    pagination_class = HubPagination
+    filter_backends = []
+    lookup_field = "pk"
+    lookup_url_kwarg = "id"
+    lookup_value_converter = "str"  # path_id() answers 404 for what is not an id
+
+    def get_queryset(self):
+        # select_related: every row names its organization.
+        return BillingVariance.objects.select_related("organization").order_by(
+            "organization__name", "variance_type", "subject", "id")
+
+    def list(self, request, *args, **kwargs):
+        """Billing variances filtered by type, organization, status and date (present on that day), paged."""
+        query = validated(S.BillingVarianceListQuerySerializer, request.query_params)
+        rows = self.get_queryset()
+        if query.get("type"):
+            rows = rows.filter(variance_type=query["type"])
+        if query.get("status"):
+            rows = rows.filter(status=query["status"])
+        if query.get("organization"):
+            rows = rows.filter(organization_id=query["organization"])
+        if query.get("date"):
+            rows = rows.filter(date_found__lte=query["date"], last_seen__gte=query["date"])
+        page = self.paginator.paginate_queryset(rows, request, view=self)
+        return self.get_paginated_response(S.BillingVarianceSerializer([reports.variance_dict(v) for v in page],
+                                                                many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        """One billing variance with its audit trail."""
+        variance = self._get(path_id(kwargs["id"]))
+        return Response(S.BillingVarianceDetailSerializer(variance_payload(variance, events=True)).data)
+
+    @extend_schema(parameters=[ID_PATH], request=S.BillingNotesSerializer, responses=S.BillingActionResponseSerializer)
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, id=None):
+        """Resolve an open or accepted variance (with notes). 409 when it is already resolved."""
+        return self._single(request, path_id(id), Action.RESOLVE)
+
+    @extend_schema(parameters=[ID_PATH], request=S.BillingNotesSerializer, responses=S.BillingActionResponseSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, id=None):
+        """Accept a variance (with notes): it stays accepted while its billed and measured numbers are unchanged."""
+        return self._single(request, path_id(id), Action.ACCEPT)
+
+    @extend_schema(request=S.BillingBulkUpdateSerializer, responses=S.BillingBulkResponseSerializer)
+    @action(detail=False, methods=["post"], url_path="bulk-update")
+    def bulk_update(self, request):
+        """Resolve or accept a list of variances, all or nothing."""
+        body = validated(S.BillingBulkUpdateSerializer, request.data)
+        results = self._apply(body["ids"], body["action"], body["notes"], request)
+        return Response({"success": True, "action": body["action"], "updated": len(results), "results": results})
+
+    def _get(self, variance_id: int) -> BillingVariance:
+        variance = self.get_queryset().filter(id=variance_id).first()
+        if variance is None:
+            raise NotFound(f"Billing variance {variance_id} does not exist.", details={"id": variance_id})
+        return variance
+
+    def _apply(self, ids, action_name, notes, request):
+        try:
+            return apply_action(ids, action_name, notes=notes, actor=actor_label(request),
+                                user=actor_user(request))
+        except ActionRefused as refused:
+            if "Unknown" in str(refused):
+                raise NotFound(str(refused), details={"field": "ids", "ids": refused.ids}) from None
+            raise Conflict(str(refused), details={"ids": refused.ids}) from None
+
+    def _single(self, request, variance_id: int, action_name: str) -> Response:
+        body = validated(S.BillingNotesSerializer, request.data)
+        self._get(variance_id)
+        self._apply([variance_id], action_name, body["notes"], request)
+        variance = self._get(variance_id)
+        return Response({"success": True, "variance": S.BillingVarianceDetailSerializer(
+            variance_payload(variance, events=True)).data})
+
+
+@extend_schema(tags=["billing"])
+class BillingClientViewSet(viewsets.ViewSet):
+    """`GET /api/billing/clients/{id}`: every product billed vs measured, with 12 months of month-end history."""
+
+    permission_classes = [BillingAccess]
+    lookup_field = "pk"
+    lookup_url_kwarg = "id"
+    lookup_value_converter = "str"  # path_id() answers 404 for what is not an id
+
+    @extend_schema(parameters=[ID_PATH, S.BillingReportQuerySerializer], responses=S.BillingClientSerializer)
+    def retrieve(self, request, id=None):
+        """One client's products: billed vs measured on the day and 12 months of month-end values of both."""
+        query = validated(S.BillingReportQuerySerializer, request.query_params)
+        organization = Organization.objects.filter(id=path_id(id)).first()
+        if organization is None:
+            raise NotFound(f"Organization {id} does not exist.", details={"id": path_id(id)})
+        day = query.get("date") or reports.latest_day()
+        return Response(S.BillingClientSerializer(reports.client_detail(organization, day)).data)

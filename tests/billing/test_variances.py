@@ -1,0 +1,224 @@
+"""Billing variances end to end: NinjaOne, ThreatLocker, Microsoft 365 and ConnectWise agreements collected on the
+simulators of one MSP, the map seeded, the variances the simulators planted found with their money figures, stable
+across days, closed by a fix and reopened when it comes back; accept/resolve with notes and audit."""
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from billing import variances as V
+from billing.models import (
+    BillingVariance,
+    BillingVarianceEvent,
+    CWAgreementAddition,
+    M365Sku,
+    M365User,
+)
+from collectors import runs
+from collectors.models import RunStatus
+from collectors.simulators import install_aliases
+
+pytestmark = pytest.mark.django_db
+
+DAY = date(2026, 11, 20)
+NEXT = DAY + timedelta(days=1)
+
+
+def collect(day=DAY):
+    batch = runs.start_batch(["ninja", "threatlocker", "microsoft365", "connectwise_agreements"],
+                             run_cross_vendor=False, snapshot_date=day, trigger="command", enqueue=False)
+    for job in list(batch.jobs.order_by("id")):
+        runs.run_job(job.job_id)
+    batch.refresh_from_db()
+    assert batch.status == RunStatus.COMPLETED, batch.message
+    return batch
+
+
+@pytest.fixture
+def collected(inventory_sims, m365, cw, tenants, msp):
+    install_aliases(msp)
+    call_command("seed_billing_map", verbosity=0)
+    return collect()
+
+
+def planted(cw_agreements_data, graph_data, tenants) -> dict:
+    """(type, organization name, subject) -> (billed, measured, amount) of every variance the simulators planted."""
+    facts = cw_agreements_data.billing_facts
+    want = {}
+    for kind, rows in (("UNDER_BILLED", facts["under_billed"]),
+                       ("OVER_BILLED", facts["over_billed"])):
+        for row in rows:
+            diff = abs(row["measured"] - row["billed"])
+            want[(kind, row["company"], row["product"])] = (
+                Decimal(row["billed"]), Decimal(row["measured"]),
+                (Decimal(diff) * Decimal(str(row["unit_price"]))).quantize(Decimal("0.01")))
+    for tenant_id, tenant in tenants.items():
+        expected = graph_data.expected(tenant_id)
+        name = tenant.organization.name
+        if expected["unused_main"]:
+            bought, consumed = expected["skus"][expected["main_sku"]]
+            assert bought - consumed == expected["unused_main"]
+            want[("UNUSED_LICENCES", name, expected["main_sku"])] = (Decimal(bought), Decimal(consumed), None)
+        if expected["disabled_licensed"]:
+            want[("DISABLED_USER_LICENSED", name, "")] = (None, Decimal(expected["disabled_licensed"]), None)
+    return want
+
+
+def found() -> dict:
+    return {(v.variance_type, v.organization.name, v.subject): (v.billed, v.measured, v.amount)
+            for v in BillingVariance.objects.select_related("organization").filter(status="open")}
+
+
+def test_exactly_the_planted_variances_with_their_money(collected, cw_agreements_data, graph_data, tenants):
+    want = planted(cw_agreements_data, graph_data, tenants)
+    kinds = {key[0] for key in want}
+    assert {"UNDER_BILLED", "OVER_BILLED", "UNUSED_LICENCES", "DISABLED_USER_LICENSED"} <= kinds
+    assert found() == want
+    under = BillingVariance.objects.get(variance_type="UNDER_BILLED")
+    assert under.measured - under.billed == 3 and under.amount == 3 * under.unit_price
+    assert under.code == "ninja_seats" and len(under.ids) == under.ids_total == int(under.measured)
+    over = BillingVariance.objects.get(variance_type="OVER_BILLED")
+    assert over.billed - over.measured == 2 and over.amount == 2 * over.unit_price
+    disabled = BillingVariance.objects.filter(variance_type="DISABLED_USER_LICENSED").first()
+    assert set(disabled.ids) == set(M365User.objects.filter(
+        organization=disabled.organization, snapshot_date=DAY, account_enabled=False)
+        .exclude(assigned_sku_ids=[]).values_list("user_principal_name", flat=True))
+    assert BillingVarianceEvent.objects.filter(action="found").count() == len(want)
+
+
+def test_stable_across_days_and_idempotent(collected, cw_agreements_data, graph_data, tenants):
+    first = dict(BillingVariance.objects.values_list("id", "date_found"))
+    V.reconcile_billing(DAY)  # re-running a day changes nothing
+    collect(NEXT)
+    rows = BillingVariance.objects.all()
+    assert dict(rows.values_list("id", "date_found")) == first
+    assert set(rows.values_list("last_seen", flat=True)) == {NEXT}
+    assert found() == planted(cw_agreements_data, graph_data, tenants)
+    assert BillingVarianceEvent.objects.count() == len(first)  # only the "found" events
+
+
+def fix_under_billing(day):
+    """Bill the under-billed client what it has (staff fixed the agreement)."""
+    under = BillingVariance.objects.get(variance_type="UNDER_BILLED")
+    line = CWAgreementAddition.objects.get(snapshot_date=day, organization=under.organization,
+                                           product_identifier="MANAGED-WS")
+    line.billed_quantity += 3
+    line.save()
+    return under
+
+
+def copy_day(day, to):
+    """The stored snapshots of `day` again for `to` (a day where nothing changed), then measured and reconciled."""
+    from billing.measures import measure_day
+    from billing.models import CWAgreement
+    from inventory.models import Snapshot
+
+    for model in (Snapshot, CWAgreement, CWAgreementAddition, M365Sku, M365User):
+        rows = list(model.objects.filter(snapshot_date=day))
+        for row in rows:
+            row.pk = None
+            row.snapshot_date = to
+        model.objects.bulk_create(rows)
+    measure_day(to)
+    V.reconcile_billing(to)
+
+
+def test_a_fix_closes_it_and_its_return_reopens_it(collected):
+    copy_day(DAY, NEXT)
+    under = fix_under_billing(NEXT)
+    V.reconcile_billing(NEXT)
+    under.refresh_from_db()
+    assert (under.status, under.resolution) == ("resolved", "auto")
+    assert under.events.filter(action="auto_resolved", to_status="resolved").exists()
+    assert BillingVariance.objects.filter(status="open").count() == len(found())
+    later = NEXT + timedelta(days=1)
+    copy_day(DAY, later)  # the old (under-billed) quantities come back
+    under.refresh_from_db()
+    assert under.status == "open" and under.last_seen == later and under.date_found == DAY
+    assert list(under.events.values_list("action", flat=True)) == ["found", "auto_resolved", "reopened"]
+
+
+def test_resolve_and_accept_with_notes_and_audit(collected, django_user_model):
+    staff = django_user_model.objects.create_user("ann", is_staff=True)
+    over = BillingVariance.objects.get(variance_type="OVER_BILLED")
+    under = BillingVariance.objects.get(variance_type="UNDER_BILLED")
+    V.apply_action([over.id], V.Action.ACCEPT, notes="Agreed minimum", actor="ann", user=staff)
+    V.apply_action([under.id], V.Action.RESOLVE, notes="Invoice corrected", actor="ann", user=staff)
+    V.reconcile_billing(DAY)  # a re-run of the day keeps what staff wrote
+    over.refresh_from_db()
+    under.refresh_from_db()
+    assert (over.status, over.notes, under.status, under.resolution) == ("accepted", "Agreed minimum", "resolved",
+                                                                         "manual")
+    event = under.events.get(action="resolved")
+    assert (event.actor, event.user, event.from_status, event.to_status, event.notes) == (
+        "ann", staff, "open", "resolved", "Invoice corrected")
+    # Next day, same numbers: the accepted one stays accepted; the resolved one is there again: reopened.
+    copy_day(DAY, NEXT)
+    over.refresh_from_db()
+    under.refresh_from_db()
+    assert over.status == "accepted" and under.status == "open"
+    # The accepted one's numbers change: reopened with the change recorded.
+    line = CWAgreementAddition.objects.get(snapshot_date=NEXT, organization=over.organization,
+                                           product_identifier="MANAGED-WS")
+    line.billed_quantity += 1
+    line.save()
+    V.reconcile_billing(NEXT)
+    over.refresh_from_db()
+    assert over.status == "open" and over.billed - over.measured == 3
+    assert "Numbers changed" in over.events.get(action="reopened").notes
+    with pytest.raises(V.ActionRefused):
+        V.apply_action([under.id, 10**9], V.Action.RESOLVE, notes="", actor="ann")
+    under.refresh_from_db()
+    assert under.status == "open"  # all or nothing
+
+
+def test_a_day_without_agreements_leaves_billing_variances_alone(collected):
+    CWAgreementAddition.objects.filter(snapshot_date=DAY).delete()
+    from billing.models import CWAgreement
+
+    CWAgreement.objects.filter(snapshot_date=DAY).delete()
+    V.reconcile_billing(DAY)
+    assert BillingVariance.objects.filter(variance_type="UNDER_BILLED", status="open").exists()
+
+
+def test_a_client_whose_data_is_missing_that_day_closes_nothing(collected):
+    """NinjaOne not collected on the next day (no seats measured) and one tenant's Microsoft 365 day missing:
+    their variances stay open instead of being resolved as gone."""
+    from billing.measures import measure_day
+    from inventory.models import Snapshot, Vendor
+
+    copy_day(DAY, NEXT)
+    Snapshot.objects.filter(snapshot_date=NEXT, vendor_id=Vendor.NINJA).delete()
+    disabled = BillingVariance.objects.filter(variance_type="DISABLED_USER_LICENSED").first()
+    M365User.objects.filter(snapshot_date=NEXT, organization=disabled.organization).delete()
+    M365Sku.objects.filter(snapshot_date=NEXT, organization=disabled.organization).delete()
+    measure_day(NEXT)
+    V.reconcile_billing(NEXT)
+    assert BillingVariance.objects.get(variance_type="UNDER_BILLED").status == "open"
+    assert BillingVariance.objects.get(variance_type="OVER_BILLED").status == "open"
+    disabled.refresh_from_db()
+    assert disabled.status == "open"
+    assert not BillingVariance.objects.filter(status="resolved").exists()
+
+
+def test_the_tolerance_absorbs_a_difference(collected):
+    from billing.models import BillingMapping
+
+    BillingMapping.objects.filter(product_identifier="MANAGED-WS").update(tolerance=3)
+    V.reconcile_billing(DAY)
+    assert not BillingVariance.objects.filter(variance_type__in=["UNDER_BILLED", "OVER_BILLED"],
+                                              status="open").exists()
+
+
+def test_the_command_and_the_admin(collected, admin_client):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("measure_billing", "--date", DAY.isoformat(), stdout=out)
+    assert "Billing variances of 2026-11-20: 0 found, 0 reopened, 0 resolved automatically" in out.getvalue()
+    variance = BillingVariance.objects.get(variance_type="UNDER_BILLED")
+    listing = admin_client.get("/admin/billing/billingvariance/?variance_type__exact=UNDER_BILLED")
+    assert listing.status_code == 200 and variance.organization.name in listing.content.decode()
+    page = admin_client.get(f"/admin/billing/billingvariance/{variance.id}/change/")
+    assert page.status_code == 200 and "found" in page.content.decode()

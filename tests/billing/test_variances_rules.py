@@ -1,0 +1,49 @@
+"""The billing variance engine and billed quantities as plain functions (no database)."""
+from decimal import Decimal
+
+from billing.variances import Billed, find_variances, fold_billed, money
+
+D = Decimal
+
+
+def test_billed_quantities_are_summed_with_a_quantity_weighted_price():
+    billed = fold_billed([("MANAGED-WS", D(10), D(100), D(40)), ("MANAGED-WS", D(5), D(70), D(40)),
+                          ("THREATLOCKER", D(3), D(9.5), D(4))])
+    assert billed["MANAGED-WS"] == Billed(D(15), D(90), D(40))
+    assert billed["THREATLOCKER"].unit_price == D("9.5")
+    assert fold_billed([("X", D(0), D(12), D(0))])["X"] == Billed(D(0), D(12), D(0))
+
+
+def test_money_is_rounded_to_cents_and_null_without_a_price():
+    assert money(D(3), D("33.3333")) == D("100.00")
+    assert money(D(3), None) is None
+
+
+def engine(measured_seats=10, billed_seats=10, tolerance=0, **kwargs):
+    return find_variances(
+        billed={1: {"MANAGED-WS": Billed(D(billed_seats), D(100), D(0)), "UNMAPPED": Billed(D(1), D(5), D(0))}},
+        measured={1: {"ninja_seats": (measured_seats, ["a", "b"], measured_seats)}},
+        mappings={1: {"managed-ws": ("ninja_seats", D(tolerance))}}, skus=kwargs.get("skus", {}),
+        disabled=kwargs.get("disabled", {}), sku_costs=kwargs.get("sku_costs"))
+
+
+def test_under_and_over_billing_with_the_money_at_stake():
+    [under] = engine(measured_seats=13, billed_seats=10)
+    assert (under.variance_type, under.subject, under.amount, under.ids) == ("UNDER_BILLED", "MANAGED-WS",
+                                                                             D("300.00"), ["a", "b"])
+    [over] = engine(measured_seats=8, billed_seats=10)
+    assert (over.variance_type, over.amount, over.billed, over.measured) == ("OVER_BILLED", D("200.00"), D(10), D(8))
+    assert engine() == [] and engine(measured_seats=12, tolerance=2) == []
+    assert [f.variance_type for f in engine(measured_seats=13, tolerance=2)] == ["UNDER_BILLED"]
+
+
+def test_unused_licences_and_disabled_licensed_users():
+    found = engine(skus={1: [("SPB", 12, 10), ("POWER_BI_PRO", 3, 3)]}, disabled={1: ["z@x", "y@x"], 2: []},
+                   sku_costs={1: {"SPB": D("15.5")}})
+    unused = next(f for f in found if f.variance_type == "UNUSED_LICENCES")
+    assert (unused.subject, unused.billed, unused.measured, unused.amount) == ("SPB", D(12), D(10), D("31.00"))
+    disabled = next(f for f in found if f.variance_type == "DISABLED_USER_LICENSED")
+    assert (disabled.organization_id, disabled.measured, disabled.ids) == (1, D(2), ["y@x", "z@x"])
+    assert len(found) == 2
+    [unknown_cost] = [f for f in engine(skus={1: [("SPB", 5, 4)]})]
+    assert unknown_cost.amount is None
