@@ -44,6 +44,15 @@ inventory_page = requires(
 )
 
 
+# The billing pages show what clients are billed (staff and the "Billing" group; QBR-only users and viewers: 403).
+billing_page = requires(
+    "billing_read",
+    lambda: f'The billing pages are for staff and members of the "{settings.BILLING_GROUP}" group. '
+            "Ask an administrator if you need them.",
+    title="Billing: not allowed",
+)
+
+
 def no_access(request):
     """Signed in, but granted nothing yet (a new Microsoft sign-in, an invited account without a group)."""
     return render(request, "pages/no_access.html", {"title": "No access yet"}, status=403)

@@ -1,6 +1,7 @@
 """Routes of the server-rendered dashboard (included at the site root by esinv/urls.py)."""
 from django.urls import path
 
+from billing import pages as billing_pages
 from esinv import pages as overview_pages
 from inventory import pages as inventory_pages
 from qbr import pages as qbr_pages
@@ -15,4 +16,6 @@ urlpatterns = [
     path("devices/<path:key>/", inventory_pages.device, name="device-page"),
     path("windows-11/", inventory_pages.windows11, name="windows11-page"),
     path("qbr/", qbr_pages.qbr, name="qbr-page"),
+    path("billing/", billing_pages.billing, name="billing-page"),
+    path("billing/clients/<str:organization_id>/", billing_pages.client, name="billing-client-page"),
 ]

@@ -1,0 +1,106 @@
+"""Dashboard pages of billing reconciliation: `/billing/` (the report of a day, clients by money at stake) and
+`/billing/clients/<id>/` (one client's products, variances and the devices or users behind each measured count).
+
+Readers only (esinv.page_access.billing_page: staff, superusers, the "Billing" group). The pages read through
+billing.reports, the functions the JSON API answers from, so they carry no rules of their own.
+"""
+import re
+from datetime import date
+
+from django.http import Http404
+from django.shortcuts import render
+
+from billing import reports
+from billing.measures import M365_SKU_PREFIX, M365_USERS, code_label
+from billing.models import BillingVarianceStatus, BillingVarianceType, MeasuredQuantity
+from esinv.page_access import billing_page
+from esinv.params import is_plain_int
+from inventory.models import Organization
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class BadDay(ValueError):
+    """A `?date=` the page cannot show: answered with a 400 page naming it."""
+
+
+def pick_day(raw: str) -> date | None:
+    """The requested day (YYYY-MM-DD), else the latest day with billing data (None when there is none)."""
+    raw = raw or ""
+    if not raw.strip():
+        return reports.latest_day()
+    if not ISO_DAY.match(raw):
+        raise BadDay("date: expected YYYY-MM-DD.")
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadDay("date: not a calendar day.") from None
+
+
+def is_device_code(code: str | None) -> bool:
+    """Measured codes counting devices (canonical keys, linked to /devices/<key>/); the others count users."""
+    return bool(code) and code != M365_USERS and not code.startswith(M365_SKU_PREFIX)
+
+
+def at_stake(client: dict) -> object:
+    return client["monthly_revenue_leak"] + client["monthly_over_billing"]
+
+
+def decorate_variance(v: dict) -> dict:
+    """A variance with what the page shows beside it: labels, badge colours, devices or users, ids not listed."""
+    return {**v, "type_label": BillingVarianceType.label(v["type"]),
+            "type_colour": BillingVarianceType.colour(v["type"]),
+            "status_label": BillingVarianceStatus.label(v["status"]),
+            "status_colour": BillingVarianceStatus.colour(v["status"]), "devices": is_device_code(v["code"]),
+            "ids_more": max(v["ids_total"] - len(v["ids"]), 0)}
+
+
+def _bad(request, exc: Exception):
+    return render(request, "pages/error.html", {"title": "Not a day", "message": str(exc),
+                                                "back_url": "/billing/", "back_label": "Back to billing"},
+                  status=400)
+
+
+@billing_page
+def billing(request):
+    try:
+        day = pick_day(request.GET.get("date", ""))
+    except BadDay as exc:
+        return _bad(request, exc)
+    report = reports.billing_report(day)
+    for client in report["clients"]:
+        client["at_stake"] = at_stake(client)
+        client["open_variances"] = [decorate_variance(v) for v in client["variances"]
+                                    if v["status"] != BillingVarianceStatus.RESOLVED]
+    return render(request, "pages/billing.html", {"title": "Billing", "nav": "billing", "report": report,
+                                                  "day": day})
+
+
+@billing_page
+def client(request, organization_id):
+    if not is_plain_int(str(organization_id)) or len(str(organization_id)) > 18:
+        raise Http404("No such client.")
+    organization = Organization.objects.filter(id=int(organization_id)).first()
+    if organization is None:
+        raise Http404("No such client.")
+    try:
+        day = pick_day(request.GET.get("date", ""))
+    except BadDay as exc:
+        return _bad(request, exc)
+    detail = reports.client_detail(organization, day)
+    behind = {}
+    if day is not None:
+        for code, detail_json in MeasuredQuantity.objects.filter(
+                organization=organization, snapshot_date=day).values_list("code", "detail"):
+            behind[code] = {"ids": list((detail_json or {}).get("ids", [])),
+                            "total": (detail_json or {}).get("total")}
+    for product in detail["products"]:
+        measured = behind.get(product["code"], {"ids": [], "total": None})
+        product["label"] = code_label(product["code"]) if product["code"] else ""
+        product["devices"] = is_device_code(product["code"])
+        product["ids"] = measured["ids"]
+        product["ids_more"] = max((measured["total"] or 0) - len(measured["ids"]), 0)
+    variances = [decorate_variance(v) for v in detail["variances"]]
+    return render(request, "pages/billing_client.html", {
+        "title": f"Billing: {organization.name}", "nav": "billing", "detail": detail, "day": day,
+        "variances": variances})

@@ -1,0 +1,95 @@
+"""The billing pages: /billing/ (clients by money at stake, totals) and /billing/clients/<id>/ (products, variances,
+the devices and users behind each count); who may see them; bad input answers 400/404."""
+import re
+
+import pytest
+from django.conf import settings
+
+from tests.billing.pages_data import DAY, billing_day
+from tests.pages.conftest import signed_in_client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def day(db):
+    return billing_day()
+
+
+@pytest.fixture
+def biller(db, django_user_model):
+    return signed_in_client(django_user_model, "biller", groups=[settings.BILLING_GROUP])
+
+
+def test_clients_sorted_by_money_at_stake_with_totals(staff, day):
+    response = staff.get("/billing/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    order = re.findall(r'data-testid="billing-client" data-organization="(\d+)"', html)
+    assert order == [str(day["leaky"].id), str(day["over"].id), str(day["small"].id)]
+    assert re.search(r'data-testid="total-leak">150\.00<', html)
+    assert re.search(r'data-testid="total-over">40\.00<', html)
+    assert re.search(r'data-testid="total-variances">2<', html)
+    assert "Under-billed" in html and "Over-billed" in html and "M365-BP" in html
+    assert f"/billing/clients/{day['leaky'].id}/?date={DAY.isoformat()}" in html
+
+
+def test_resolved_variances_leave_the_page_and_the_totals(staff, day):
+    day["under"].status = "resolved"
+    day["under"].save()
+    html = staff.get("/billing/").content.decode()
+    assert re.search(r'data-testid="total-leak">0\.00<', html)
+    assert html.count('data-testid="billing-variance"') == 1
+
+
+def test_an_explicit_date_and_a_day_without_data(staff, day):
+    def clients(html):
+        return re.findall(r'data-organization="(\d+)"', html), re.findall(r'data-testid="total-\w+">([^<]+)<', html)
+
+    assert clients(staff.get(f"/billing/?date={DAY.isoformat()}").content.decode()) == \
+        clients(staff.get("/billing/").content.decode())
+    html = staff.get("/billing/?date=2020-01-01").content.decode()
+    assert 'data-testid="billing-client"' not in html and "No client has billing data" in html
+
+
+@pytest.mark.parametrize("raw", ["2026-13-01", "yesterday", "2026-11-20\x00", "99999-01-01"])
+def test_bad_dates_answer_400_naming_the_field(staff, day, raw):
+    response = staff.get("/billing/", {"date": raw})
+    assert response.status_code == 400 and "date" in response.content.decode()  # NUL: the middleware names it
+    assert staff.get(f"/billing/clients/{day['leaky'].id}/", {"date": raw}).status_code == 400
+
+
+def test_client_view_lists_the_devices_and_users_behind_each_count(staff, day):
+    response = staff.get(f"/billing/clients/{day['leaky'].id}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-product="MANAGED-WS"' in html and 'data-product="M365-BP"' in html
+    for key in day["under"].ids:
+        assert f'<a href="/devices/{key}/">{key}</a>' in html
+    assert "a@leaky.example" in html and 'href="/devices/a@leaky.example/"' not in html  # users are not devices
+    assert f'data-id="{day["under"].id}"' in html and "150.00" in html
+    assert 'data-id="{}"'.format(day["over_variance"].id) not in html  # another client's
+
+
+def test_client_view_of_unknown_ids_is_404(staff, day):
+    for bad in ("999999", "abc", "1" * 30):
+        assert staff.get(f"/billing/clients/{bad}/").status_code == 404
+
+
+def test_permissions(client, member, staff, biller, django_user_model, day):
+    for path in ("/billing/", f"/billing/clients/{day['leaky'].id}/"):
+        response = client.get(path)
+        assert response.status_code == 302 and response["Location"].startswith(settings.LOGIN_URL)
+        assert member.get(path).status_code == 403
+        qbr_only = signed_in_client(django_user_model, f"qbr{len(path)}", groups=[settings.QBR_READER_GROUP])
+        refusal = qbr_only.get(path)
+        assert refusal.status_code == 403 and "Billing: not allowed" in refusal.content.decode()
+        assert biller.get(path).status_code == 200
+        assert staff.get(path).status_code == 200
+
+
+def test_the_billing_link_shows_only_to_billing_readers(staff, biller, django_user_model, day):
+    assert 'href="/billing/"' in staff.get("/").content.decode()
+    assert 'href="/billing/"' in biller.get("/billing/").content.decode()
+    qbr_only = signed_in_client(django_user_model, "qbrreader", groups=[settings.QBR_READER_GROUP])
+    assert 'href="/billing/"' not in qbr_only.get("/qbr/").content.decode()
