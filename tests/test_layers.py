@@ -46,6 +46,8 @@ SIBLING_ALLOWED = {
     ("billing", "collectors.prefetch"),  # the next users page read while one is mapped, heartbeat while waiting
     ("billing", "collectors.models"),  # the measures' after-batch hook: did the batch's jobs complete
     ("billing", "qbr.billed_seats"),  # registers QBR's billed seats provider (and returns its BilledSeats)
+    ("billing", "variances.exports.columns"),  # the billing files use the variance exports' cell rules (one place)
+    ("billing", "variances.exports.csv_export"),  # its byte-order mark
 }
 
 DOTTED_PATH = re.compile(r"^[a-z_]+(\.[a-z_0-9]+)+$")

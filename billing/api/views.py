@@ -2,19 +2,21 @@
 
 Parameters and bodies are validated by `billing.api.serializers`; reads come from `billing.reports`, writes go
 through `billing.variances` (apply_action). Permissions: `billing.permissions.BillingAccess`."""
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from billing import reports
+from billing import exports, reports
 from billing.api import serializers as S
 from billing.models import BillingVariance
 from billing.permissions import BillingAccess
 from billing.variances import Action, ActionRefused, apply_action
 from esinv.auth import actor_label, actor_user
 from esinv.errors import Conflict, NotFound
+from esinv.negotiation import IgnoreAccept
 from esinv.pagination import HubPagination
 from esinv.params import is_plain_int
 from esinv.validation import validated
@@ -156,3 +158,43 @@ class BillingClientViewSet(viewsets.ViewSet):
             raise NotFound(f"Organization {id} does not exist.", details={"id": path_id(id)})
         day = query.get("date") or reports.latest_day()
         return Response(S.BillingClientSerializer(reports.client_detail(organization, day)).data)
+
+
+def _file_schema(fmt: str, description: str):
+    return extend_schema(parameters=[S.BillingReportQuerySerializer], description=description, responses={
+        (200, exports.CONTENT_TYPES[fmt].split(";")[0]): OpenApiTypes.BINARY,
+        400: OpenApiResponse(description="Invalid parameter (the error names it)."),
+    })
+
+
+@extend_schema(tags=["billing"])
+class BillingExportViewSet(viewsets.ViewSet):
+    """`/api/billing/export/csv` and `/excel`: the billing report of a day as a file, one row per client and
+    product (billed, measured, unit price, money, variance type and status)."""
+
+    permission_classes = [BillingAccess]
+    content_negotiation_class = IgnoreAccept
+
+    @_file_schema("csv", "The billing report as CSV: the header first, then one row per client and product.")
+    @action(detail=False, methods=["get"])
+    def csv(self, request):
+        return self._export(request, "csv")
+
+    @_file_schema("excel", "The billing report as an Excel workbook (sheet Billing: day and totals, then the rows).")
+    @action(detail=False, methods=["get"])
+    def excel(self, request):
+        return self._export(request, "excel")
+
+    def _export(self, request, fmt: str):
+        query = validated(S.BillingReportQuerySerializer, request.query_params)
+        day = query.get("date") or reports.latest_day()
+        report = reports.billing_report(day)
+        rows = exports.export_rows(report)
+        response = HttpResponse(content_type=exports.CONTENT_TYPES[fmt])
+        if fmt == "csv":
+            for chunk in exports.iter_csv(rows):
+                response.write(chunk)
+        else:
+            exports.write_excel(rows, report, response)
+        response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(day, fmt)}"'
+        return response

@@ -1,0 +1,93 @@
+"""`/api/billing/export/csv` and `/excel`: one row per client and product, read back from the real files; bad
+parameters 400; the same permissions as the billing API."""
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from billing.exports import COLUMNS
+from tests.billing.pages_data import DAY, billing_day
+from tests.billing.test_billing_api import person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def day(db):
+    return billing_day()
+
+
+@pytest.fixture
+def staff(django_user_model):
+    return person(django_user_model, "staffer", staff=True)
+
+
+def read_csv(response) -> list[dict]:
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_has_the_header_first_and_one_row_per_client_and_product(staff, day):
+    response = staff.get("/api/billing/export/csv")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    assert f'filename="billing_{DAY.isoformat()}.csv"' in response["Content-Disposition"]
+    rows = read_csv(response)
+    assert list(rows[0]) == [c.key for c in COLUMNS]
+    by_line = {(r["organization"], r["product"]): r for r in rows}
+    assert set(by_line) == {("Leaky Co", "MANAGED-WS"), ("Leaky Co", "M365-BP"), ("Overbilled Ltd", "MANAGED-WS"),
+                            ("Acme Small", "MANAGED-WS")}
+    leak = by_line[("Leaky Co", "MANAGED-WS")]
+    assert (leak["billed"], leak["measured"], leak["code"]) == ("5.00", "8", "ninja_seats")
+    assert (float(leak["unit_price"]), float(leak["amount"])) == (50.0, 150.0)
+    assert (leak["variance_type"], leak["variance_status"]) == ("UNDER_BILLED", "open")
+    clean = by_line[("Acme Small", "MANAGED-WS")]
+    assert clean["variance_type"] == "" and clean["amount"] == ""
+    assert [r["organization"] for r in rows][0] == "Leaky Co"  # most money first, as the report
+
+
+def test_text_a_spreadsheet_would_evaluate_is_neutralised(staff, day):
+    day["small"].name = "=HYPERLINK(1)"
+    day["small"].save()
+    rows = read_csv(staff.get("/api/billing/export/csv"))
+    assert "'=HYPERLINK(1)" in {r["organization"] for r in rows}
+
+
+def test_excel_holds_the_totals_and_the_same_lines(staff, day):
+    response = staff.get(f"/api/billing/export/excel?date={DAY.isoformat()}")
+    assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
+    ws = openpyxl.load_workbook(io.BytesIO(response.content))["Billing"]
+    values = [list(r) for r in ws.iter_rows(values_only=True)]
+    assert values[0][:2] == ["Billing report", DAY.isoformat()]
+    assert values[1][:2] == ["Monthly revenue leak", 150.0] and values[2][:2] == ["Monthly over-billing", 40.0]
+    header = values[4]
+    assert header == [c.header for c in COLUMNS]
+    lines = [dict(zip(header, r, strict=True)) for r in values[5:]]
+    assert len(lines) == 4
+    over = next(x for x in lines if x["Client"] == "Overbilled Ltd")
+    assert (over["Billed"], over["Measured"], over["Money / month"]) == (6.0, 4, 40.0)
+    assert (over["Variance type"], over["Variance status"]) == ("Over-billed", "Open")
+
+
+def test_a_day_without_data_gives_just_the_header(staff, day):
+    rows = read_csv(staff.get("/api/billing/export/csv?date=2020-01-01"))
+    assert rows == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "excel"])
+@pytest.mark.parametrize("raw", ["2026-02-30", "nope", "99999-01-01", "2026-11-20\x00"])
+def test_bad_parameters_answer_400_naming_the_field(staff, day, fmt, raw):
+    response = staff.get(f"/api/billing/export/{fmt}", {"date": raw})
+    assert response.status_code == 400
+    assert "date" in response.content.decode()
+
+
+def test_permissions(day, django_user_model):
+    assert APIClient().get("/api/billing/export/csv").status_code in (401, 403)
+    assert person(django_user_model, "nobody").get("/api/billing/export/csv").status_code == 403
+    assert person(django_user_model, "qbr", groups=[settings.QBR_READER_GROUP]).get(
+        "/api/billing/export/excel").status_code == 403
+    assert person(django_user_model, "biller", groups=[settings.BILLING_GROUP]).get(
+        "/api/billing/export/csv").status_code == 200
