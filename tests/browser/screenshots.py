@@ -28,6 +28,8 @@ PAGES = [
     ("windows-11", "/windows-11/", "staff"),
     ("qbr", "/qbr/", "staff"),
     ("qbr-refused", "/qbr/", "outsider"),
+    ("billing", "/billing/", "staff"),
+    ("billing-refused", "/billing/", "outsider"),
     ("no-access", "/", "newcomer"),
     ("admin-index", "/admin/", "staff"),
     ("admin-exceptions", "/admin/variances/exceptionrecord/", "staff"),
