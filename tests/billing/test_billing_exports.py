@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from billing.exports import COLUMNS
 from tests.billing.pages_data import DAY, billing_day
-from tests.billing.test_billing_api import person
+from tests.billing.test_billing_api import collected, person  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,27 @@ def test_permissions(day, django_user_model):
         "/api/billing/export/excel").status_code == 403
     assert person(django_user_model, "biller", groups=[settings.BILLING_GROUP]).get(
         "/api/billing/export/csv").status_code == 200
+
+
+@pytest.mark.usefixtures("collected")
+def test_pages_and_files_over_the_collected_simulators(staff):
+    """The real collectors' day: every client of the report is a page card and has its lines in the CSV; the
+    under-billed client's page links the devices behind its seats."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from billing.models import BillingVariance, BillingVarianceType
+
+    report = staff.get("/api/billing/report").json()
+    rows = read_csv(staff.get("/api/billing/export/csv"))
+    assert {r["organization"] for r in rows} >= {c["organization"] for c in report["clients"] if c["products"]}
+    assert sum(float(r["amount"] or 0) for r in rows if r["variance_type"] == "UNDER_BILLED"
+               and r["variance_status"] in ("open", "accepted")) == pytest.approx(
+        float(report["totals"]["monthly_revenue_leak"]))
+    page = Client()
+    page.force_login(get_user_model().objects.get(username="staffer"))
+    html = page.get("/billing/").content.decode()
+    assert html.count('data-testid="billing-client"') == len(report["clients"])
+    under = BillingVariance.objects.filter(variance_type=BillingVarianceType.UNDER_BILLED).first()
+    client_html = page.get(f"/billing/clients/{under.organization_id}/").content.decode()
+    assert under.ids and all(f'href="/devices/{key}/"' in client_html for key in under.ids[:5])
