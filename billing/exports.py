@@ -9,14 +9,21 @@ import io
 from collections.abc import Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from html import escape
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from billing.models import BillingVarianceStatus, BillingVarianceType
 from variances.exports.columns import TEXT, Column, as_text, neutralise_formula, strip_control_characters, value_of
 from variances.exports.csv_export import BOM
+from variances.exports.pdf_export import register_fonts
 
 MONEY, QUANTITY = "money", "quantity"
 
@@ -33,8 +40,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("variance_status", "Variance status", TEXT, 14),
 )
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
-                 "excel": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-EXTENSIONS = {"csv": "csv", "excel": "xlsx"}
+                 "excel": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "pdf": "application/pdf"}
+EXTENSIONS = {"csv": "csv", "excel": "xlsx", "pdf": "pdf"}
+PDF_KEYS = ("organization", "product", "billed", "measured", "unit_price", "amount", "variance_type",
+            "variance_status")
 
 
 def export_rows(report: dict) -> list[dict]:
@@ -123,6 +133,50 @@ def write_excel(rows: Iterable[dict], report: dict, target) -> None:
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(COLUMNS))}{max(ws.max_row, header_row + 1)}"
     wb.save(target)
+
+
+def _pdf_text(column: Column, value) -> str:
+    value = _cell(column, value)
+    if value is None:
+        return ""
+    if column.kind in (MONEY, QUANTITY):
+        return f"{value:,.2f}" if column.kind == MONEY else f"{value:g}"
+    return str(value)
+
+
+def write_pdf(rows: Iterable[dict], report: dict, target) -> None:
+    """A landscape A4 PDF: title with the day, both totals, then one table row per line (header repeated on every
+    page). DejaVu Sans when installed (the variance PDF's font rule), so any client name renders."""
+    regular, bold, _ = register_fonts()
+    body = ParagraphStyle("body", fontName=regular, fontSize=9, leading=12)
+    cell = ParagraphStyle("cell", fontName=regular, fontSize=7.5, leading=9)
+    title = ParagraphStyle("title", fontName=bold, fontSize=16, leading=20, spaceAfter=4)
+    totals = report["totals"]
+    story = [Paragraph(f"Billing report {as_text(report['date']) or '(no data)'}", title),
+             Paragraph(f"Monthly revenue leak: {totals['monthly_revenue_leak']:,.2f} · monthly over-billing: "
+                       f"{totals['monthly_over_billing']:,.2f} · variances: {totals['variances']}", body),
+             Spacer(1, 4 * mm)]
+    columns = [c for c in COLUMNS if c.key in PDF_KEYS]
+    data = [[c.header for c in columns]]
+    for row in rows:
+        data.append([Paragraph(escape(strip_control_characters(_pdf_text(c, value_of(row, c)))), cell)
+                     if c.kind == TEXT else _pdf_text(c, value_of(row, c)) for c in columns])
+    if len(data) == 1:
+        story.append(Paragraph("No client has billing data on this day.", body))
+    else:
+        widths = [70 * mm, 35 * mm, 20 * mm, 20 * mm, 22 * mm, 25 * mm, 35 * mm, 22 * mm]
+        table = Table(data, colWidths=widths, repeatRows=1)
+        table.setStyle(TableStyle([
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1f4e79")),
+            ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+            ("FONTNAME", (0, 0), (-1, 0), bold), ("FONTNAME", (0, 1), (-1, -1), regular),
+            ("FONTSIZE", (0, 0), (-1, -1), 7.5), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("ALIGN", (2, 1), (5, -1), "RIGHT"),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#c8d3de")),
+        ]))
+        story.append(table)
+    SimpleDocTemplate(target, pagesize=landscape(A4), leftMargin=14 * mm, rightMargin=14 * mm, topMargin=14 * mm,
+                      bottomMargin=14 * mm, title="Billing report").build(story)
 
 
 def export_filename(day: date | None, fmt: str) -> str:

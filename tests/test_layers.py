@@ -48,6 +48,7 @@ SIBLING_ALLOWED = {
     ("billing", "qbr.billed_seats"),  # registers QBR's billed seats provider (and returns its BilledSeats)
     ("billing", "variances.exports.columns"),  # the billing files use the variance exports' cell rules (one place)
     ("billing", "variances.exports.csv_export"),  # its byte-order mark
+    ("billing", "variances.exports.pdf_export"),  # its font rule (DejaVu Sans when installed)
 }
 
 DOTTED_PATH = re.compile(r"^[a-z_]+(\.[a-z_0-9]+)+$")

@@ -169,7 +169,7 @@ def _file_schema(fmt: str, description: str):
 
 @extend_schema(tags=["billing"])
 class BillingExportViewSet(viewsets.ViewSet):
-    """`/api/billing/export/csv` and `/excel`: the billing report of a day as a file, one row per client and
+    """`/api/billing/export/csv`, `/excel` and `/pdf`: the billing report of a day as a file, one row per client and
     product (billed, measured, unit price, money, variance type and status)."""
 
     permission_classes = [BillingAccess]
@@ -185,6 +185,11 @@ class BillingExportViewSet(viewsets.ViewSet):
     def excel(self, request):
         return self._export(request, "excel")
 
+    @_file_schema("pdf", "The billing report as a PDF (landscape A4: the day, both totals, one row per line).")
+    @action(detail=False, methods=["get"])
+    def pdf(self, request):
+        return self._export(request, "pdf")
+
     def _export(self, request, fmt: str):
         query = validated(S.BillingReportQuerySerializer, request.query_params)
         day = query.get("date") or reports.latest_day()
@@ -194,7 +199,9 @@ class BillingExportViewSet(viewsets.ViewSet):
         if fmt == "csv":
             for chunk in exports.iter_csv(rows):
                 response.write(chunk)
-        else:
+        elif fmt == "excel":
             exports.write_excel(rows, report, response)
+        else:
+            exports.write_pdf(rows, report, response)
         response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(day, fmt)}"'
         return response

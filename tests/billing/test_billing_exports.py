@@ -1,9 +1,10 @@
-"""`/api/billing/export/csv` and `/excel`: one row per client and product, read back from the real files; bad
+"""`/api/billing/export/csv`, `/excel` and `/pdf`: one row per client and product, read back from the real files; bad
 parameters 400; the same permissions as the billing API."""
 import csv
 import io
 
 import openpyxl
+import pypdf
 import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
@@ -71,12 +72,28 @@ def test_excel_holds_the_totals_and_the_same_lines(staff, day):
     assert (over["Variance type"], over["Variance status"]) == ("Over-billed", "Open")
 
 
+def test_pdf_names_the_day_the_totals_and_each_line(staff, day):
+    day["small"].name = "Ålesund Ärzte & Söhne <GmbH>"
+    day["small"].save()
+    response = staff.get("/api/billing/export/pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert f'filename="billing_{DAY.isoformat()}.pdf"' in response["Content-Disposition"]
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+    assert f"Billing report {DAY.isoformat()}" in text
+    assert "Monthly revenue leak: 150.00" in text and "over-billing: 40.00" in text
+    for name in ("Leaky Co", "Overbilled Ltd", "Ålesund Ärzte & Söhne <GmbH>", "Under-billed", "Over-billed"):
+        assert name in text
+    assert text.index("Leaky Co") < text.index("Overbilled Ltd")  # most money first
+    empty = staff.get("/api/billing/export/pdf?date=2020-01-01")
+    assert "No client has billing data" in pypdf.PdfReader(io.BytesIO(empty.content)).pages[0].extract_text()
+
+
 def test_a_day_without_data_gives_just_the_header(staff, day):
     rows = read_csv(staff.get("/api/billing/export/csv?date=2020-01-01"))
     assert rows == []
 
 
-@pytest.mark.parametrize("fmt", ["csv", "excel"])
+@pytest.mark.parametrize("fmt", ["csv", "excel", "pdf"])
 @pytest.mark.parametrize("raw", ["2026-02-30", "nope", "99999-01-01", "2026-11-20\x00"])
 def test_bad_parameters_answer_400_naming_the_field(staff, day, fmt, raw):
     response = staff.get(f"/api/billing/export/{fmt}", {"date": raw})
@@ -89,6 +106,7 @@ def test_permissions(day, django_user_model):
     assert person(django_user_model, "nobody").get("/api/billing/export/csv").status_code == 403
     assert person(django_user_model, "qbr", groups=[settings.QBR_READER_GROUP]).get(
         "/api/billing/export/excel").status_code == 403
+    assert person(django_user_model, "viewer", groups=["Viewers"]).get("/api/billing/export/pdf").status_code == 403
     assert person(django_user_model, "biller", groups=[settings.BILLING_GROUP]).get(
         "/api/billing/export/csv").status_code == 200
 
