@@ -9,7 +9,8 @@ Plain functions, each idempotent:
 - `collect_days(days)`: the `microsoft365` and `connectwise_agreements` collectors for each demo day, oldest first,
   through the real collector path (`manage.py collect --vendor ... --date ...`: a batch, its jobs, the checks and
   the atomic day, then the measures' after-batch hook); a day that already has both is skipped unless `force`;
-- `measure_days(days)`: the measured quantities of every demo day (`measures.measure_day`), also for skipped days.
+- `measure_days(days)`: the measured quantities and billing variances of every demo day (`measures.measure_day`,
+  `variances.reconcile_billing`), also for skipped days.
 """
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,6 +23,7 @@ from billing.billing_map import seed_defaults
 from billing.m365.tenants import install_tenants, parse_tenant_lines
 from billing.measures import measure_day
 from billing.models import CWAgreement, M365Sku
+from billing.variances import reconcile_billing
 
 COLLECTORS = ("microsoft365", "connectwise_agreements")
 
@@ -80,7 +82,13 @@ def collect_days(days: list[date], *, force: bool = False, out=None) -> tuple[li
 
 
 def measure_days(days: list[date]) -> dict[date, int]:
-    return {day: measure_day(day) for day in days}
+    """Measure each day, oldest first, and reconcile its billing variances on those measures (what the after-batch
+    hook does), so skipped days are as a collection would leave them."""
+    measured = {}
+    for day in sorted(days):
+        measured[day] = measure_day(day)
+        reconcile_billing(day)
+    return measured
 
 
 def demo_billing(tenants_file: str, *, days: int, today: date, force: bool = False, out=None) -> DemoBilling:

@@ -11,6 +11,8 @@ from django.core.management.base import CommandError
 from billing.demo import demo_days
 from billing.models import (
     BillingMapping,
+    BillingVariance,
+    BillingVarianceType,
     CWAgreement,
     CWAgreementAddition,
     M365Sku,
@@ -76,6 +78,12 @@ def test_demo_billing_fills_the_demo_organizations(m365, cw, client_orgs, tenant
         for tenant in M365Tenant.objects.all():
             expected = graph_data.expected(tenant.tenant_id)
             assert users[tenant.organization_id] == expected["licensed"]
+    # The day's billing variances too: each tenant with disabled accounts still holding a licence has one.
+    planted = {t.organization_id for t in M365Tenant.objects.all()
+               if graph_data.expected(t.tenant_id)["disabled_licensed"]}
+    flagged = set(BillingVariance.objects.filter(variance_type=BillingVarianceType.DISABLED_USER_LICENSED)
+                  .values_list("organization_id", flat=True))
+    assert planted and flagged == planted
     assert "Billing days collected: 2, already there: 0" in output
     # One line per collection (the job's message), not the progress lines.
     assert output.count(f"{today}: Microsoft 365") == 1 and "%" not in output
