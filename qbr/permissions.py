@@ -10,10 +10,9 @@
   data is never public.
 """
 from django.conf import settings
-from rest_framework import permissions
 
 from esinv.access import user_access
-from esinv.auth import NO_ACCESS_MESSAGE, is_api_key
+from esinv.grant_permission import GrantPermission
 
 
 def user_can_read_qbr(user) -> bool:
@@ -24,25 +23,12 @@ def user_can_write_qbr(user) -> bool:
     return user_access(user).qbr_write
 
 
-class QBRAccess(permissions.BasePermission):
+class QBRAccess(GrantPermission):
+    read_grant, write_grant = "qbr_read", "qbr_write"
     message = "You are not allowed to use QBR data."
 
-    def has_permission(self, request, view):
-        user = request.user
-        if not (user and user.is_authenticated):
-            return False  # DRF answers 401 (NotAuthenticated) for unauthenticated callers
-        write = request.method not in permissions.SAFE_METHODS
-        if is_api_key(request):
-            if write and not request.auth.can_write:
-                self.message = "This API key is read-only."
-                return False
-            return True
-        access = user_access(user)
-        if not access.anything:
-            self.message = NO_ACCESS_MESSAGE
-            return False
-        if write:
-            self.message = f'Changing QBR data needs membership of the "{settings.QBR_EDITOR_GROUP}" group.'
-            return access.qbr_write
-        self.message = f'Reading QBR data needs membership of the "{settings.QBR_READER_GROUP}" group.'
-        return access.qbr_read
+    def write_refusal(self) -> str:
+        return f'Changing QBR data needs membership of the "{settings.QBR_EDITOR_GROUP}" group.'
+
+    def read_refusal(self) -> str:
+        return f'Reading QBR data needs membership of the "{settings.QBR_READER_GROUP}" group.'
