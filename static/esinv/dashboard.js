@@ -157,7 +157,12 @@
   }
 
   /* --- exception actions (one row, or bulk) --------------------------------------------- */
-  const ACTION_TITLES = {"resolve": "Resolve exception", "mark-manually-fixed": "Mark manually fixed"};
+  // A button.act's data-action names the dialog and the flash; data-url (billing variances) is where it posts,
+  // else /api/exceptions/<id>/<action>. The row (closest [data-subject] or tr) names what is acted on.
+  const ACTION_TITLES = {"resolve": "Resolve exception", "mark-manually-fixed": "Mark manually fixed",
+                         "billing-resolve": "Resolve billing variance", "billing-accept": "Accept billing variance"};
+  const ACTION_DONE = {"resolve": "Resolved ", "mark-manually-fixed": "Marked manually fixed: ",
+                       "billing-resolve": "Resolved ", "billing-accept": "Accepted "};
 
   function setupActions() {
     const dialog = document.getElementById("action-dialog");
@@ -166,9 +171,9 @@
     document.querySelectorAll("button.act").forEach(function (button) {
       button.addEventListener("click", function () {
         current = {id: button.dataset.id, action: button.dataset.action, opener: button};
-        const row = button.closest("tr");
+        const row = button.closest("[data-subject]") || button.closest("tr");
         document.getElementById("action-title").textContent = ACTION_TITLES[current.action];
-        document.getElementById("action-device").textContent = row ? row.dataset.hostname : "";
+        document.getElementById("action-device").textContent = row ? (row.dataset.subject || row.dataset.hostname || "") : "";
         document.getElementById("action-error").textContent = "";
         document.getElementById("action-notes").value = "";
         dialog.showModal();
@@ -183,14 +188,15 @@
       const confirm = document.getElementById("action-confirm");
       confirm.disabled = true;
       const notes = document.getElementById("action-notes").value;
-      const result = await api("POST", "/api/exceptions/" + current.id + "/" + current.action, {notes});
+      const url = current.opener.dataset.url || "/api/exceptions/" + current.id + "/" + current.action;
+      const result = await api("POST", url, {notes});
       confirm.disabled = false;
       if (!result.ok) {
         document.getElementById("action-error").textContent = result.message;
         return;
       }
       const host = document.getElementById("action-device").textContent;
-      flashAfterReload((current.action === "resolve" ? "Resolved " : "Marked manually fixed: ") + host + ".");
+      flashAfterReload((ACTION_DONE[current.action] || "Done: ") + host + ".");
     });
   }
 

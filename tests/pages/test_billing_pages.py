@@ -93,3 +93,29 @@ def test_the_billing_link_shows_only_to_billing_readers(staff, biller, django_us
     assert 'href="/billing/"' in biller.get("/billing/").content.decode()
     qbr_only = signed_in_client(django_user_model, "qbrreader", groups=[settings.QBR_READER_GROUP])
     assert 'href="/billing/"' not in qbr_only.get("/qbr/").content.decode()
+
+
+def test_staff_get_resolve_and_accept_buttons_posting_to_the_billing_api(staff, day):
+    under = day["under"].id
+    for path in ("/billing/", f"/billing/clients/{day['leaky'].id}/"):
+        html = staff.get(path).content.decode()
+        assert f'data-url="/api/billing/variances/{under}/resolve">Resolve…</button>' in html, path
+        assert f'data-url="/api/billing/variances/{under}/accept">Accept…</button>' in html, path
+        assert 'id="action-dialog"' in html and 'id="flash"' in html, path
+
+
+def test_an_accepted_variance_can_be_resolved_but_not_accepted_again(staff, day):
+    day["under"].status = "accepted"
+    day["under"].save()
+    html = staff.get(f"/billing/clients/{day['leaky'].id}/").content.decode()
+    assert f"/api/billing/variances/{day['under'].id}/resolve" in html
+    assert f"/api/billing/variances/{day['under'].id}/accept" not in html
+
+
+def test_billing_group_readers_see_no_action_buttons(biller, day):
+    for path in ("/billing/", f"/billing/clients/{day['leaky'].id}/"):
+        response = biller.get(path)
+        html = response.content.decode()
+        assert response.status_code == 200 and 'data-testid="billing-variance"' in html, path
+        assert "/api/billing/variances/" not in html and "Resolve…" not in html and "Accept…" not in html, path
+        assert 'id="action-dialog"' not in html, path
