@@ -3,7 +3,6 @@ link and a device link work; staff resolve a variance with a note from the notes
 import pytest
 
 from billing.models import BillingVarianceEvent, BillingVarianceStatus
-
 from tests.billing.pages_data import billing_day
 from tests.browser.chromium import DESKTOP, PHONE
 
