@@ -32,3 +32,12 @@ class BillingConfig(AppConfig):
         from qbr import billed_seats as qbr_billed_seats
 
         qbr_billed_seats.register(billed_seats)
+        # Billing's daily snapshot tables are pruned with the inventory snapshots (same window, each month's last
+        # day kept; inventory.retention does not import billing). Variances and their events are never pruned.
+        from billing import models as m
+        from inventory.retention import RetainedTable, register_table
+
+        for model, group in ((m.M365Sku, "organization_id"), (m.M365User, "organization_id"),
+                             (m.CWAgreement, None), (m.CWAgreementAddition, None),
+                             (m.MeasuredQuantity, "organization_id")):
+            register_table(RetainedTable(label=f"billing.{model.__name__}", model=model, group_field=group))

@@ -9,7 +9,8 @@ from inventory.retention import prune_snapshots
 class Command(BaseCommand):
     help = (
         "Delete daily snapshot rows older than ESINV_SNAPSHOT_RETENTION_DAYS, keeping each month's last "
-        "snapshot (QBR reads it). Runs in batches."
+        "snapshot (QBR reads it); the same for the tables other apps register (billing's daily tables). Runs in "
+        "batches."
     )
 
     def add_arguments(self, parser):
@@ -29,3 +30,5 @@ class Command(BaseCommand):
         for vendor_id, count in summary["deleted"].items():
             days = summary["dates"][vendor_id]
             self.stdout.write(f"{verb} {count} {names.get(vendor_id, vendor_id)} rows from {len(days)} day(s).")
+        for label, table in summary["tables"].items():
+            self.stdout.write(f"{verb} {table['deleted']} {label} rows from {len(table['dates'])} day(s).")
