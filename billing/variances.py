@@ -113,21 +113,18 @@ def fold_billed(rows) -> dict[str, Billed]:
 def billed_for(organization_id: int, day: date) -> dict[str, Billed]:
     """A client's billed quantities of `day` per product identifier: the billable additions of that day's
     agreements snapshot in effect on the day (effective date on or before it, not cancelled by it)."""
-    return fold_billed(_billed_rows(day, organization_id).values_list(
+    return fold_billed(billed_lines(day, organization_id).values_list(
         "product_identifier", "billed_quantity", "unit_price", "unit_cost"))
 
 
 def billed_by_client(day: date) -> dict[int, dict[str, Billed]]:
     """`billed_for` of every client of the day in one query: {organization id: {product: Billed}}."""
     by_org: dict[int, list] = defaultdict(list)
-    for row in _billed_rows(day).values_list("organization_id", "product_identifier", "billed_quantity",
+    for row in billed_lines(day).values_list("organization_id", "product_identifier", "billed_quantity",
                                              "unit_price", "unit_cost"):
         by_org[row[0]].append(row[1:])
     return {org: fold_billed(rows) for org, rows in by_org.items()}
 
-
-def _billed_rows(day: date, organization_id: int | None = None):
-    return billed_lines(day, organization_id)
 
 
 # --- the engine (plain data) ---------------------------------------------------------------------------------

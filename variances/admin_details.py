@@ -44,7 +44,6 @@ ENTRY_LABELS = {
     "console_url": "Console",
     "stale": "Stale copy",
 }
-VENDOR_NAMES = {"ninja": "NinjaOne", "threatlocker": "ThreatLocker"}
 
 
 def duplicate_entries(details: dict | None, type_code: str | None = None) -> list[dict]:
@@ -86,7 +85,7 @@ def _console_link(url) -> SafeString | str:
 
 def _entry_table(entry: dict) -> SafeString:
     cells = dict(entry)
-    cells["vendor"] = VENDOR_NAMES.get(entry.get("vendor"), entry.get("vendor"))
+    cells["vendor"] = duplicates.vendor_name(entry.get("vendor"))
     rows = []
     for key in [*ENTRY_LABELS, *(k for k in entry if k not in ENTRY_LABELS)]:
         value = _console_link(cells.get(key)) if key == "console_url" else _value(cells.get(key))

@@ -6,6 +6,9 @@ Exceptions written before the entries carried the distinguishing fields have
 only `hostname`, `display_name` and `organization`; `entries` fills every
 other key (None or "") so no reader has to guess.
 """
+import datetime as dt
+from typing import Any
+
 from inventory.console_links import NINJA, THREATLOCKER, console_template, console_url
 from variances import types as T
 
@@ -27,6 +30,28 @@ ENTRY_KEYS = tuple(ENTRY_DEFAULTS)
 
 # The vendor whose copies a duplicate type lists (old entries do not say).
 VENDOR_OF_TYPE = {T.DUPLICATE_TL: THREATLOCKER, T.DUPLICATE_NINJA: NINJA}
+# How pages, the admin and the exports name an entry's vendor.
+VENDOR_NAMES = {NINJA: "NinjaOne", THREATLOCKER: "ThreatLocker"}
+
+
+def vendor_name(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    return VENDOR_NAMES.get(str(value).lower(), str(value))
+
+
+def last_contact(value: Any) -> dt.datetime | None:
+    """An entry's last contact as an aware datetime (naive ones are taken as UTC); None when absent or bad."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value
+    else:
+        try:
+            parsed = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def entries(details: dict | None, type_code: str | None = None) -> list[dict]:

@@ -24,7 +24,6 @@ from inventory.hostnames import clean_hostname
 from inventory.models import Organization
 from variances import dates, duplicates, reports
 from variances import types as T
-from variances.exports.duplicates import last_contact, vendor_name
 from variances.filtersets import (
     ExceptionFilter,
     exception_queryset,
@@ -86,8 +85,8 @@ def export_links(filters: dict, report_date: date | None) -> list[tuple[str, str
 def _shown(entry: dict) -> dict:
     """A duplicate's copy as the page shows it: the vendor's name, and the last contact as a time (shown in the
     hub's time zone with its name)."""
-    return entry | {"vendor_label": vendor_name(entry["vendor"]),
-                    "last_contact_at": last_contact(entry["last_contact"])}
+    return entry | {"vendor_label": duplicates.vendor_name(entry["vendor"]),
+                    "last_contact_at": duplicates.last_contact(entry["last_contact"])}
 
 
 def row_for(record, day: date | None = None) -> dict:

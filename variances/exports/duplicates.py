@@ -17,11 +17,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from variances import duplicates
+from variances.duplicates import last_contact, vendor_name
 
 #: Every key of an entry, in display order.
 ENTRY_KEYS = duplicates.ENTRY_KEYS
 DASH = "—"
-VENDOR_NAMES = {"ninja": "NinjaOne", "threatlocker": "ThreatLocker"}
 
 
 def entries(source: Mapping[str, Any] | Any) -> list[dict]:
@@ -35,26 +35,6 @@ def entries(source: Mapping[str, Any] | Any) -> list[dict]:
     # Report rows already went through variances.duplicates.entries (console links from the current settings);
     # this only makes sure every key is there for the writers.
     return [{key: item.get(key) for key in ENTRY_KEYS} for item in raw if isinstance(item, Mapping)]
-
-
-def vendor_name(value: Any) -> str | None:
-    if value in (None, ""):
-        return None
-    return VENDOR_NAMES.get(str(value).lower(), str(value))
-
-
-def last_contact(value: Any) -> dt.datetime | None:
-    """An entry's last contact as an aware datetime (naive ones are taken as UTC); None when absent or bad."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        parsed = value
-    else:
-        try:
-            parsed = dt.datetime.fromisoformat(str(value))
-        except ValueError:
-            return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def last_contact_text(value: Any) -> str:
