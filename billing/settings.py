@@ -9,7 +9,8 @@ from esinv.env import env_bool, env_int, env_str
 
 __all__ = [
     "ESINV_M365_CLIENT_ID", "ESINV_M365_CLIENT_SECRET", "ESINV_M365_AUTHORITY", "ESINV_M365_GRAPH_URL",
-    "ESINV_M365_PAGE_SIZE", "ESINV_M365_TOKEN_RENEW_SECONDS", "ESINV_CW_AGREEMENTS_DAILY", "BILLING_GROUP",
+    "ESINV_M365_PAGE_SIZE", "ESINV_M365_TOKEN_RENEW_SECONDS", "ESINV_M365_PRODUCT_NAMES_URL", "ESINV_CW_AGREEMENTS_DAILY",
+    "BILLING_GROUP",
 ]
 
 # The multi-tenant app registration (application id GUID) and its client secret.
@@ -23,6 +24,13 @@ ESINV_M365_GRAPH_URL = env_str("ESINV_M365_GRAPH_URL", "https://graph.microsoft.
 ESINV_M365_PAGE_SIZE = env_int("ESINV_M365_PAGE_SIZE", 999)
 # Renew a tenant's token this many seconds before it expires.
 ESINV_M365_TOKEN_RENEW_SECONDS = env_int("ESINV_M365_TOKEN_RENEW_SECONDS", 60)
+# Microsoft's "Product names and service plan identifiers for licensing" CSV, read by
+# `manage.py import_m365_sku_names --download` (the demo points it at the Graph simulator).
+ESINV_M365_PRODUCT_NAMES_URL = env_str(
+    "ESINV_M365_PRODUCT_NAMES_URL",
+    "https://download.microsoft.com/download/e/3/e/e3e9faf2-f28b-490a-9ada-c6089a1fc5b0/"
+    "Product%20names%20and%20service%20plan%20identifiers%20for%20licensing.csv",
+)
 
 # ConnectWise agreements: the daily batch collects them once ConnectWise is configured (CONNECTWISE_BASE_URL, the
 # QBR collector's connection); false keeps them out (e.g. an API member without finance rights).

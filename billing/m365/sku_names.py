@@ -7,7 +7,11 @@ billing/data/m365_product_names.csv (its header says where it comes from). A par
 as it is.
 """
 import csv
+import io
+import os
+import tempfile
 from collections.abc import Iterable
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -62,27 +66,89 @@ def product_name(part_number: str, names: dict[str, str] | None = None) -> str:
 
 
 def import_product_names(path: str | Path) -> dict[str, int]:
-    """Load a product-names CSV into M365ProductName (upsert by String_Id); {"created", "updated", "unchanged"}."""
-    from django.db import transaction
+    """Load a product-names CSV file into M365ProductName (upsert by String_Id); {"created", "updated",
+    "unchanged"}. Raises OSError, UnicodeDecodeError or ValueError (no columns, no rows), changing nothing."""
+    return import_names(read_product_names(path), Path(path).name)
 
-    from billing.models import M365ProductName
 
+def read_product_names(path: str | Path) -> dict[str, tuple[str, str]]:
+    """`parse_product_names` of a file (UTF-8, a BOM is fine); ValueError when it holds no product row."""
     with Path(path).open(encoding="utf-8-sig", newline="") as handle:
         names = parse_product_names(handle)
     if not names:
         raise ValueError("no product rows found")
+    return names
+
+
+def import_names(names: dict[str, tuple[str, str]], source: str) -> dict[str, int]:
+    """Upsert parsed names into M365ProductName in one transaction, `source` (a file name or URL) kept on the
+    rows written; {"created", "updated", "unchanged"}."""
+    from django.db import transaction
+
+    from billing.models import M365ProductName
+
+    if not names:
+        raise ValueError("no product rows found")
+    source = source[:M365ProductName._meta.get_field("source").max_length]
     counts = {"created": 0, "updated": 0, "unchanged": 0}
-    existing = {row.string_id: row for row in M365ProductName.objects.all()}
     with transaction.atomic():
+        existing = {row.string_id: row for row in M365ProductName.objects.select_for_update()}
         for code, (name, guid) in names.items():
             row = existing.get(code)
             if row is None:
-                M365ProductName.objects.create(string_id=code, display_name=name, sku_id=guid, source=Path(path).name)
+                M365ProductName.objects.create(string_id=code, display_name=name, sku_id=guid, source=source)
                 counts["created"] += 1
             elif (row.display_name, row.sku_id) != (name, guid):
-                row.display_name, row.sku_id, row.source = name, guid, Path(path).name
+                row.display_name, row.sku_id, row.source = name, guid, source
                 row.save()
                 counts["updated"] += 1
             else:
                 counts["unchanged"] += 1
     return counts
+
+
+SHIPPED_TITLE = "# Microsoft 365 product names by SKU part number (subscribedSkus[].skuPartNumber = String_Id)."
+
+
+def write_shipped_names(names: dict[str, str], path: str | Path, source: str, *, when: date | None = None) -> int:
+    """Write the shipped table (the format of billing/data/m365_product_names.csv) to `path`: a comment header
+    naming `source` and the date, then `String_Id,Product_Display_Name` sorted by String_Id. The file is replaced
+    atomically (a temporary file beside it, then renamed). Returns the number of products written.
+
+    `names` is {String_Id: Product_Display_Name} (what `parse_product_names` keeps: the first name of each
+    distinct stripped String_Id). ValueError when it is empty or a String_Id would read back as a comment."""
+    rows = {}
+    for code, name in names.items():
+        code, name = str(code).strip(), " ".join(str(name).split())
+        if not code or not name:
+            continue
+        if code.startswith("#"):
+            raise ValueError(f"String_Id {code!r} starts with '#' and would be read as a comment")
+        rows.setdefault(code, name)
+    if not rows:
+        raise ValueError("no product rows to write")
+    when = when or date.today()
+    source = " ".join(str(source).split())
+    buffer = io.StringIO()
+    buffer.write(
+        f"{SHIPPED_TITLE}\n"
+        f"# Source: Microsoft's \"Product names and service plan identifiers for licensing\" CSV ({source}),\n"
+        f"# written on {when.isoformat()} by `manage.py import_m365_sku_names --write-shipped SOURCE`: each distinct\n"
+        f"# String_Id with its first Product_Display_Name ({len(rows)} products). Imported names\n"
+        "# (`manage.py import_m365_sku_names FILE|URL|--download`) win over this file. Unknown part numbers show the\n"
+        "# raw code.\n")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(REQUIRED)
+    writer.writerows(sorted(rows.items()))
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(buffer.getvalue())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    if path.resolve() == SHIPPED:
+        shipped_names.cache_clear()
+    return len(rows)

@@ -98,8 +98,13 @@ class VendorHTTP:
     def backoff_delay(self, attempt: int) -> float:
         return min(self.backoff_max, self.backoff * (2 ** (attempt - 1)))
 
-    def request_json(self, method: str, path: str, *, call: str | None = None, authenticated: bool = True, **kwargs):
-        """(decoded JSON body, response) of one call, retried as the module docstring says."""
+    def request_json(self, method: str, path: str, *, call: str | None = None, authenticated: bool = True,
+                     read=None, **kwargs):
+        """(decoded JSON body, response) of one call, retried as the module docstring says.
+
+        `read(response)`, when given, replaces the JSON decoding of a 2xx answer: its result is returned instead
+        (a streamed download, `stream=True`); a timeout or lost connection while it reads is retried like one
+        before the answer, anything it raises itself ends the call."""
         call = call or f"{method} {path.split('?', 1)[0]}"
         attempt, renewed = 0, False
         extra_headers = kwargs.pop("headers", {})
@@ -111,6 +116,7 @@ class VendorHTTP:
             self.calls += 1
             try:
                 response = self.session.request(method, self.url(path), headers=headers, timeout=self.timeout, **kwargs)
+                body = read(response) if read is not None and 200 <= response.status_code < 300 else None
             except requests.Timeout:
                 cause = f"timed out (connect {self.timeout[0]:g}s, read {self.timeout[1]:g}s)"
             except requests.ConnectionError as exc:
@@ -143,6 +149,8 @@ class VendorHTTP:
                     raise VendorError(
                         self.vendor, call, f"refused (HTTP {status}{': ' + detail if detail else ''})", status=status
                     )
+                elif read is not None:
+                    return body, response
                 else:
                     try:
                         return json.loads(response.content), response

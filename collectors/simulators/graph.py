@@ -15,6 +15,10 @@ organizations. Served (docs/vendors.md, "Microsoft Graph"):
 - `GET /v1.0/subscribedSkus` -> `{value: [...]}` with `servicePlans`;
 - `GET /v1.0/users?$select=&$top=` -> `{value, @odata.nextLink}`: pages of `$top` users (default 100, at most
   999, and at most `max_page_size` when set), the link carrying `$skiptoken`; `$select` is applied.
+- `GET /licensing/product-names.csv` (no token, as Microsoft's public download): Microsoft's "Product names and
+  service plan identifiers for licensing" CSV of the SKUs served here (all six columns, one row per SKU and
+  service plan, `GUID` = the skuId above; `sim.product_names` overrides a name); `GET /licensing/` is the HTML
+  download page (the wrong address to give the hub).
 
 Planted facts, per tenant, in known numbers (`data.expected(tenant_id)`): licences bought but not assigned on
 the main SKU (`unused`), disabled accounts still holding a licence (`disabled_licensed`), licensed users whose
@@ -27,6 +31,8 @@ issued token expires: the next Graph call answers 401). `revoke(tenant_id, how)`
 `POST /_simulator/revoke {"tenant_id", "how"}`; `DELETE` undoes all): `how="consent"` issues tokens but Graph
 answers 403 Authorization_RequestDenied; `how="app"` refuses the token (401 unauthorized_client, AADSTS700016).
 """
+import csv
+import io
 import json
 import random
 import secrets
@@ -47,6 +53,26 @@ SKUS = {
     "EXCHANGESTANDARD": ("EXCHANGE_S_STANDARD", ()),
     "POWER_BI_PRO": (None, ("BI_AZURE_P2", "EXCHANGE_S_FOUNDATION")),
 }
+# Microsoft's names of the SKUs and service plans above, served as Microsoft's "Product names and service plan
+# identifiers for licensing" CSV (`GET /licensing/product-names.csv`).
+PRODUCT_NAMES = {
+    "SPB": "Microsoft 365 Business Premium",
+    "O365_BUSINESS_PREMIUM": "Microsoft 365 Business Standard",
+    "ENTERPRISEPACK": "Office 365 E3",
+    "EXCHANGESTANDARD": "Exchange Online (Plan 1)",
+    "POWER_BI_PRO": "Power BI Pro",
+}
+PLAN_NAMES = {
+    "EXCHANGE_S_STANDARD": "Exchange Online (Plan 1)", "EXCHANGE_S_ENTERPRISE": "Exchange Online (Plan 2)",
+    "EXCHANGE_S_FOUNDATION": "Exchange Foundation", "TEAMS1": "Microsoft Teams",
+    "SHAREPOINTSTANDARD": "SharePoint (Plan 1)", "SHAREPOINTENTERPRISE": "SharePoint (Plan 2)",
+    "INTUNE_A": "Microsoft Intune Plan 1", "AAD_PREMIUM": "Microsoft Entra ID P1",
+    "OFFICE_BUSINESS": "Microsoft 365 Apps for business", "OFFICESUBSCRIPTION": "Microsoft 365 Apps for enterprise",
+    "BI_AZURE_P2": "Power BI Pro",
+}
+PRODUCT_NAMES_PATH = "/licensing/product-names.csv"
+PRODUCT_NAMES_COLUMNS = ("Product_Display_Name", "String_Id", "GUID", "Service_Plan_Name", "Service_Plan_Id",
+                         "Service_Plans_Included_Friendly_Names")
 MAIN_SKUS = (("SPB", 0.6), ("O365_BUSINESS_PREMIUM", 0.25), ("ENTERPRISEPACK", 0.15))
 _FIRST = ["Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Riley", "Jamie", "Avery", "Quinn", "Drew", "Reese"]
 _LAST = ["Smith", "Jones", "Garcia", "Miller", "Davis", "Lopez", "Wilson", "Moore", "Clark", "Hall", "Young", "King"]
@@ -174,6 +200,29 @@ def generate_graph(dataset: MSPDataset, *, users_per_workstation: float = 1.1, c
     return GraphData(tenants, client_id, client_secret)
 
 
+def product_names_csv(names: dict[str, str] | None = None) -> bytes:
+    """Microsoft's product-names CSV for the SKUs above (UTF-8 with a BOM, CRLF, as Microsoft's download): one row
+    per SKU and service plan, `GUID` the skuId the tenants carry, `Service_Plan_Id` their servicePlanId.
+    `names` overrides Microsoft's product names (tests rename one to see it arrive)."""
+    names = {**PRODUCT_NAMES, **(names or {})}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(PRODUCT_NAMES_COLUMNS)
+    for part in sorted(SKUS, key=lambda code: names[code]):
+        mailbox, others = SKUS[part]
+        for plan in ((mailbox,) if mailbox else ()) + others:
+            writer.writerow((names[part], part, sku_id(part), plan, plan_id(plan), PLAN_NAMES[plan]))
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# The download page a staff member may paste instead of the file's own address (an HTML page, not the CSV).
+DOWNLOAD_PAGE = (
+    b"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Product names and service plan identifiers "
+    b"for licensing (simulated)</title></head><body><h1>Product names and service plan identifiers for licensing</h1>"
+    b"<p><a href='product-names.csv'>Download the CSV</a></p></body></html>"
+)
+
+
 def _part_of(sku: str) -> str:
     return next(part for part in SKUS if sku_id(part) == sku)
 
@@ -206,6 +255,7 @@ class GraphSimulator(SimulatorServer):
         self.revoked: dict[str, str] = {}
         self.tokens_issued = 0
         self._guard = threading.Lock()
+        self.product_names: dict[str, str] = {}  # overrides of PRODUCT_NAMES in the served CSV
 
     @property
     def url(self) -> str:
@@ -217,10 +267,16 @@ class GraphSimulator(SimulatorServer):
     def __exit__(self, *exc):
         self.stop()
 
+    @property
+    def product_names_url(self) -> str:
+        return f"{self.url}{PRODUCT_NAMES_PATH}"
+
     def settings(self) -> dict:
-        """The hub settings (and environment variables) that point the Microsoft 365 collector here."""
+        """The hub settings (and environment variables) that point the Microsoft 365 collector here, and the
+        product-names refresh (`import_m365_sku_names --download`)."""
         return {"ESINV_M365_AUTHORITY": self.url, "ESINV_M365_GRAPH_URL": self.url,
-                "ESINV_M365_CLIENT_ID": self.data.client_id, "ESINV_M365_CLIENT_SECRET": self.data.client_secret}
+                "ESINV_M365_CLIENT_ID": self.data.client_id, "ESINV_M365_CLIENT_SECRET": self.data.client_secret,
+                "ESINV_M365_PRODUCT_NAMES_URL": self.product_names_url}
 
     def revoke(self, tenant_id: str, how: str = "consent"):
         if how not in ("consent", "app"):
@@ -264,6 +320,8 @@ class GraphSimulator(SimulatorServer):
         parts = path.strip("/").split("/")
         if method == "POST" and len(parts) == 4 and parts[1:] == ["oauth2", "v2.0", "token"]:
             return self._token(parts[0], body)
+        if method == "GET" and path.lower().startswith("/licensing/"):  # Microsoft's public download: no token
+            return self._licensing(path.lower())
         auth = headers.get("Authorization") or ""
         token = auth[7:] if auth[:7].lower() == "bearer " else ""
         with self._guard:
@@ -280,6 +338,16 @@ class GraphSimulator(SimulatorServer):
         if method == "GET" and lowered == "/v1.0/users":
             return self._users(tenant, query)
         return 404, {"error": {"code": "Request_ResourceNotFound", "message": f"Unknown resource {path}"}}, None
+
+    def _licensing(self, path: str):
+        if path == PRODUCT_NAMES_PATH:
+            return 200, product_names_csv(self.product_names), {
+                "Content-Type": "application/octet-stream",
+                "Content-Disposition": 'attachment; filename="Product names and service plan identifiers for '
+                                       'licensing.csv"'}
+        if path.rstrip("/") in ("/licensing", "/licensing/download.html"):
+            return 200, DOWNLOAD_PAGE, {"Content-Type": "text/html; charset=utf-8"}
+        return 404, b"404 - File or directory not found.", {"Content-Type": "text/plain"}  # a CDN's, not Graph's
 
     def _token(self, tenant_id: str, body: bytes):
         form = {k: v[-1] for k, v in parse_qs(body.decode()).items()}

@@ -38,6 +38,12 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # quiet: tests and the demo do not want access logs
         pass
 
+    def handle(self):
+        try:
+            super().handle()
+        except ConnectionResetError:  # the client closed with our answer unread (a refused download): nothing to tell
+            self.close_connection = True
+
     def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
