@@ -2,9 +2,10 @@
 
 Two sources, imported names first: the `M365ProductName` rows staff loaded from Microsoft's CSV ("Product names
 and service plan identifiers for licensing": columns String_Id and Product_Display_Name, optionally GUID; one
-row per product and service plan) with `manage.py import_m365_sku_names FILE`, then the table shipped in
-billing/data/m365_product_names.csv (its header says where it comes from). A part number neither knows is shown
-as it is.
+row per product and service plan) with `manage.py import_m365_sku_names FILE|URL|--download` (the download:
+billing/m365/sku_download.py), then the table shipped in billing/data/m365_product_names.csv (its header says
+where it comes from; `write_shipped_names` rewrites it, `import_m365_sku_names --write-shipped SOURCE`). A part
+number neither knows is shown as it is.
 """
 import csv
 import io
