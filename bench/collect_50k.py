@@ -13,53 +13,9 @@ against a raw `executemany` INSERT of the same rows into the same table (target
 within 3x).
 """
 import argparse
-import json
-import os
-import resource
-import socket
-import subprocess
-import sys
-import tempfile
 import time
-import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from _throwaway import throwaway_database_url  # noqa: E402
-
-
-def free_port_pair() -> int:
-    for _ in range(50):
-        with socket.socket() as a:
-            a.bind(("127.0.0.1", 0))
-            port = a.getsockname()[1]
-        try:
-            with socket.socket() as b:
-                b.bind(("127.0.0.1", port + 1))
-            return port
-        except OSError:
-            continue
-    raise RuntimeError("no free port pair")
-
-
-def wait_ready(url: str, process, timeout: float = 120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the simulator process exited")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return json.loads(response.read())
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("the simulators did not start")
-
-
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+from _setup import django_on, on_throwaway_database, rss_mb, vendor_simulators
 
 
 def main():
@@ -67,41 +23,14 @@ def main():
     parser.add_argument("--devices", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-
-    tmp = tempfile.mkdtemp(prefix="esinv-bench-")
-    with throwaway_database_url(tmp) as url:
-        run(args, tmp, url)
+    on_throwaway_database(run, args)
 
 
 def run(args, tmp: str, database_url: str):
-    env = dict(os.environ, DATABASE_URL=database_url, ESINV_ALLOW_DEV_SECRET="true",
-               DJANGO_SETTINGS_MODULE="esinv.settings", LOG_LEVEL="WARNING", ESINV_VAR_DIR=tmp)
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    port = free_port_pair()
-    sim = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "simulate_vendors", "--devices", str(args.devices),
-         "--seed", str(args.seed), "--port", str(port), "--install-aliases"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    try:
-        started = time.perf_counter()
-        wait_ready(f"http://127.0.0.1:{port}/_simulator/stats", sim)
+    env = django_on(database_url, tmp)
+    started = time.perf_counter()
+    with vendor_simulators(args.devices, args.seed, env):
         print(f"simulators ready in {time.perf_counter() - started:.1f}s (devices={args.devices}, seed={args.seed})")
-        settings.NINJA_BASE_URL = f"http://127.0.0.1:{port}"
-        settings.NINJA_CLIENT_ID, settings.NINJA_CLIENT_SECRET = "sim-client", "sim-secret"
-        settings.THREATLOCKER_BASE_URL = f"http://127.0.0.1:{port + 1}/portalapi/"
-        settings.THREATLOCKER_API_KEY = "sim-api-key"
-        from collectors.simulators.dataset import _uuid
-
-        settings.THREATLOCKER_ORGANIZATION_ID = _uuid(args.seed, "msp-parent")
-
         from collectors import runs, writer
 
         write_times = {}
@@ -161,9 +90,6 @@ def run(args, tmp: str, database_url: str):
             rerun = time.perf_counter() - begin
             print(f"write phase {name}: first {ours:.2f}s, re-run {rerun:.2f}s; raw executemany {raw:.2f}s "
                   f"({len(tuples)} rows) -> ratio {ours / raw:.2f}x first, {rerun / raw:.2f}x re-run (target <= 3x)")
-    finally:
-        sim.terminate()
-        sim.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -14,18 +14,13 @@ back (a gap), every 10th + 1 changed client 45 days back, every 10th + 2 went sp
 Prints the median of `repeat` calls (after one warm-up) of the API and the page, for a plain device and for one
 with a gap, one with a client change and one gone spare, with the queries each made. Target: < 200 ms each.
 """
-import argparse
-import importlib.util
 import statistics
 import time
-import warnings
 from datetime import timedelta
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-spec = importlib.util.spec_from_file_location("variances_bench", HERE / "variances_50k.py")
-vb = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(vb)  # sets up paths and the Django settings module
+from _setup import history_args, load_variances_bench, plain_static_files
+
+vb = load_variances_bench()  # sets up paths and the Django settings module
 
 TARGET_MS = 200
 
@@ -84,12 +79,7 @@ def measure(client, path, repeat):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--devices", type=int, default=50_000)
-    parser.add_argument("--days", type=int, default=90)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--explain", action="store_true", help="print the timeline query's plan")
-    args = parser.parse_args()
+    args = history_args(__doc__, devices=50_000, days=90, repeat=5, explain="print the timeline query's plan")
     connection = vb.setup_database()
     from django.conf import settings
     from django.contrib.auth import get_user_model
@@ -102,10 +92,7 @@ def main():
     from variances.services import reconcile_day
 
     settings.ESINV_THROTTLE_RATE = "1000000/min"
-    warnings.filterwarnings("ignore", message="No directory at")  # WhiteNoise: no collectstatic here
-    # The page links its stylesheets: plain static URLs (no collectstatic manifest in a benchmark).
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    plain_static_files()
     try:
         started = time.perf_counter()
         orgs = [Organization.objects.create(name=f"Client {k:03d}").id for k in range(200)]

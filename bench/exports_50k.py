@@ -11,23 +11,20 @@ part is the rendering (rows are generated beforehand, as a database iterator wou
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import resource
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _setup import format_args, format_result, run_formats
+
 BUDGET_SECONDS = {"csv": 3.0, "excel": 20.0, "pdf": 30.0}
 BUDGET_MB = 500
 
 
 def run_one(fmt: str, count: int) -> dict:
-    sys.path.insert(0, str(ROOT))
     import datetime as dt
 
     import django
@@ -58,41 +55,16 @@ def run_one(fmt: str, count: int) -> dict:
         writer(iter(rows), meta, path)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         size = path.stat().st_size
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    return {"format": fmt, "rows": count, "seconds": wall, "cpu_seconds": cpu, "peak_mb": peak_mb, "bytes": size}
+    return format_result(fmt, count, wall, cpu, size)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("formats", nargs="*", help="csv, excel and/or pdf (default: all three)")
-    parser.add_argument("--rows", type=int, default=50_000)
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = format_args(__doc__, BUDGET_SECONDS, "csv, excel and/or pdf (default: all three)")
     if args.child:
         print(json.dumps(run_one(args.child, args.rows)))
         return 0
-
-    unknown = set(args.formats) - set(BUDGET_SECONDS)
-    if unknown:
-        parser.error(f"unknown format(s): {', '.join(sorted(unknown))}; choose from csv, excel, pdf")
-    ok = True
-    print(f"{'format':<6} {'rows':>7} {'wall s':>8} {'cpu s':>8} {'budget s':>9} {'peak MB':>8} {'size MB':>8}")
-    for fmt in args.formats or ["csv", "excel", "pdf"]:
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", fmt, "--rows", str(args.rows)],
-            check=True,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONHASHSEED": "0"},
-        )
-        result = json.loads(out.stdout.strip().splitlines()[-1])
-        within = result["seconds"] < BUDGET_SECONDS[fmt] and result["peak_mb"] < BUDGET_MB
-        ok &= within
-        print(
-            f"{fmt:<6} {result['rows']:>7} {result['seconds']:>8.2f} {result['cpu_seconds']:>8.2f} "
-            f"{BUDGET_SECONDS[fmt]:>9.0f} {result['peak_mb']:>8.0f} {result['bytes'] / 1e6:>8.1f}"
-            f"  {'ok' if within else 'OVER BUDGET'}"
-        )
+    ok = run_formats(args.formats or ["csv", "excel", "pdf"], BUDGET_SECONDS, BUDGET_MB,
+                     lambda fmt: [__file__, "--child", fmt, "--rows", str(args.rows)])
     return 0 if ok else 1
 
 

@@ -12,43 +12,32 @@ its peak RSS is its own. Budget (issue 5): CSV < 3 s, Excel < 20 s, PDF < 30 s, 
 """
 import argparse
 import json
-import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _setup import django_on, format_args, format_result, run_formats
+
 BUDGET_SECONDS = {"fetch": None, "csv": 3.0, "excel": 20.0, "pdf": 30.0}
 BUDGET_MB = 500
 
 
-def django_setup(tmp: str):
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("ESINV_ALLOW_DEV_SECRET", "true")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "esinv.settings"
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-    os.environ["ESINV_VAR_DIR"] = tmp
-    os.environ["LOG_LEVEL"] = "WARNING"
-    import django
-
-    django.setup()
+def django_setup(tmp: str, *, migrate: bool = False):
+    django_on(f"sqlite:///{tmp}/bench.sqlite3", tmp, migrate=migrate)
 
 
 def build_database(tmp: str, count: int) -> None:
-    django_setup(tmp)
+    django_setup(tmp, migrate=True)
     import datetime as dt
 
-    from django.core.management import call_command
     from django.utils import timezone
 
     from inventory.models import Organization
     from variances.exports.sample import organizations, synthetic_rows
     from variances.models import ExceptionRecord, ReconciliationRun
 
-    call_command("migrate", verbosity=0)
     today = timezone.localdate()
     orgs = {name: Organization.objects.create(name=name).pk for name in organizations(200)}
     batch = []
@@ -93,39 +82,20 @@ def run_one(tmp: str, fmt: str) -> dict:
         size = path.stat().st_size
         n = meta.total
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    return {"format": fmt, "rows": n, "seconds": wall, "cpu_seconds": cpu, "peak_mb": peak_mb, "bytes": size}
+    return format_result(fmt, n, wall, cpu, size)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("formats", nargs="*", help="fetch, csv, excel and/or pdf (default: all)")
-    parser.add_argument("--rows", type=int, default=50_000)
-    parser.add_argument("--child", help=argparse.SUPPRESS)
-    parser.add_argument("--tmp", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    args = format_args(__doc__, BUDGET_SECONDS, "fetch, csv, excel and/or pdf (default: all)", "--tmp")
     if args.child:
         print(json.dumps(run_one(args.tmp, args.child)))
         return 0
-    unknown = set(args.formats) - set(BUDGET_SECONDS)
-    if unknown:
-        parser.error(f"unknown format(s): {', '.join(sorted(unknown))}; choose from {', '.join(BUDGET_SECONDS)}")
     with tempfile.TemporaryDirectory(prefix="esinv-export-bench-") as tmp:
         started = time.perf_counter()
         _build_in_child(tmp, args.rows)
         print(f"built {args.rows} exceptions in {time.perf_counter() - started:.1f} s (SQLite file, not timed below)")
-        ok = True
-        print(f"{'format':<6} {'rows':>7} {'wall s':>8} {'cpu s':>8} {'budget s':>9} {'peak MB':>8} {'size MB':>8}")
-        for fmt in args.formats or list(BUDGET_SECONDS):
-            out = subprocess.run([sys.executable, __file__, "--child", fmt, "--tmp", tmp], check=True,
-                                 capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"})
-            result = json.loads(out.stdout.strip().splitlines()[-1])
-            budget = BUDGET_SECONDS[fmt]
-            within = (budget is None or result["seconds"] < budget) and result["peak_mb"] < BUDGET_MB
-            ok &= within
-            print(f"{fmt:<6} {result['rows']:>7} {result['seconds']:>8.2f} {result['cpu_seconds']:>8.2f} "
-                  f"{(f'{budget:.0f}' if budget else '-'):>9} {result['peak_mb']:>8.0f} {result['bytes'] / 1e6:>8.1f}"
-                  f"  {'ok' if within else 'OVER BUDGET'}")
+        ok = run_formats(args.formats or list(BUDGET_SECONDS), BUDGET_SECONDS, BUDGET_MB,
+                         lambda fmt: [__file__, "--child", fmt, "--tmp", tmp])
     return 0 if ok else 1
 
 

@@ -9,17 +9,13 @@ endpoints; then back a year (about 2 x N x days snapshot rows: 7.3 million at th
 Prints each endpoint's median with a week and with a year (target: within 2x), bytes per device-day of the
 snapshot table with its indexes, and `prune_snapshots` over the oldest month.
 """
-import argparse
-import importlib.util
 import statistics
 import time
 from datetime import timedelta
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-spec = importlib.util.spec_from_file_location("variances_bench", HERE / "variances_50k.py")
-vb = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(vb)  # sets up paths and the Django settings module
+from _setup import history_args, load_variances_bench
+
+vb = load_variances_bench()  # sets up paths and the Django settings module
 
 
 # Not an endpoint, so outside the 2x budget: every snapshot row of one device, the whole history (14 rows with a
@@ -68,12 +64,7 @@ def measure(client, cases, repeat):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--devices", type=int, default=10_000)
-    parser.add_argument("--days", type=int, default=365)
-    parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--explain", action="store_true", help="print the broad device search's plan")
-    args = parser.parse_args()
+    args = history_args(__doc__, devices=10_000, days=365, repeat=7, explain="print the broad device search's plan")
     connection = vb.setup_database()
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to a PostgreSQL server: this benchmark measures PostgreSQL.")

@@ -12,20 +12,12 @@ users paged by `@odata.nextLink`) and writes the day. Prints the job's time, HTT
 a second run of the same day (replacing it).
 """
 import argparse
-import os
-import resource
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
-
-from _throwaway import throwaway_database_url  # noqa: E402
+from _setup import ROOT, django_on, on_throwaway_database, rss_mb
 
 CHILD = """
 import sys, time, django
@@ -51,10 +43,6 @@ def graph(tenants, users, seed):
 """
 
 
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tenants", type=int, default=300)
@@ -62,22 +50,14 @@ def main():
     parser.add_argument("--page-size", type=int, default=999)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="esinv-bench-")
-    with throwaway_database_url(tmp) as url:
-        run(args, tmp, url)
+    on_throwaway_database(run, args)
 
 
 def run(args, tmp: str, database_url: str):
-    env = dict(os.environ, DATABASE_URL=database_url, ESINV_ALLOW_DEV_SECRET="true",
-               DJANGO_SETTINGS_MODULE="esinv.settings", LOG_LEVEL="WARNING", ESINV_VAR_DIR=tmp)
-    os.environ.update(env)
-    import django
-
-    django.setup()
+    env = django_on(database_url, tmp)
     from django.conf import settings
     from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
     tenants_file = f"{tmp}/tenants.csv"
     started = time.perf_counter()
     sim = subprocess.Popen(

@@ -8,15 +8,12 @@ slowest queries of one request.
     .venv/bin/python bench/status_50k.py [--devices 50000] [--repeat 21]
 """
 import argparse
-import importlib.util
 import statistics
 import time
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-spec = importlib.util.spec_from_file_location("variances_bench", HERE / "variances_50k.py")
-vb = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(vb)  # sets up paths and the Django settings module
+from _setup import load_variances_bench
+
+vb = load_variances_bench()  # sets up paths and the Django settings module
 
 
 def main():

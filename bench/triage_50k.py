@@ -18,19 +18,16 @@ Prints the median of `--repeat` requests of GET /api/exceptions' first page in e
 counts. Target: the triage API's first page < 200 ms.
 """
 import argparse
-import importlib.util
 import random
 import signal
 import statistics
 import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-spec = importlib.util.spec_from_file_location("variances_bench", HERE / "variances_50k.py")
-vb = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(vb)  # sets up paths and the Django settings module
+from _setup import load_variances_bench
+
+vb = load_variances_bench()  # sets up paths and the Django settings module
 
 
 def copy_snapshots_back(cursor, source_day, days: int):

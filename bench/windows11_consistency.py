@@ -12,17 +12,11 @@ hardware).
 """
 import argparse
 import io
-import os
 import re
-import subprocess
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+from _setup import django_on, plain_static_files, vendor_simulators
 
 COUNT_KEYS = ("total_windows_devices", "compatible_devices", "incompatible_devices", "not_assessed_devices",
               "already_on_24h2_devices", "on_24h2_unsupported_devices")
@@ -34,36 +28,14 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="esinv-win11-")
-    env = dict(os.environ, DATABASE_URL=f"sqlite:///{tmp}/db.sqlite3", ESINV_ALLOW_DEV_SECRET="true",
-               DJANGO_SETTINGS_MODULE="esinv.settings", LOG_LEVEL="WARNING", ESINV_VAR_DIR=tmp,
-               ESINV_ANONYMOUS_READ="true", ALLOWED_HOSTS="testserver,localhost")
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from collect_50k import free_port_pair, wait_ready
-    from django.conf import settings
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    port = free_port_pair()
-    sim = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "simulate_vendors", "--devices", str(args.devices),
-         "--seed", str(args.seed), "--port", str(port), "--install-aliases"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    try:
-        wait_ready(f"http://127.0.0.1:{port}/_simulator/stats", sim)
-        settings.NINJA_BASE_URL = f"http://127.0.0.1:{port}"
-        settings.NINJA_CLIENT_ID, settings.NINJA_CLIENT_SECRET = "sim-client", "sim-secret"
+    env = django_on(f"sqlite:///{tmp}/db.sqlite3", tmp, ESINV_ANONYMOUS_READ="true",
+                    ALLOWED_HOSTS="testserver,localhost")
+    with vendor_simulators(args.devices, args.seed, env):
         from collectors import runs
 
         batch = runs.start_batch(["ninja"], run_cross_vendor=False, trigger="command", enqueue=False)
         for job in list(batch.jobs.order_by("id")):
             runs.run_job(job.job_id)
-    finally:
-        sim.terminate()
-        sim.wait(timeout=30)
     check(args.devices)
 
 
@@ -75,6 +47,7 @@ def check(devices: int):
 
     from inventory.windows11.service import run_assessment
 
+    plain_static_files()  # the /windows-11/ page is read below
     started = time.perf_counter()
     summary = run_assessment(trigger="bench")
     print(f"assessed {summary.run.total_devices} Windows workstations of {devices} simulated devices in "

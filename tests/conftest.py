@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
 from esinv.models import APIKey
+from tests.simulators import SleepRecorder
 
 
 @pytest.fixture
@@ -47,3 +48,9 @@ def staff_client(staff_user):
     client = APIClient(enforce_csrf_checks=True)
     client.force_login(staff_user)
     return client
+
+
+@pytest.fixture
+def no_sleep():
+    """Pass as a client's `sleep`: records the waits instead of sleeping (tests.simulators.SleepRecorder)."""
+    return SleepRecorder()

@@ -2,6 +2,7 @@ import pytest
 
 from collectors.simulators.dataset import generate_msp
 from collectors.simulators.graph import GraphSimulator, generate_graph
+from tests.simulators import point_at, reset_vendor_simulators, serving
 
 
 @pytest.fixture(scope="session")
@@ -12,23 +13,14 @@ def graph_data():
 
 @pytest.fixture(scope="session")
 def graph_simulator(graph_data):
-    sim = GraphSimulator(graph_data).start()
-    yield sim
-    sim.stop()
+    yield from serving(GraphSimulator(graph_data))
 
 
 @pytest.fixture
 def m365(graph_simulator, settings):
     """The simulator with the hub's settings pointing at it; small pages, tiny backoff; cleared afterwards."""
-    for name, value in graph_simulator.settings().items():
-        setattr(settings, name, value)
-    settings.ESINV_M365_PAGE_SIZE = 10
-    settings.COLLECTORS_BACKOFF_SECONDS = 0.001
-    settings.COLLECTORS_BACKOFF_MAX_SECONDS = 0.005
-    settings.COLLECTORS_HTTP_RETRIES = 2
-    settings.COLLECTORS_HEARTBEAT_SECONDS = 0
-    settings.COLLECTORS_READ_TIMEOUT = 5
-    yield graph_simulator
+    yield point_at(graph_simulator, settings, ESINV_M365_PAGE_SIZE=10, COLLECTORS_HTTP_RETRIES=2,
+                   COLLECTORS_READ_TIMEOUT=5)
     graph_simulator.faults.clear()
     graph_simulator.restore()
 
@@ -44,16 +36,6 @@ def tenants(db, graph_data):
         organization = Organization.objects.create(name=name)
         made[tenant_id] = M365Tenant.objects.create(organization=organization, tenant_id=tenant_id)
     return made
-
-
-class SleepRecorder(list):
-    def __call__(self, seconds):
-        self.append(seconds)
-
-
-@pytest.fixture
-def no_sleep():
-    return SleepRecorder()
 
 
 # --- ConnectWise agreements -------------------------------------------------------------------------------
@@ -74,22 +56,14 @@ def cw_agreements_data(msp):
 def cw_agreements_simulator(cw_agreements_data):
     from collectors.simulators.connectwise import ConnectWiseSimulator
 
-    sim = ConnectWiseSimulator(cw_agreements_data).start()
-    yield sim
-    sim.stop()
+    yield from serving(ConnectWiseSimulator(cw_agreements_data))
 
 
 @pytest.fixture
 def cw(cw_agreements_simulator, settings):
     """The ConnectWise simulator with the hub's settings pointing at it; small pages, tiny backoff."""
-    for name, value in cw_agreements_simulator.settings().items():
-        setattr(settings, name, value)
-    settings.CONNECTWISE_PAGE_SIZE = 3
-    settings.COLLECTORS_BACKOFF_SECONDS = 0.001
-    settings.COLLECTORS_BACKOFF_MAX_SECONDS = 0.005
-    settings.COLLECTORS_HTTP_RETRIES = 2
-    settings.COLLECTORS_HEARTBEAT_SECONDS = 0
-    settings.COLLECTORS_READ_TIMEOUT = 5
+    point_at(cw_agreements_simulator, settings, CONNECTWISE_PAGE_SIZE=3, COLLECTORS_HTTP_RETRIES=2,
+             COLLECTORS_READ_TIMEOUT=5)
     cw_agreements_simulator.seen_conditions.clear()
     yield cw_agreements_simulator
     cw_agreements_simulator.faults.clear()
@@ -112,22 +86,11 @@ def client_orgs(db, msp):
 def inventory_simulators(msp):
     from collectors.simulators import VendorSimulators
 
-    sims = VendorSimulators(msp).start()
-    yield sims
-    sims.stop()
+    yield from serving(VendorSimulators(msp))
 
 
 @pytest.fixture
 def inventory_sims(inventory_simulators, settings):
     """The NinjaOne and ThreatLocker simulators with the hub's settings pointing at them."""
-    for name, value in inventory_simulators.settings().items():
-        setattr(settings, name, value)
-    settings.NINJA_PAGE_SIZE = 100
-    settings.THREATLOCKER_PAGE_SIZE = 100
-    settings.COLLECTORS_BACKOFF_SECONDS = 0.001
-    settings.COLLECTORS_BACKOFF_MAX_SECONDS = 0.005
-    settings.COLLECTORS_HEARTBEAT_SECONDS = 0
-    yield inventory_simulators
-    inventory_simulators.ninja.faults.clear()
-    inventory_simulators.threatlocker.faults.clear()
-    inventory_simulators.set_day(0)
+    yield point_at(inventory_simulators, settings, NINJA_PAGE_SIZE=100, THREATLOCKER_PAGE_SIZE=100)
+    reset_vendor_simulators(inventory_simulators)

@@ -16,6 +16,7 @@ from django.test.testcases import LiveServerThread
 from django.utils import timezone
 
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, DESKTOP, unavailable_reason
+from tests.simulators import point_at, serving
 
 
 class SerialWSGIServer(WSGIServer):
@@ -112,9 +113,7 @@ def plain_http_cookies(settings):
 def simulators():
     from collectors.simulators import VendorSimulators, generate_msp
 
-    sims = VendorSimulators(generate_msp(**DEMO)).start()
-    yield sims
-    sims.stop()
+    yield from serving(VendorSimulators(generate_msp(**DEMO)))
 
 
 @pytest.fixture
@@ -122,9 +121,7 @@ def sims(simulators, settings):
     """The vendor simulators with the hub pointing at them; django-q2 runs tasks in-process (sync)."""
     from django_q.conf import Conf
 
-    for name, value in simulators.settings().items():
-        setattr(settings, name, value)
-    settings.COLLECTORS_HEARTBEAT_SECONDS = 0
+    point_at(simulators, settings, fast=False, COLLECTORS_HEARTBEAT_SECONDS=0)
     original = Conf.SYNC
     Conf.SYNC = True
     yield simulators

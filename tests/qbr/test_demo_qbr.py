@@ -15,6 +15,7 @@ from qbr.models import MetricChange, MonthlyMetric, Threshold
 from qbr.periods import Month, Quarter
 from qbr.services import record_manual_metric
 from tests import factories
+from tests.simulators import point_at, serving
 
 CW_METRICS = ("reactive_tickets_created", "reactive_tickets_closed", "total_time_reactive")
 
@@ -73,19 +74,14 @@ def cw_data():
 
 @pytest.fixture(scope="module")
 def cw_sim(cw_data):
-    sim = ConnectWiseSimulator(cw_data).start()
-    yield sim
-    sim.stop()
+    yield from serving(ConnectWiseSimulator(cw_data))
 
 
 @pytest.fixture
 def hub(db, cw_sim, settings):
     """The hub pointed at the simulator, two clients, and a NinjaOne snapshot of today (seats, endpoints)."""
-    for name, value in cw_sim.settings().items():
-        setattr(settings, name, value)
-    settings.CONNECTWISE_TIME_ZONE = "UTC"
-    settings.QBR_CW_REACTIVE_BOARDS = ["Help Desk"]
-    settings.QBR_CW_REACTIVE_STATUSES = []
+    point_at(cw_sim, settings, fast=False, CONNECTWISE_TIME_ZONE="UTC", QBR_CW_REACTIVE_BOARDS=["Help Desk"],
+             QBR_CW_REACTIVE_STATUSES=[])
     for number in range(3):
         factories.snapshot(Vendor.NINJA, f"ACME-WS-{number}", day=TODAY, org="Acme Corp")
     factories.snapshot(Vendor.NINJA, "GLOBEX-SRV", day=TODAY, org="Globex", node_class="WINDOWS_SERVER")

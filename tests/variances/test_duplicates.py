@@ -13,6 +13,7 @@ from collectors.simulators.dataset import DUPLICATE_NINJA_ID_OFFSET
 from inventory.console_links import console_url, default_ninja_console_url
 from inventory.models import Snapshot, Vendor
 from tests.factories import snapshot
+from tests.simulators import point_at
 from tests.variances.rows import ninja, tl
 from variances import types as T
 from variances.duplicates import ENTRY_KEYS, entries
@@ -185,10 +186,8 @@ def msp():
 
 def test_simulated_duplicates_have_two_entries_told_apart(msp, db, settings):
     dataset, sims = msp
-    for name, value in sims.settings().items():
-        setattr(settings, name, value)
-    settings.ESINV_NINJA_CONSOLE_URL = NINJA_TEMPLATE
-    settings.ESINV_THREATLOCKER_CONSOLE_URL = TL_TEMPLATE
+    point_at(sims, settings, fast=False, ESINV_NINJA_CONSOLE_URL=NINJA_TEMPLATE,
+             ESINV_THREATLOCKER_CONSOLE_URL=TL_TEMPLATE)
     install_aliases(dataset)
     batch = runs.start_batch(None, run_cross_vendor=True, snapshot_date=DAY, trigger="command", enqueue=False)
     for job in list(batch.jobs.order_by("id")):
