@@ -9,7 +9,13 @@ Plain functions over the stored snapshots of one day:
 | `ninja_servers` | NinjaOne billable servers (endpoints that are not seats) |
 | `threatlocker_devices` | ThreatLocker computers of the client |
 | `m365_users` | Microsoft 365 users by the client's user definition (`M365Tenant.user_definition`) |
-| `m365_sku:<part number>` | Microsoft 365 licences of that SKU assigned to users (`consumedUnits`) |
+| `m365_sku:<part number>` | Microsoft 365 licences of that SKU BOUGHT (`prepaidUnits.enabled`): what an MSP reselling through CSP bills |
+| `m365_sku_assigned:<part number>` | Microsoft 365 licences of that SKU ASSIGNED to users (`consumedUnits`): for MSPs billing per assigned user |
+
+The part number is Microsoft's `skuPartNumber` as the tenant reports it (its table has spaces, `/`, `(`, `)`, `,`:
+`O365_w/o Teams Bundle_M3`): any printable text up to MAX_PART_LENGTH characters (`is_part_number`). The billing
+map chooses which of a SKU's two quantities a licence product bills; bought-but-unassigned licences are
+UNUSED_LICENCES (billing/variances.py), never a billed/measured difference of the bought count.
 
 A code is measured for a client when its source has the client on that day (NinjaOne rows, ThreatLocker rows,
 a Microsoft 365 day); its quantity may be 0 (e.g. seats of an internal organization). `measure_day(day)`
@@ -35,7 +41,9 @@ NINJA_ENDPOINTS = "ninja_endpoints"
 NINJA_SERVERS = "ninja_servers"
 THREATLOCKER_DEVICES = "threatlocker_devices"
 M365_USERS = "m365_users"
-M365_SKU_PREFIX = "m365_sku:"
+M365_SKU_PREFIX = "m365_sku:"  # licences bought
+M365_SKU_ASSIGNED_PREFIX = "m365_sku_assigned:"  # licences assigned
+SKU_PREFIXES = (M365_SKU_PREFIX, M365_SKU_ASSIGNED_PREFIX)
 
 CODES = {  # code -> what people read
     NINJA_SEATS: "NinjaOne seats (billable workstations)",
@@ -45,27 +53,69 @@ CODES = {  # code -> what people read
     M365_USERS: "Microsoft 365 users (the client's user definition)",
 }
 DETAIL_IDS = 200  # ids kept in a row's detail; measured_items() lists them all
-MAX_CODE_LENGTH = 120
+MAX_PART_LENGTH = 200  # Microsoft's String_Id reach 103 characters; the columns holding one take 200
+MAX_CODE_LENGTH = len(M365_SKU_ASSIGNED_PREFIX) + MAX_PART_LENGTH  # the code columns hold 220
 
 
 def sku_code(part_number: str) -> str:
+    """The code of a SKU's licences bought."""
     return f"{M365_SKU_PREFIX}{part_number}"
 
 
+def sku_assigned_code(part_number: str) -> str:
+    """The code of a SKU's licences assigned."""
+    return f"{M365_SKU_ASSIGNED_PREFIX}{part_number}"
+
+
+def split_sku_code(code: str) -> tuple[str, str] | None:
+    """(prefix, part number) of a SKU code (either kind), None for any other code."""
+    for prefix in (M365_SKU_ASSIGNED_PREFIX, M365_SKU_PREFIX):  # the longer first: both start "m365_sku"
+        if (code or "").startswith(prefix):
+            return prefix, code[len(prefix):]
+    return None
+
+
+def sku_part(code: str) -> str | None:
+    """The SKU part number of a SKU code (bought or assigned), else None."""
+    split = split_sku_code(code)
+    return split[1] if split else None
+
+
+def is_sku_code(code: str | None) -> bool:
+    return split_sku_code(code or "") is not None
+
+
+def is_part_number(part: str) -> bool:
+    """A usable SKU part number: 1 to MAX_PART_LENGTH characters of printable text (spaces, `/`, `(`, `)`, `,` as
+    Microsoft writes them), no control character (NUL, tab, newline ...), no lone surrogate, no blank at either end
+    (callers strip)."""
+    if not isinstance(part, str) or not part or len(part) > MAX_PART_LENGTH or part != part.strip():
+        return False
+    return all(ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF for ch in part)
+
+
+def clean_part_number(value) -> str:
+    """A part number from a vendor or a form, stripped; "" when it is not usable (`is_part_number`)."""
+    part = str(value or "").strip()
+    return part if is_part_number(part) else ""
+
+
 def is_known_code(code: str) -> bool:
-    """A fixed code, or `m365_sku:` followed by a SKU part number (letters, digits, `_`, `-`, `.`, `+`)."""
+    """A fixed code, or `m365_sku:` / `m365_sku_assigned:` followed by a SKU part number (`is_part_number`)."""
     code = code or ""
     if code in CODES:
         return True
-    part = code[len(M365_SKU_PREFIX):] if code.startswith(M365_SKU_PREFIX) else ""
-    return bool(part) and len(code) <= MAX_CODE_LENGTH and all(ch.isalnum() or ch in "_-.+" for ch in part)
+    part = sku_part(code)
+    return part is not None and is_part_number(part)
 
 
 def code_label(code: str) -> str:
-    if code.startswith(M365_SKU_PREFIX):
+    split = split_sku_code(code or "")
+    if split:
         from billing.m365.sku_names import product_name
 
-        return f"Microsoft 365 licences: {product_name(code[len(M365_SKU_PREFIX):])}"
+        what = "bought" if split[0] == M365_SKU_PREFIX else "assigned"
+        return f"Microsoft 365 licences {what}: {product_name(split[1])}"
     return CODES.get(code, code)
 
 
@@ -154,14 +204,21 @@ def m365_measures(day: date) -> list[Measure]:
     skus: dict[tuple[int, str], Measure] = {}
     for org_id, sku_id, part, consumed, bought in M365Sku.objects.filter(snapshot_date=day).values_list(
             "organization_id", "sku_id", "sku_part_number", "consumed_units", "prepaid_enabled").order_by():
-        code = sku_code(part)
-        if not is_known_code(code):  # an odd part number from the vendor: kept out rather than a broken code
-            log.warning("Microsoft 365 SKU part number %r of organization %s is not a usable code", part, org_id)
+        part = (part or "").strip()
+        if not is_part_number(part):  # blank (or control characters) from the vendor: no code can name it
+            log.warning("Microsoft 365 SKU %r of organization %s has no usable part number (%r): not measured",
+                        sku_id, org_id, part)
             continue
-        measure = skus.setdefault((org_id, code), Measure(org_id, code, quantity=0, extra={"bought": 0}))
-        measure.quantity += consumed  # Microsoft's assigned count; the users are the ones holding it
-        measure.extra["bought"] += bought
-        measure.ids.extend(by_sku.get((org_id, sku_id.lower()), ()))
+        holders = by_sku.get((org_id, sku_id.lower()), ())
+        # Two quantities per SKU: bought (`m365_sku:`) and assigned (`m365_sku_assigned:`); the users behind both
+        # are the ones holding a licence (bought-but-unassigned licences have no user).
+        for code, value in ((sku_code(part), bought), (sku_assigned_code(part), consumed)):
+            measure = skus.setdefault((org_id, code), Measure(org_id, code, quantity=0,
+                                                              extra={"bought": 0, "assigned": 0}))
+            measure.quantity += value
+            measure.extra["bought"] += bought
+            measure.extra["assigned"] += consumed
+            measure.ids.extend(holders)
         users.setdefault(org_id, Measure(org_id, M365_USERS, extra={
             "user_definition": definitions.get(org_id, M365UserDefinition.LICENSED)}))
     return [*users.values(), *skus.values()]
@@ -199,10 +256,11 @@ def measured_items(organization_id: int, day: date, code: str) -> list[str]:
         definition = user_definitions().get(organization_id, M365UserDefinition.LICENSED)
         return sorted(upn for upn, mailbox, skus in users
                       if counts_as_m365_user(definition, has_mailbox=mailbox, licensed=bool(skus)))
-    if code.startswith(M365_SKU_PREFIX):
+    part = sku_part(code)
+    if part is not None:
         sku_ids = {s.lower() for s in M365Sku.objects.filter(
             snapshot_date=day, organization_id=organization_id,
-            sku_part_number=code[len(M365_SKU_PREFIX):]).values_list("sku_id", flat=True)}
+            sku_part_number=part).values_list("sku_id", flat=True)}
         return sorted(upn for upn, _, skus in users if sku_ids & {str(s).lower() for s in skus or ()})
     return []
 

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from billing import reports
-from billing.measures import M365_SKU_PREFIX, M365_USERS, code_label
+from billing.measures import M365_USERS, code_label, is_sku_code
 from billing.models import BillingVarianceStatus, BillingVarianceType, MeasuredQuantity
 from esinv.page_access import billing_page
 from esinv.params import is_plain_int
@@ -39,7 +39,7 @@ def pick_day(raw: str) -> date | None:
 
 def is_device_code(code: str | None) -> bool:
     """Measured codes counting devices (canonical keys, linked to /devices/<key>/); the others count users."""
-    return bool(code) and code != M365_USERS and not code.startswith(M365_SKU_PREFIX)
+    return bool(code) and code != M365_USERS and not is_sku_code(code)
 
 
 def at_stake(client: dict) -> object:

@@ -15,7 +15,7 @@ from billing.models import (
     CWAgreementAddition,
     MeasuredQuantity,
 )
-from billing.variances import billed_by_client
+from billing.variances import billed_by_client, billed_for
 from inventory.models import Organization
 
 ACTIVE = (BillingVarianceStatus.OPEN, BillingVarianceStatus.ACCEPTED)
@@ -38,7 +38,7 @@ def variance_dict(v: BillingVariance) -> dict:
             "organization": v.organization.name, "subject": v.subject, "code": v.code, "status": v.status,
             "date_found": v.date_found, "last_seen": v.last_seen, "billed": v.billed, "measured": v.measured,
             "tolerance": v.tolerance, "unit_price": v.unit_price, "amount": v.amount, "ids": v.ids,
-            "ids_total": v.ids_total, "resolution": v.resolution, "resolved_at": v.resolved_at,
+            "ids_total": v.ids_total, "cycle_note": v.cycle_note, "resolution": v.resolution, "resolved_at": v.resolved_at,
             "resolved_by": v.resolved_by, "notes": v.notes}
 
 
@@ -127,6 +127,7 @@ def client_detail(organization: Organization, day: date | None) -> dict:
         days = [d for d in values if first <= d <= last]
         return values[max(days)] if days else None
 
+    lines = billed_for(organization.id, day)  # the day's lines: quantity and monthly unit price, as the report
     products = []
     for product in sorted(set(billed_days) | set(mapping)):
         rule = rule_for(mapping, product)
@@ -136,8 +137,10 @@ def client_detail(organization: Organization, day: date | None) -> dict:
         history = [{"month": label, "billed": month_end(billed_days.get(product, {}), first, last),
                     "measured": month_end(measured_days.get(code, {}), first, last) if code else None}
                    for label, first, last in months]
+        line = lines.get(product)
         products.append({"product": product, "code": code, "mapped": rule is not None,
                          "billed": billed_days.get(product, {}).get(day),
+                         "unit_price": line.unit_price if line else None,
                          "measured": measured_days.get(code, {}).get(day) if code else None, "history": history})
     variances = [variance_dict(v) for v in BillingVariance.objects.filter(organization=organization)
                  .select_related("organization").order_by("variance_type", "subject")]

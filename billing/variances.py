@@ -16,6 +16,11 @@ Three parts:
 | OVER_BILLED | product identifier | billed > measured + tolerance | (billed - measured) x unit price |
 | UNUSED_LICENCES | SKU part number | bought > assigned | (bought - assigned) x unit cost, null if unknown |
 | DISABLED_USER_LICENSED | (empty) | disabled accounts holding a licence | null |
+
+Unit prices and costs are per MONTH: an addition's price divided by its agreement's billing cycle in months
+(billing/billed.py `monthly_price`); a cycle the hub does not know counts as monthly and the variance says so
+(`cycle_note`). A licence product is compared with the quantity its rule names (`m365_sku:<part>` bought, or
+`m365_sku_assigned:<part>` assigned); the unused licences' cost is UNUSED_LICENCES alone.
 """
 import logging
 from collections import defaultdict
@@ -26,9 +31,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from billing.billed import billed_lines
+from billing.billed import billed_lines, cycle_note, monthly_price, with_cycle
 from billing.billing_map import mappings_for, rule_for
-from billing.measures import M365_SKU_PREFIX, M365_USERS, sku_code
+from billing.measures import M365_USERS, sku_assigned_code, sku_code, sku_part
 from billing.models import (
     BillingVariance,
     BillingVarianceEvent,
@@ -61,8 +66,9 @@ TYPES = {
 @dataclass(frozen=True)
 class Billed:
     quantity: Decimal
-    unit_price: Decimal
-    unit_cost: Decimal
+    unit_price: Decimal  # per month
+    unit_cost: Decimal  # per month
+    cycle_note: str = ""  # set when a line's billing cycle is unknown (counted as monthly)
 
 
 @dataclass
@@ -78,6 +84,7 @@ class Finding:
     amount: Decimal | None = None
     ids: list = field(default_factory=list)
     ids_total: int = 0
+    cycle_note: str = ""
 
     @property
     def key(self) -> tuple[str, int, str]:
@@ -92,11 +99,15 @@ def money(quantity: Decimal, price: Decimal | None) -> Decimal | None:
 
 # --- billed quantities ---------------------------------------------------------------------------------------
 def fold_billed(rows) -> dict[str, Billed]:
-    """(product identifier, billed quantity, unit price, unit cost) rows -> per product: the summed quantity and
-    the quantity-weighted unit price and cost (the line's own when one line; the plain mean when all are 0)."""
+    """(product identifier, billed quantity, unit price, unit cost[, billing cycle]) rows -> per product: the
+    summed quantity and the quantity-weighted MONTHLY unit price and cost (the line's own when one line; the plain
+    mean when all are 0). Without a cycle a row is monthly; an unknown cycle counts as monthly and is flagged."""
     lines: dict[str, list] = defaultdict(list)
-    for product, quantity, price, cost in rows:
-        lines[product].append((Decimal(quantity or 0), Decimal(price or 0), Decimal(cost or 0)))
+    cycles: dict[str, list] = defaultdict(list)
+    for product, quantity, price, cost, *cycle in rows:
+        cycle = cycle[0] if cycle else "Monthly"
+        cycles[product].append(cycle)
+        lines[product].append((Decimal(quantity or 0), monthly_price(price, cycle), monthly_price(cost, cycle)))
     found = {}
     for product, items in lines.items():
         total = sum(q for q, _, _ in items)
@@ -106,22 +117,23 @@ def fold_billed(rows) -> dict[str, Billed]:
         else:
             price = sum(p for _, p, _ in items) / len(items)
             cost = sum(c for _, _, c in items) / len(items)
-        found[product] = Billed(total, price.quantize(Decimal("0.0001")), cost.quantize(Decimal("0.0001")))
+        found[product] = Billed(total, price.quantize(Decimal("0.0001")), cost.quantize(Decimal("0.0001")),
+                                cycle_note(cycles[product]))
     return found
 
 
 def billed_for(organization_id: int, day: date) -> dict[str, Billed]:
     """A client's billed quantities of `day` per product identifier: the billable additions of that day's
     agreements snapshot in effect on the day (effective date on or before it, not cancelled by it)."""
-    return fold_billed(billed_lines(day, organization_id).values_list(
-        "product_identifier", "billed_quantity", "unit_price", "unit_cost"))
+    return fold_billed(with_cycle(billed_lines(day, organization_id)).values_list(
+        "product_identifier", "billed_quantity", "unit_price", "unit_cost", "billing_cycle"))
 
 
 def billed_by_client(day: date) -> dict[int, dict[str, Billed]]:
     """`billed_for` of every client of the day in one query: {organization id: {product: Billed}}."""
     by_org: dict[int, list] = defaultdict(list)
-    for row in billed_lines(day).values_list("organization_id", "product_identifier", "billed_quantity",
-                                             "unit_price", "unit_cost"):
+    for row in with_cycle(billed_lines(day)).values_list("organization_id", "product_identifier", "billed_quantity",
+                                                         "unit_price", "unit_cost", "billing_cycle"):
         by_org[row[0]].append(row[1:])
     return {org: fold_billed(rows) for org, rows in by_org.items()}
 
@@ -134,7 +146,7 @@ def find_variances(*, billed: dict, measured: dict, mappings: dict, skus: dict, 
 
     billed: {org: {product: Billed}}; measured: {org: {code: (quantity, ids, total)}}; mappings: {org: {product:
     (code, tolerance)}}; skus: {org: [(part number, bought, assigned)]}; disabled: {org: [user principal names]};
-    sku_costs: {org: {part number: unit cost}} (from additions mapped to that SKU)."""
+    sku_costs: {org: {part number: (monthly unit cost, cycle note)}} (from additions mapped to that SKU)."""
     found: list[Finding] = []
     sku_costs = sku_costs or {}
     for org, products in billed.items():
@@ -155,15 +167,15 @@ def find_variances(*, billed: dict, measured: dict, mappings: dict, skus: dict, 
             else:
                 continue
             found.append(Finding(kind, org, product, code, line.quantity, quantity, tolerance, line.unit_price,
-                                 money(diff, line.unit_price), list(ids), total))
+                                 money(diff, line.unit_price), list(ids), total, line.cycle_note))
     for org, rows in skus.items():
         for part, bought, assigned in sorted(rows):
             if bought > assigned:
-                cost = sku_costs.get(org, {}).get(part)
-                _, ids, total = measured.get(org, {}).get(sku_code(part), (assigned, [], assigned))
+                cost, note = sku_costs.get(org, {}).get(part, (None, ""))
+                _, ids, total = measured.get(org, {}).get(sku_assigned_code(part), (assigned, [], assigned))
                 found.append(Finding(T.UNUSED_LICENCES, org, part, sku_code(part), Decimal(bought),
                                      Decimal(assigned), Decimal(0), cost,
-                                     money(Decimal(bought - assigned), cost), list(ids), total))
+                                     money(Decimal(bought - assigned), cost), list(ids), total, note))
     for org, users in disabled.items():
         if users:
             users = sorted(users)
@@ -202,13 +214,15 @@ def load_day(day: date) -> tuple[dict, set[str]]:
 
 
 def _sku_costs(billed: dict, mappings: dict) -> dict:
-    """{org: {SKU part number: unit cost}} from the client's billed products mapped to `m365_sku:<part>`."""
+    """{org: {SKU part number: (monthly unit cost, cycle note)}} from the client's billed products mapped to one of the SKU's
+    codes (`m365_sku:<part>` bought or `m365_sku_assigned:<part>` assigned)."""
     costs: dict[int, dict] = {}
     for org, products in billed.items():
         for product, line in products.items():
             rule = rule_for(mappings.get(org, {}), product)
-            if rule and rule[0].startswith(M365_SKU_PREFIX) and line.unit_cost:
-                costs.setdefault(org, {})[rule[0][len(M365_SKU_PREFIX):]] = line.unit_cost
+            part = sku_part(rule[0]) if rule else None
+            if part is not None and line.unit_cost:
+                costs.setdefault(org, {})[part] = (line.unit_cost, line.cycle_note)
     return costs
 
 
@@ -233,7 +247,7 @@ def _numbers_changed(variance: BillingVariance, finding: Finding) -> bool:
 
 
 def _copy(variance: BillingVariance, finding: Finding) -> None:
-    for name in ("code", "billed", "measured", "tolerance", "unit_price", "amount", "ids", "ids_total"):
+    for name in ("code", "billed", "measured", "tolerance", "unit_price", "amount", "ids", "ids_total", "cycle_note"):
         setattr(variance, name, getattr(finding, name))
 
 

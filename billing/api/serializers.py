@@ -49,9 +49,12 @@ class BillingVarianceSerializer(serializers.Serializer):
     billed = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     measured = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     tolerance = serializers.DecimalField(max_digits=10, decimal_places=2)
-    unit_price = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True,
+                                          help_text="Unit price (unit cost for UNUSED_LICENCES) per month.")
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True,
                                       help_text="Monthly money at stake, currency-less.")
+    cycle_note = serializers.CharField(help_text="Set when a billed line's agreement billing cycle is unknown "
+                                                 "(its money counted as monthly); empty otherwise.")
     ids = serializers.ListField(child=serializers.CharField(), help_text="Devices or users behind the count.")
     ids_total = serializers.IntegerField()
     resolution = serializers.CharField()
@@ -79,7 +82,9 @@ class BillingProductSerializer(serializers.Serializer):
     code = serializers.CharField(allow_null=True)
     mapped = serializers.BooleanField()
     billed = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
-    unit_price = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True, required=False)
+    unit_price = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True,
+                                          help_text="Unit price per month (the billing cycle's price divided by its "
+                                                    "months); null when nothing is billed that day.")
     measured = serializers.IntegerField(allow_null=True)
 
 

@@ -12,7 +12,7 @@ SKU_FIELDS = ("sku_id", "sku_part_number", "capability_status", "prepaid_enabled
               "prepaid_warning", "consumed_units")
 USER_FIELDS = ("user_id", "user_principal_name", "display_name", "user_type", "account_enabled", "has_mailbox",
                "assigned_sku_ids")
-LENGTHS = {"sku_id": 36, "sku_part_number": 100, "capability_status": 20, "user_id": 36,
+LENGTHS = {"sku_id": 36, "sku_part_number": 200, "capability_status": 20, "user_id": 36,
            "user_principal_name": 255, "display_name": 256, "user_type": 20}
 NOT_MAILBOX_PLANS = frozenset({"EXCHANGE_S_FOUNDATION"})
 
@@ -61,7 +61,8 @@ def has_mailbox(user: dict, plans: dict[str, set[str]]) -> bool:
 def sku_values(sku: dict) -> tuple:
     prepaid = sku.get("prepaidUnits") if isinstance(sku.get("prepaidUnits"), dict) else {}
     return (
-        text(str(sku.get("skuId") or "").lower(), "sku_id"), text(sku.get("skuPartNumber"), "sku_part_number"),
+        # The part number as Microsoft writes it (spaces, `/`, `(` ... kept; only the ends stripped).
+        text(str(sku.get("skuId") or "").lower(), "sku_id"), text(sku.get("skuPartNumber"), "sku_part_number").strip(),
         text(sku.get("capabilityStatus"), "capability_status"), units(prepaid.get("enabled")),
         units(prepaid.get("suspended")), units(prepaid.get("warning")), units(sku.get("consumedUnits")),
     )

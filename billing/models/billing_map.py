@@ -18,9 +18,10 @@ class BillingMapping(models.Model):
         max_length=100,
         help_text="The product identifier as ConnectWise agreement additions carry it, e.g. MANAGED-WS.")
     code = models.CharField(
-        "measured quantity", max_length=120,
+        "measured quantity", max_length=220,
         help_text="A measured quantity code: ninja_seats, ninja_endpoints, ninja_servers, threatlocker_devices, "
-                  "m365_users or m365_sku:<SKU part number> (e.g. m365_sku:SPB).")
+                  "m365_users, m365_sku:<SKU part number> (licences bought, e.g. m365_sku:SPB) or "
+                  "m365_sku_assigned:<SKU part number> (licences assigned).")
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
         help_text="Empty: MSP-wide. Set: this client's override of the MSP-wide rule.")

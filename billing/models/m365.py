@@ -76,7 +76,9 @@ class M365Sku(models.Model):
     snapshot_date = models.DateField()
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     sku_id = models.CharField(max_length=36)
-    sku_part_number = models.CharField(max_length=100, help_text="e.g. SPB (Microsoft 365 Business Premium)")
+    sku_part_number = models.CharField(
+        max_length=200, help_text="As Microsoft writes it, e.g. SPB (Microsoft 365 Business Premium) or "
+                                 "O365_w/o Teams Bundle_M3; up to 200 characters.")
     capability_status = models.CharField(max_length=20, blank=True, help_text="Enabled, Suspended, Warning ...")
     prepaid_enabled = models.IntegerField(default=0, help_text="Licences bought and active.")
     prepaid_suspended = models.IntegerField(default=0)
@@ -132,7 +134,8 @@ class M365User(models.Model):
 class M365ProductName(models.Model):
     """A product name imported by staff; wins over the shipped table for its part number."""
 
-    string_id = models.CharField("SKU part number", max_length=100, unique=True, help_text="e.g. SPB")
+    string_id = models.CharField("SKU part number", max_length=200, unique=True,
+                                 help_text="e.g. SPB; Microsoft's String_Id, up to 200 characters.")
     display_name = models.CharField(max_length=200)
     sku_id = models.CharField(max_length=36, blank=True)
     imported_at = models.DateTimeField(auto_now=True)

@@ -14,7 +14,7 @@ class MeasuredQuantity(models.Model):
 
     snapshot_date = models.DateField()
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    code = models.CharField(max_length=120, help_text="e.g. ninja_seats, m365_sku:SPB")
+    code = models.CharField(max_length=220, help_text="e.g. ninja_seats, m365_sku:SPB, m365_sku_assigned:SPB")
     quantity = models.IntegerField(default=0)
     detail = models.JSONField(default=dict, blank=True)
 

@@ -46,14 +46,23 @@ def test_codes_are_stable():
     assert list(measures.CODES) == ["ninja_seats", "ninja_endpoints", "ninja_servers", "threatlocker_devices",
                                     "m365_users"]
     assert measures.sku_code("SPB") == "m365_sku:SPB"
+    assert measures.sku_assigned_code("SPB") == "m365_sku_assigned:SPB"
+    assert measures.sku_part("m365_sku_assigned:O365_w/o Teams Bundle_M3") == "O365_w/o Teams Bundle_M3"
+    assert measures.sku_part("m365_sku:SPB") == "SPB" and measures.sku_part("ninja_seats") is None
     assert registry.BatchHook("billing_measures", "billing.measures.measure_batch", every_batch=True) in \
         registry.batch_hooks()
 
 
 @pytest.mark.parametrize("code, known", [
     ("ninja_seats", True), ("m365_users", True), ("m365_sku:SPB", True), ("m365_sku:O365_BUSINESS_PREMIUM", True),
-    ("m365_sku:", False), ("m365_sku:SP B", False), ("ninja_seat", False), ("", False), ("NINJA_SEATS", False),
-    ("m365_sku:" + "X" * 200, False), ("m365_sku:A\x00", False),
+    ("m365_sku_assigned:SPB", True),
+    # Part numbers as Microsoft writes them: spaces, `/`, `(`, `)`, `,`, up to 200 characters.
+    ("m365_sku:O365_w/o Teams Bundle_M3", True), ("m365_sku_assigned:Microsoft_365_ Business_ Premium_(no Teams)", True),
+    ("m365_sku:SP B", True), ("m365_sku:A, B", True), ("m365_sku:" + "X" * 200, True),
+    ("m365_sku_assigned:" + "X" * 200, True),
+    ("m365_sku:", False), ("m365_sku_assigned:", False), ("ninja_seat", False), ("", False), ("NINJA_SEATS", False),
+    ("m365_sku:" + "X" * 201, False), ("m365_sku:A\x00", False), ("m365_sku:A\tB", False), ("m365_sku:A\nB", False),
+    ("m365_sku: SPB", False), ("m365_sku:SPB ", False), ("m365_sku:A\ud800", False), ("m365_sku:A\x7f", False),
 ])
 def test_known_codes(code, known):
     assert measures.is_known_code(code) is known
@@ -94,9 +103,12 @@ def test_measured_numbers_are_what_the_simulators_planted(collected, msp, graph_
         users = rows[(name, "m365_users")]
         assert users.quantity == expected["licensed"] and users.detail["user_definition"] == "licensed"
         for part, (bought, consumed) in expected["skus"].items():
+            # Two quantities per SKU: bought (m365_sku:) and assigned (m365_sku_assigned:).
             row = rows[(name, f"m365_sku:{part}")]
-            assert (row.quantity, row.detail["bought"]) == (consumed, bought), (name, part)
-            assert len(row.detail["ids"]) == consumed  # the users holding it
+            assert (row.quantity, row.detail["bought"], row.detail["assigned"]) == (bought, bought, consumed)
+            assigned = rows[(name, f"m365_sku_assigned:{part}")]
+            assert (assigned.quantity, assigned.detail["bought"]) == (consumed, bought), (name, part)
+            assert len(row.detail["ids"]) == len(assigned.detail["ids"]) == consumed  # the users holding it
     # The internal organization's seats are measured as none (never billable), its ThreatLocker devices counted.
     msp_org = Organization.objects.get(pk=Organization.MSP_ID)
     assert rows[(msp_org.name, "ninja_seats")].quantity == 0

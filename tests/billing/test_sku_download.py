@@ -50,7 +50,7 @@ def test_download_refresh_imports_the_names_and_the_billing_page_shows_them(name
     page = Client()
     page.force_login(staff_user)
     url = f"/billing/clients/{leaky.id}/?date={DAY.isoformat()}"
-    assert "Microsoft 365 licences: Microsoft 365 Business Premium<" in page.get(url).content.decode()
+    assert "Microsoft 365 licences bought: Microsoft 365 Business Premium<" in page.get(url).content.decode()
 
     assert settings.ESINV_M365_PRODUCT_NAMES_URL == names_url
     call_command("import_m365_sku_names", "--download")
@@ -58,7 +58,7 @@ def test_download_refresh_imports_the_names_and_the_billing_page_shows_them(name
     spb = M365ProductName.objects.get(string_id="SPB")
     assert (spb.display_name, spb.sku_id, spb.source) == (RENAMED, sku_id("SPB"), names_url)
     assert product_name("SPB") == RENAMED
-    assert f"Microsoft 365 licences: {RENAMED}<" in page.get(url).content.decode()
+    assert f"Microsoft 365 licences bought: {RENAMED}<" in page.get(url).content.decode()
 
     call_command("import_m365_sku_names", names_url)  # the URL given directly: nothing new
     assert f"0 product names added, 0 updated, {len(PRODUCT_NAMES)} unchanged" in capsys.readouterr().out

@@ -39,7 +39,7 @@ def test_under_and_over_billing_with_the_money_at_stake():
 
 def test_unused_licences_and_disabled_licensed_users():
     found = engine(skus={1: [("SPB", 12, 10), ("POWER_BI_PRO", 3, 3)]}, disabled={1: ["z@x", "y@x"], 2: []},
-                   sku_costs={1: {"SPB": D("15.5")}})
+                   sku_costs={1: {"SPB": (D("15.5"), "")}})
     unused = next(f for f in found if f.variance_type == "UNUSED_LICENCES")
     assert (unused.subject, unused.billed, unused.measured, unused.amount) == ("SPB", D(12), D(10), D("31.00"))
     disabled = next(f for f in found if f.variance_type == "DISABLED_USER_LICENSED")
