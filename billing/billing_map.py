@@ -9,14 +9,18 @@ from decimal import Decimal
 
 from django.db.models import Max, Q, Sum
 
+from billing.billed import unknown_cycle
 from billing.measures import (
+    M365_SKU_PREFIX,
     M365_USERS,
     NINJA_SEATS,
     NINJA_SERVERS,
     THREATLOCKER_DEVICES,
     is_known_code,
+    sku_part,
+    split_sku_code,
 )
-from billing.models import BillCustomer, BillingMapping, CWAgreementAddition, MeasuredQuantity
+from billing.models import BillCustomer, BillingMapping, CWAgreement, CWAgreementAddition, M365Sku, MeasuredQuantity
 
 # MSP-wide defaults for the products the simulator bills (collectors/simulators/connectwise.py, PRODUCTS).
 # ONBOARDING is a no-charge line: nothing to measure, so it has no rule and shows in no report.
@@ -25,7 +29,39 @@ DEFAULT_MAP = {
     "MANAGED-SRV": (NINJA_SERVERS, "Managed server: NinjaOne billable servers."),
     "THREATLOCKER": (THREATLOCKER_DEVICES, "ThreatLocker allowlisting (per device)."),
     "BACKUP-M365": (M365_USERS, "Microsoft 365 backup (per user): the client's Microsoft 365 users."),
+    # A licence resold through CSP is billed for what the MSP buys: compared with the licences BOUGHT; the bought
+    # but unassigned ones are UNUSED_LICENCES (their cost), never also an over-billing.
+    "M365-BP": (f"{M365_SKU_PREFIX}SPB", "Microsoft 365 Business Premium (per licence): licences of SPB bought."),
 }
+
+
+def known_part_numbers() -> set[str]:
+    """SKU part numbers as Microsoft writes them: the product-name tables' and the latest Microsoft 365 day's."""
+    from billing.m365.sku_names import product_names
+
+    day = latest_day(M365Sku)
+    seen = M365Sku.objects.filter(snapshot_date=day).values_list("sku_part_number", flat=True) if day else []
+    return set(product_names()) | set(seen)
+
+
+def case_matches(part: str, known: set[str]) -> list[str]:
+    """The known part numbers that differ from `part` only in case (part numbers are matched exactly)."""
+    wanted = part.casefold()
+    return sorted(k for k in known if k != part and k.casefold() == wanted)
+
+
+def normalise_code(code: str, known: set[str] | None = None) -> str:
+    """A SKU code whose part number differs only in case from exactly one known part number, in that spelling
+    (`m365_sku:spb` -> `m365_sku:SPB`: Graph reports `SPB`, and codes match exactly); any other code as it is."""
+    split = split_sku_code(code or "")
+    if split is None:
+        return code
+    prefix, part = split
+    known = known_part_numbers() if known is None else known
+    if part in known:
+        return code
+    matches = case_matches(part, known)
+    return f"{prefix}{matches[0]}" if len(matches) == 1 else code
 
 
 def mapping_problems(rule: BillingMapping) -> dict[str, list[str]]:
@@ -37,9 +73,19 @@ def mapping_problems(rule: BillingMapping) -> dict[str, list[str]]:
         problems["product_identifier"] = ["Enter the product identifier as ConnectWise shows it."]
     elif "\x00" in identifier:
         problems["product_identifier"] = ["The product identifier contains a NUL byte."]
-    if not is_known_code((rule.code or "").strip()):
+    code = (rule.code or "").strip()
+    if not is_known_code(code):
         problems["code"] = [f"Unknown measured quantity {rule.code!r}: use ninja_seats, ninja_endpoints, "
-                            "ninja_servers, threatlocker_devices, m365_users or m365_sku:<SKU part number>."]
+                            "ninja_servers, threatlocker_devices, m365_users, m365_sku:<SKU part number> (licences "
+                            "bought) or m365_sku_assigned:<SKU part number> (licences assigned)."]
+    elif split_sku_code(code):
+        prefix, part = split_sku_code(code)
+        known = known_part_numbers()
+        matches = [] if part in known else case_matches(part, known)
+        if matches:
+            spelled = " or ".join(f"{prefix}{m}" for m in matches)
+            problems["code"] = [f"SKU part number {part!r} differs only in case from {', '.join(matches)} as "
+                                f"Microsoft writes it; codes match exactly: use {spelled}."]
     if identifier and "product_identifier" not in problems:
         same = BillingMapping.objects.filter(product_identifier__iexact=identifier,
                                              organization_id=rule.organization_id)
@@ -108,12 +154,23 @@ class UnusedCode:
     quantity: int
 
 
+@dataclass(frozen=True)
+class UnknownCycle:
+    organization_id: int | None
+    organization_name: str
+    company_name: str
+    agreement_id: int
+    agreement_name: str
+    billing_cycle: str
+
+
 @dataclass
 class NotMapped:
     agreements_day: object = None
     measures_day: object = None
     products: list = None
     codes: list = None
+    cycles: list = None  # agreements whose billing cycle is unknown: their money is counted as monthly
 
 
 def latest_day(model):
@@ -125,7 +182,9 @@ def not_mapped(agreements_day=None, measures_day=None) -> NotMapped:
 
     - billable products (billed quantity > 0) of the latest (or given) agreements day with no active rule for
       their client, unmapped companies included (no client, so no rule can apply);
-    - measured quantities (> 0) of the latest (or given) measures day that no active rule for their client uses.
+    - measured quantities (> 0) of the latest (or given) measures day that no active rule for their client uses
+      (a Microsoft 365 SKU once, under its bought code, unless a rule uses its bought or its assigned code);
+    - agreements of the agreements day whose billing cycle is unknown (their prices are counted as monthly).
     """
     agreements_day = agreements_day or latest_day(CWAgreementAddition)
     measures_day = measures_day or latest_day(MeasuredQuantity)
@@ -153,10 +212,29 @@ def not_mapped(agreements_day=None, measures_day=None) -> NotMapped:
     if measures_day:
         measured = MeasuredQuantity.objects.filter(snapshot_date=measures_day, quantity__gt=0).values_list(
             "organization_id", "organization__name", "code", "quantity").order_by("organization__name", "code")
+        listed_skus: dict[tuple[int, str], int] = {}  # (org, part) -> index in codes
         for org_id, name, code, quantity in measured:
-            if code not in {c for c, _ in rules(org_id).values()}:
-                codes.append(UnusedCode(org_id, name, code, quantity))
-    return NotMapped(agreements_day, measures_day, products, codes)
+            used = {c for c, _ in rules(org_id).values()}
+            part = sku_part(code)
+            if code in used or (part is not None and part in {sku_part(c) for c in used}):
+                continue
+            if part is not None:  # one line per SKU: the bought code, else the assigned one
+                if (org_id, part) in listed_skus:
+                    if code.startswith(M365_SKU_PREFIX):
+                        codes[listed_skus[(org_id, part)]] = UnusedCode(org_id, name, code, quantity)
+                    continue
+                listed_skus[(org_id, part)] = len(codes)
+            codes.append(UnusedCode(org_id, name, code, quantity))
+    cycles = []
+    if agreements_day:
+        for row in CWAgreement.objects.filter(snapshot_date=agreements_day).values(
+                "organization_id", "organization__name", "company_name", "agreement_id", "name",
+                "billing_cycle").order_by("organization__name", "company_name", "agreement_id"):
+            if unknown_cycle(row["billing_cycle"]):
+                cycles.append(UnknownCycle(row["organization_id"], row["organization__name"] or "",
+                                           row["company_name"], row["agreement_id"], row["name"],
+                                           row["billing_cycle"]))
+    return NotMapped(agreements_day, measures_day, products, codes, cycles)
 
 
 def seed_defaults(*, user=None) -> tuple[list[str], list[str]]:

@@ -50,10 +50,11 @@ class BillingMapping(models.Model):
         return f"{self.product_identifier} -> {self.code} ({scope})"
 
     def clean(self):
-        from billing.billing_map import mapping_problems
+        from billing.billing_map import mapping_problems, normalise_code
 
         self.product_identifier = (self.product_identifier or "").strip()
-        self.code = (self.code or "").strip()
+        # A SKU part number in another case than Microsoft's (m365_sku:spb) is saved as Microsoft writes it.
+        self.code = normalise_code((self.code or "").strip())
         problems = mapping_problems(self)
         if problems:
             raise ValidationError(problems)

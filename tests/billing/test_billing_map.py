@@ -130,7 +130,7 @@ def test_seed_creates_the_missing_msp_wide_defaults_and_changes_no_rule(capsys):
     rule(code="ninja_endpoints", notes="ours")
     call_command("seed_billing_map")
     out = capsys.readouterr().out
-    assert "3 rules created" in out and "1 already present (MANAGED-WS)" in out
+    assert "4 rules created" in out and "1 already present (MANAGED-WS)" in out
     assert BillingMapping.objects.get(product_identifier="MANAGED-WS").code == "ninja_endpoints"
     assert {r.product_identifier: r.code for r in BillingMapping.objects.filter(organization__isnull=True)} == {
         **{p: code for p, (code, _) in DEFAULT_MAP.items()}, "MANAGED-WS": "ninja_endpoints"}
@@ -168,22 +168,30 @@ def test_not_mapped_lists_billable_products_without_a_rule(cw, cw_agreements_dat
 
 def test_not_mapped_lists_measured_quantities_no_rule_uses(cedar):
     for code, quantity in (("ninja_seats", 10), ("ninja_endpoints", 12), ("ninja_servers", 0),
-                           ("m365_sku:SPB", 5), ("m365_users", 6)):
+                           ("m365_sku:SPB", 5), ("m365_sku_assigned:SPB", 4), ("m365_users", 6),
+                           ("m365_sku:O365_w/o Teams Bundle_M3", 3), ("m365_sku_assigned:O365_w/o Teams Bundle_M3", 2),
+                           ("m365_sku:TRIAL", 0), ("m365_sku_assigned:TRIAL", 7)):
         MeasuredQuantity.objects.create(snapshot_date=DAY, organization=cedar, code=code, quantity=quantity)
     MeasuredQuantity.objects.create(snapshot_date=date(2026, 11, 19), organization=cedar, code="m365_sku:OLD",
                                     quantity=1)  # not the latest day
-    seed_defaults()
+    seed_defaults()  # M365-BP -> m365_sku:SPB: both SPB quantities are accounted for
     report = not_mapped()
     assert report.measures_day == DAY and report.agreements_day is None and report.products == []
-    assert [(c.organization_name, c.code, c.quantity) for c in report.codes] == [
-        ("Cedar Law Group", "m365_sku:SPB", 5), ("Cedar Law Group", "ninja_endpoints", 12)]
-    rule(organization=cedar, product_identifier="M365-BP", code="m365_sku:SPB")
-    assert [c.code for c in not_mapped().codes] == ["ninja_endpoints"]
+    # One line per SKU: its bought code, else (nothing bought) its assigned one.
+    assert sorted((c.organization_name, c.code, c.quantity) for c in report.codes) == [
+        ("Cedar Law Group", "m365_sku:O365_w/o Teams Bundle_M3", 3),
+        ("Cedar Law Group", "m365_sku_assigned:TRIAL", 7), ("Cedar Law Group", "ninja_endpoints", 12)]
+    # A rule billing the SKU's assigned licences uses the SKU too.
+    rule(organization=cedar, product_identifier="M3", code="m365_sku_assigned:O365_w/o Teams Bundle_M3")
+    assert sorted(c.code for c in not_mapped().codes) == ["m365_sku_assigned:TRIAL", "ninja_endpoints"]
+    BillingMapping.objects.filter(product_identifier="M365-BP").update(active=False)
+    assert sorted(c.code for c in not_mapped().codes) == ["m365_sku:SPB", "m365_sku_assigned:TRIAL", "ninja_endpoints"]
 
 
 def test_not_mapped_with_nothing_collected():
     report = not_mapped()
-    assert (report.agreements_day, report.measures_day, report.products, report.codes) == (None, None, [], [])
+    assert (report.agreements_day, report.measures_day, report.products, report.codes, report.cycles) == (
+        None, None, [], [], [])
 
 
 # --- admin -----------------------------------------------------------------------------------------------------
