@@ -25,8 +25,9 @@ which is what tests compare the collector with.
 Agreements come from the generated MSP (`add_agreements(data, generate_msp(...))`, docs/billing.md): one
 company per customer client named as the hub's organization, a "Managed Services" agreement per client whose
 additions bill its NinjaOne seats (`MANAGED-WS`), servers (`MANAGED-SRV`) and ThreatLocker devices
-(`THREATLOCKER`) as the simulators serve them today, with planted billing facts in known numbers
-(`data.billing_facts`): one client billed for fewer seats than NinjaOne manages, one for more; plus lines
+(`THREATLOCKER`) as the simulators serve them today, and the Microsoft 365 Business Premium licences (`M365-BP`,
+SPB) each client's Graph tenant has BOUGHT, with planted billing facts in known numbers (`data.billing_facts`): one
+client billed for fewer seats than NinjaOne manages, one for more, one for fewer SPB licences than bought; plus lines
 that bill nothing (DoNotBill, NoCharge), seats included in a bundle (`lessIncluded`), cancelled additions and
 inactive agreements (not served under the collector's conditions) and a company no organization matches.
 """
@@ -183,7 +184,9 @@ PRODUCTS = {  # product identifier -> (product id, description, unit price, unit
     "THREATLOCKER": (503, "ThreatLocker allowlisting (per device)", "12.50", "6.00"),
     "BACKUP-M365": (504, "Microsoft 365 backup (per user)", "4.00", "1.75"),
     "ONBOARDING": (505, "Onboarding (waived)", "0.00", "0.00"),
+    "M365-BP": (506, "Microsoft 365 Business Premium (per licence)", "26.00", "22.00"),
 }
+LICENCE_PRODUCT, LICENCE_SKU = "M365-BP", "SPB"  # the licence line billed to clients whose tenant has SPB
 UNMAPPED_COMPANY = "Quarry Hill Brewing Company"  # a company no organization or alias matches
 
 
@@ -216,16 +219,21 @@ def measured_counts(dataset, offset: int = 0) -> dict[int, dict[str, int]]:
     return counts
 
 
-def add_agreements(data: ConnectWiseData, dataset, *, under_by: int = 3, over_by: int = 2) -> ConnectWiseData:
+def add_agreements(data: ConnectWiseData, dataset, *, under_by: int = 3, over_by: int = 2, licences_under_by: int = 2,
+                   graph=None) -> ConnectWiseData:
     """Companies, agreements and additions for every customer client of `dataset` (see the module docstring).
 
     Quantities bill what the simulators serve today (`measured_counts`), except the planted facts: the first
     client with seats is billed `under_by` seats fewer than it has (under-billed), the second `over_by` more
-    (over-billed). Deterministic for the dataset's seed."""
+    (over-billed). Every client whose Microsoft 365 tenant (the Graph simulator's `graph`, generated from the same
+    dataset when not given) has SPB is billed `M365-BP` for the SPB licences it BOUGHT, except the first such client
+    that is not one of the two above: billed `licences_under_by` licences fewer (under-billed licences). Facts:
+    `billing_facts["licences"]` {company: {product, sku, billed, bought, assigned, unit_price, unit_cost}}.
+    Deterministic for the dataset's seed."""
     rng = random.Random(f"{dataset.seed}/cw-agreements")
     measured = measured_counts(dataset)
     facts = {"under_billed": [], "over_billed": [], "unmapped_companies": [UNMAPPED_COMPANY],
-             "cancelled_additions": [], "inactive_agreements": [], "measured": {}}
+             "cancelled_additions": [], "inactive_agreements": [], "measured": {}, "licences": {}}
     company_id, agreement_id, addition_id = 19_000, 700, 90_000
     start = "2024-01-01T00:00:00Z"
     customers = [c for c in dataset.clients if not c.internal]
@@ -260,6 +268,7 @@ def add_agreements(data: ConnectWiseData, dataset, *, under_by: int = 3, over_by
         data.companies.append(row)
         return row
 
+    managed_of: dict[int, dict] = {}
     for position, client in enumerate(customers):
         # Mostly the organization's own name; sometimes in other case or spacing (names match regardless).
         roll = rng.random()
@@ -269,6 +278,7 @@ def add_agreements(data: ConnectWiseData, dataset, *, under_by: int = 3, over_by
         counts = measured[client.index]
         facts["measured"][client.ninja_name] = dict(counts)
         managed = agreement(firm, f"{client.ninja_name} - Managed Services", "Managed Services")
+        managed_of[client.index] = managed
         seats = counts["seats"]
         # Seats included in a bundle (lessIncluded): billed through another line, not this one.
         bundle = 5 if (position == 1 or rng.random() < 0.3) and seats > 5 else 0
@@ -298,6 +308,28 @@ def add_agreements(data: ConnectWiseData, dataset, *, under_by: int = 3, over_by
     stranger = company("QHB", UNMAPPED_COMPANY)
     block = agreement(stranger, f"{UNMAPPED_COMPANY} - Managed Services", "Managed Services")
     addition(block, "MANAGED-WS", 7)
+    # Microsoft 365 licences resold (after every other line, so the lines above keep their generated values).
+    if graph is None:
+        from collectors.simulators.graph import generate_graph
+
+        graph = generate_graph(dataset)
+    skus = {t.client_index: {sku["skuPartNumber"]: sku for sku in t.skus} for t in graph.tenants}
+    licence_under = None
+    _, _, unit_price, unit_cost = PRODUCTS[LICENCE_PRODUCT]
+    for client in customers:
+        sku = skus.get(client.index, {}).get(LICENCE_SKU)
+        if sku is None or client.index not in managed_of:
+            continue
+        bought, assigned = sku["prepaidUnits"]["enabled"], sku["consumedUnits"]
+        billed = bought
+        if licence_under is None and client.index not in (under, over) and bought > licences_under_by:
+            licence_under, billed = client.index, bought - licences_under_by
+            facts["under_billed"].append({"company": client.ninja_name, "product": LICENCE_PRODUCT, "billed": billed,
+                                          "measured": bought, "unit_price": unit_price})
+        addition(managed_of[client.index], LICENCE_PRODUCT, billed)
+        facts["licences"][client.ninja_name] = {
+            "product": LICENCE_PRODUCT, "sku": LICENCE_SKU, "billed": billed, "bought": bought, "assigned": assigned,
+            "unit_price": unit_price, "unit_cost": unit_cost}
     data.billing_facts = facts
     return data
 

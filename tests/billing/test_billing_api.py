@@ -54,7 +54,10 @@ def test_report_by_client_with_money_totals(collected, staff, cw_agreements_data
     assert body["date"] == DAY.isoformat()
     facts = cw_agreements_data.billing_facts
     under, over = facts["under_billed"][0], facts["over_billed"][0]
-    assert float(body["totals"]["monthly_revenue_leak"]) == pytest.approx(3 * float(under["unit_price"]))
+    licences = facts["under_billed"][1]  # M365-BP: 2 SPB licences bought but not billed
+    assert (licences["product"], licences["measured"] - licences["billed"]) == ("M365-BP", 2)
+    assert float(body["totals"]["monthly_revenue_leak"]) == pytest.approx(
+        3 * float(under["unit_price"]) + 2 * float(licences["unit_price"]))
     assert float(body["totals"]["monthly_over_billing"]) == pytest.approx(2 * float(over["unit_price"]))
     clients = {c["organization"]: c for c in body["clients"]}
     seats = {p["product"]: p for p in clients[under["company"]]["products"]}["MANAGED-WS"]
@@ -79,7 +82,9 @@ def test_variance_list_filters_and_paging(collected, biller):
     body = biller.get("/api/billing/variances").json()
     assert body["count"] == BillingVariance.objects.count() and body["page"] == 1
     under = biller.get("/api/billing/variances?type=UNDER_BILLED").json()["results"]
-    assert [v["type"] for v in under] == ["UNDER_BILLED"] and float(under[0]["amount"]) > 0
+    # Seats (MANAGED-WS) and Microsoft 365 licences (M365-BP) under-billed, as the simulators planted.
+    assert sorted((v["type"], v["subject"]) for v in under) == [("UNDER_BILLED", "M365-BP"), ("UNDER_BILLED", "MANAGED-WS")]
+    assert all(float(v["amount"]) > 0 and v["cycle_note"] == "" for v in under)
     org = under[0]["organization_id"]
     mine = biller.get(f"/api/billing/variances?organization={org}&status=open&date=2026-11-20").json()
     assert mine["results"] and {v["organization_id"] for v in mine["results"]} == {org}
@@ -110,10 +115,15 @@ def test_resolve_accept_and_bulk_with_notes_and_audit(collected, staff, biller):
 
 
 def test_client_detail_with_twelve_months(collected, staff, cw_agreements_data):
-    under = BillingVariance.objects.get(variance_type="UNDER_BILLED")
+    under = BillingVariance.objects.get(variance_type="UNDER_BILLED", subject="MANAGED-WS")
     body = staff.get(f"/api/billing/clients/{under.organization_id}").json()
     products = {p["product"]: p for p in body["products"]}
     seats = products["MANAGED-WS"]
+    # Each product's monthly unit price, as the report gives it (was always null).
+    report = staff.get("/api/billing/report").json()
+    line = next(p for c in report["clients"] if c["organization_id"] == under.organization_id
+                for p in c["products"] if p["product"] == "MANAGED-WS")
+    assert seats["unit_price"] == line["unit_price"] == "95.0000" == f"{under.unit_price:.4f}"
     assert float(seats["billed"]) == float(under.billed) and seats["measured"] == int(under.measured)
     assert len(seats["history"]) == 12 and seats["history"][-1]["month"] == "2026-11"
     assert float(seats["history"][-1]["billed"]) == float(under.billed)

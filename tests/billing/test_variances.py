@@ -53,13 +53,18 @@ def planted(cw_agreements_data, graph_data, tenants) -> dict:
             want[(kind, row["company"], row["product"])] = (
                 Decimal(row["billed"]), Decimal(row["measured"]),
                 (Decimal(diff) * Decimal(str(row["unit_price"]))).quantize(Decimal("0.01")))
+    licences = facts["licences"]  # clients billed a licence product (M365-BP for SPB): their unused cost money
     for tenant_id, tenant in tenants.items():
         expected = graph_data.expected(tenant_id)
         name = tenant.organization.name
         if expected["unused_main"]:
             bought, consumed = expected["skus"][expected["main_sku"]]
             assert bought - consumed == expected["unused_main"]
-            want[("UNUSED_LICENCES", name, expected["main_sku"])] = (Decimal(bought), Decimal(consumed), None)
+            line = licences.get(name)
+            cost = None
+            if line and line["sku"] == expected["main_sku"]:
+                cost = (Decimal(bought - consumed) * Decimal(line["unit_cost"])).quantize(Decimal("0.01"))
+            want[("UNUSED_LICENCES", name, expected["main_sku"])] = (Decimal(bought), Decimal(consumed), cost)
         if expected["disabled_licensed"]:
             want[("DISABLED_USER_LICENSED", name, "")] = (None, Decimal(expected["disabled_licensed"]), None)
     return want
@@ -75,16 +80,64 @@ def test_exactly_the_planted_variances_with_their_money(collected, cw_agreements
     kinds = {key[0] for key in want}
     assert {"UNDER_BILLED", "OVER_BILLED", "UNUSED_LICENCES", "DISABLED_USER_LICENSED"} <= kinds
     assert found() == want
-    under = BillingVariance.objects.get(variance_type="UNDER_BILLED")
+    under = BillingVariance.objects.get(variance_type="UNDER_BILLED", subject="MANAGED-WS")
     assert under.measured - under.billed == 3 and under.amount == 3 * under.unit_price
     assert under.code == "ninja_seats" and len(under.ids) == under.ids_total == int(under.measured)
-    over = BillingVariance.objects.get(variance_type="OVER_BILLED")
+    over = BillingVariance.objects.get(variance_type="OVER_BILLED", subject="MANAGED-WS")
     assert over.billed - over.measured == 2 and over.amount == 2 * over.unit_price
     disabled = BillingVariance.objects.filter(variance_type="DISABLED_USER_LICENSED").first()
     assert set(disabled.ids) == set(M365User.objects.filter(
         organization=disabled.organization, snapshot_date=DAY, account_enabled=False)
         .exclude(assigned_sku_ids=[]).values_list("user_principal_name", flat=True))
     assert BillingVarianceEvent.objects.filter(action="found").count() == len(want)
+
+
+def test_licences_billed_for_what_the_msp_buys(collected, cw_agreements_data, graph_data, tenants):
+    """M365-BP (SPB licences, 26.00 a month, cost 22.00) billed for the licences BOUGHT (`m365_sku:SPB`): the
+    planted client billed 2 fewer is under-billed 2 x 26.00; bought-but-unassigned licences are UNUSED_LICENCES
+    at unit cost only, never also over-billed (one licence is never in both money totals)."""
+    from billing.reports import billing_report
+
+    licences = cw_agreements_data.billing_facts["licences"]
+    assert len(licences) >= 3  # several SPB tenants carry the licence product
+    short = [name for name, line in licences.items() if line["billed"] < line["bought"]]
+    assert len(short) == 1
+    under = BillingVariance.objects.get(variance_type="UNDER_BILLED", subject="M365-BP")
+    assert (under.organization.name, under.code, under.billed, under.measured, under.unit_price, under.amount) == (
+        short[0], "m365_sku:SPB", Decimal(licences[short[0]]["bought"] - 2), Decimal(licences[short[0]]["bought"]),
+        Decimal("26.0000"), Decimal("52.00"))
+    assert not BillingVariance.objects.filter(variance_type="OVER_BILLED", subject="M365-BP").exists()
+    unused = {v.organization.name: v for v in BillingVariance.objects.filter(variance_type="UNUSED_LICENCES",
+                                                                               subject="SPB")}
+    priced = {name: line for name, line in licences.items() if line["bought"] > line["assigned"]}
+    assert priced and set(priced) <= set(unused)
+    for name, line in priced.items():
+        assert unused[name].unit_price == Decimal("22.0000")
+        assert unused[name].amount == (line["bought"] - line["assigned"]) * Decimal("22.00"), name
+    # The day's totals: the seat leak plus the licence leak; the over-billing is the seats' alone.
+    seats_under = BillingVariance.objects.get(variance_type="UNDER_BILLED", subject="MANAGED-WS")
+    seats_over = BillingVariance.objects.get(variance_type="OVER_BILLED", subject="MANAGED-WS")
+    totals = billing_report(DAY)["totals"]
+    assert totals["monthly_revenue_leak"] == seats_under.amount + Decimal("52.00")
+    assert totals["monthly_over_billing"] == seats_over.amount
+
+
+def test_a_licence_product_billed_per_assigned_licence(collected, cw_agreements_data):
+    """The map chooses: M365-BP -> m365_sku_assigned:SPB compares the bill with licences ASSIGNED."""
+    from billing.models import BillingMapping
+
+    BillingMapping.objects.filter(product_identifier="M365-BP").update(code="m365_sku_assigned:SPB")
+    V.reconcile_billing(DAY)
+    licences = cw_agreements_data.billing_facts["licences"]
+    found_now = {v.organization.name: (v.variance_type, v.billed, v.measured) for v in BillingVariance.objects.filter(
+        subject="M365-BP", status="open")}
+    want = {}
+    for name, line in licences.items():
+        if line["billed"] > line["assigned"]:
+            want[name] = ("OVER_BILLED", Decimal(line["billed"]), Decimal(line["assigned"]))
+        elif line["billed"] < line["assigned"]:
+            want[name] = ("UNDER_BILLED", Decimal(line["billed"]), Decimal(line["assigned"]))
+    assert want and found_now == want
 
 
 def test_stable_across_days_and_idempotent(collected, cw_agreements_data, graph_data, tenants):
@@ -100,7 +153,7 @@ def test_stable_across_days_and_idempotent(collected, cw_agreements_data, graph_
 
 def fix_under_billing(day):
     """Bill the under-billed client what it has (staff fixed the agreement)."""
-    under = BillingVariance.objects.get(variance_type="UNDER_BILLED")
+    under = BillingVariance.objects.get(variance_type="UNDER_BILLED", subject="MANAGED-WS")
     line = CWAgreementAddition.objects.get(snapshot_date=day, organization=under.organization,
                                            product_identifier="MANAGED-WS")
     line.billed_quantity += 3
@@ -141,8 +194,8 @@ def test_a_fix_closes_it_and_its_return_reopens_it(collected):
 
 def test_resolve_and_accept_with_notes_and_audit(collected, django_user_model):
     staff = django_user_model.objects.create_user("ann", is_staff=True)
-    over = BillingVariance.objects.get(variance_type="OVER_BILLED")
-    under = BillingVariance.objects.get(variance_type="UNDER_BILLED")
+    over = BillingVariance.objects.get(variance_type="OVER_BILLED", subject="MANAGED-WS")
+    under = BillingVariance.objects.get(variance_type="UNDER_BILLED", subject="MANAGED-WS")
     V.apply_action([over.id], V.Action.ACCEPT, notes="Agreed minimum", actor="ann", user=staff)
     V.apply_action([under.id], V.Action.RESOLVE, notes="Invoice corrected", actor="ann", user=staff)
     V.reconcile_billing(DAY)  # a re-run of the day keeps what staff wrote
@@ -195,8 +248,8 @@ def test_a_client_whose_data_is_missing_that_day_closes_nothing(collected):
     M365Sku.objects.filter(snapshot_date=NEXT, organization=disabled.organization).delete()
     measure_day(NEXT)
     V.reconcile_billing(NEXT)
-    assert BillingVariance.objects.get(variance_type="UNDER_BILLED").status == "open"
-    assert BillingVariance.objects.get(variance_type="OVER_BILLED").status == "open"
+    assert BillingVariance.objects.get(variance_type="UNDER_BILLED", subject="MANAGED-WS").status == "open"
+    assert BillingVariance.objects.get(variance_type="OVER_BILLED", subject="MANAGED-WS").status == "open"
     disabled.refresh_from_db()
     assert disabled.status == "open"
     assert not BillingVariance.objects.filter(status="resolved").exists()
@@ -205,7 +258,7 @@ def test_a_client_whose_data_is_missing_that_day_closes_nothing(collected):
 def test_the_tolerance_absorbs_a_difference(collected):
     from billing.models import BillingMapping
 
-    BillingMapping.objects.filter(product_identifier="MANAGED-WS").update(tolerance=3)
+    BillingMapping.objects.filter(product_identifier__in=["MANAGED-WS", "M365-BP"]).update(tolerance=3)
     V.reconcile_billing(DAY)
     assert not BillingVariance.objects.filter(variance_type__in=["UNDER_BILLED", "OVER_BILLED"],
                                               status="open").exists()
@@ -217,7 +270,7 @@ def test_the_command_and_the_admin(collected, admin_client):
     out = StringIO()
     call_command("measure_billing", "--date", DAY.isoformat(), stdout=out)
     assert "Billing variances of 2026-11-20: 0 found, 0 reopened, 0 resolved automatically" in out.getvalue()
-    variance = BillingVariance.objects.get(variance_type="UNDER_BILLED")
+    variance = BillingVariance.objects.get(variance_type="UNDER_BILLED", subject="MANAGED-WS")
     listing = admin_client.get("/admin/billing/billingvariance/?variance_type__exact=UNDER_BILLED")
     assert listing.status_code == 200 and variance.organization.name in listing.content.decode()
     page = admin_client.get(f"/admin/billing/billingvariance/{variance.id}/change/")
