@@ -47,3 +47,53 @@ def test_unused_licences_and_disabled_licensed_users():
     assert len(found) == 2
     [unknown_cost] = [f for f in engine(skus={1: [("SPB", 5, 4)]})]
     assert unknown_cost.amount is None
+
+
+# --- money is monthly: the agreement's billing cycle ------------------------------------------------------------
+import pytest  # noqa: E402
+
+from billing.billed import cycle_months, cycle_note, monthly_price, unknown_cycle  # noqa: E402
+
+
+@pytest.mark.parametrize("name, months", [
+    ("Monthly", 1), ("monthly", 1), (" MONTHLY ", 1), ("Quarterly", 3), ("Semi-Annual", 6), ("Semi Annual", 6),
+    ("SemiAnnually", 6), ("semi_annual", 6), ("Annual", 12), ("Annually", 12), ("Yearly", 12),
+    ("", None), (None, None), ("Weekly", None), ("One Time", None), ("Bi-Monthly", None), ("Monthly\x00", None),
+])
+def test_cycle_months_by_connectwise_name(name, months):
+    assert cycle_months(name) == months
+    assert unknown_cycle(name) is (months is None)
+
+
+def test_a_price_per_cycle_is_a_price_per_month():
+    assert monthly_price(D("120"), "Annual") == D("10.0000")
+    assert monthly_price(D("100"), "Quarterly") == D("33.3333")
+    assert monthly_price(D("60"), "Semi-Annual") == D("10.0000")
+    assert monthly_price(D("95"), "Monthly") == D("95.0000")
+    assert monthly_price(D("95"), "Fortnightly") == D("95.0000")  # unknown: counted as monthly (and flagged)
+    assert monthly_price(None, "Annual") == D("0.0000")
+
+
+def test_an_unknown_cycle_is_flagged_never_silent():
+    assert cycle_note(["Monthly", "Annual"]) == ""
+    assert cycle_note(["Monthly", "Fortnightly", "Fortnightly"]) == \
+        'Billing cycle not known ("Fortnightly"): counted as monthly.'
+    assert cycle_note([None]) == "Billing cycle not known (none): counted as monthly."
+
+
+def test_billed_lines_fold_to_monthly_prices_and_the_money_follows():
+    billed = fold_billed([("MANAGED-WS", D(10), D(300), D(90), "Quarterly"),
+                          ("M365-BP", D(5), D(312), D(264), "Annual"),
+                          ("THREATLOCKER", D(4), D(12.5), D(6), "Fortnightly")])
+    assert billed["MANAGED-WS"] == Billed(D(10), D(100), D(30))
+    assert (billed["M365-BP"].unit_price, billed["M365-BP"].unit_cost) == (D(26), D(22))
+    assert billed["THREATLOCKER"].unit_price == D("12.5") and "Fortnightly" in billed["THREATLOCKER"].cycle_note
+    # Mixed cycles of one product: each line's monthly price, weighted by quantity.
+    mixed = fold_billed([("X", D(1), D(120), D(0), "Annual"), ("X", D(1), D(30), D(0), "Monthly")])["X"]
+    assert (mixed.unit_price, mixed.cycle_note) == (D(20), "")
+    [under] = find_variances(billed={1: billed}, measured={1: {"ninja_seats": (13, [], 13)}},
+                             mappings={1: {"MANAGED-WS": ("ninja_seats", D(0))}}, skus={}, disabled={})
+    assert (under.amount, under.cycle_note) == (D("300.00"), "")  # 3 seats x 300.00 a quarter = 300.00 a month
+    [flagged] = find_variances(billed={1: billed}, measured={1: {"threatlocker_devices": (6, [], 6)}},
+                               mappings={1: {"THREATLOCKER": ("threatlocker_devices", D(0))}}, skus={}, disabled={})
+    assert flagged.amount == D("25.00") and "counted as monthly" in flagged.cycle_note
