@@ -128,8 +128,9 @@ def test_cancelled_additions_and_inactive_agreements_are_left_out(cw, cw_agreeme
 def test_the_planted_billing_facts_are_there_to_be_found(cw, cw_agreements_data, client_orgs):
     collect()
     facts = cw_agreements_data.billing_facts
-    (under,), (over,) = facts["under_billed"], facts["over_billed"]
+    (under, licences), (over,) = facts["under_billed"], facts["over_billed"]
     assert under["billed"] < under["measured"] and over["billed"] > over["measured"]
+    assert billed(licences["company"], "M365-BP") == licences["billed"] == licences["measured"] - 2
     assert billed(under["company"], "MANAGED-WS") == under["billed"]
     assert billed(over["company"], "MANAGED-WS") == over["billed"]
     others = [name for name in client_orgs if name not in (under["company"], over["company"])]

@@ -78,8 +78,11 @@ def test_the_simulated_agreements_bill_what_the_msp_has_except_the_planted_facts
     assert len(names) == len(customers) + 1 and UNMAPPED_COMPANY in names
     measured = measured_counts(msp)
     assert facts["measured"] == {c.ninja_name: measured[c.index] for c in customers}
-    (under,), (over,) = facts["under_billed"], facts["over_billed"]
+    (under, licences), (over,) = facts["under_billed"], facts["over_billed"]
+    assert under["product"] == "MANAGED-WS" and licences["product"] == "M365-BP"
     assert under["measured"] - under["billed"] == 3 and over["billed"] - over["measured"] == 2
+    assert licences["measured"] - licences["billed"] == 2 and licences["company"] not in (under["company"],
+                                                                                           over["company"])
     assert under["company"] != over["company"]
     # The served rows agree with the facts: billed seats of the under-billed client's current lines.
     seats = sum(a["quantity"] - a["lessIncluded"] for a in data.current_additions()
@@ -87,6 +90,26 @@ def test_the_simulated_agreements_bill_what_the_msp_has_except_the_planted_facts
                 and next(g for g in data.agreements if g["id"] == a["agreementId"])["company"]["name"].casefold()
                 .split() == under["company"].casefold().split())
     assert seats == under["billed"]
+
+
+def test_the_simulated_licence_lines_bill_the_licences_bought(msp, graph_data, cw_agreements_data):
+    """M365-BP is billed to every client whose tenant has SPB, for the licences it bought, but one (2 fewer)."""
+    facts = cw_agreements_data.billing_facts["licences"]
+    with_spb = {t.organization: graph_data.expected(t.tenant_id)["skus"]["SPB"] for t in graph_data.tenants
+                if "SPB" in graph_data.expected(t.tenant_id)["skus"]}
+    assert set(facts) == set(with_spb) and len(facts) >= 3
+    for name, (bought, assigned) in with_spb.items():
+        line = facts[name]
+        assert (line["bought"], line["assigned"], line["unit_price"], line["unit_cost"]) == (
+            bought, assigned, "26.00", "22.00")
+        assert line["billed"] == (bought - 2 if name == cw_agreements_data.billing_facts["under_billed"][1]["company"]
+                                  else bought)
+    served = {}
+    for addition in cw_agreements_data.current_additions():
+        if addition["product"]["identifier"] == "M365-BP":
+            company = next(g for g in cw_agreements_data.agreements if g["id"] == addition["agreementId"])
+            served[" ".join(company["company"]["name"].casefold().split())] = addition["quantity"]
+    assert served == {" ".join(n.casefold().split()): line["billed"] for n, line in facts.items()}
 
 
 def test_the_simulator_serves_agreements_paged_with_conditions(cw):
