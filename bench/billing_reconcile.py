@@ -60,7 +60,8 @@ def fill(day: date, clients: int):
                      (day, org, "ninja_servers", 2, {"total": 2, "ids": [f"c{n}-srv0", f"c{n}-srv1"]}),
                      (day, org, "threatlocker_devices", seats + 2, {"total": seats + 2, "ids": []}),
                      (day, org, "m365_users", 40, {"total": 40, "ids": []}),
-                     (day, org, "m365_sku:SPB", 38, {"total": 38, "ids": [], "bought": 40}),
+                     (day, org, "m365_sku:SPB", 40, {"total": 40, "ids": [], "bought": 40, "assigned": 38}),
+                     (day, org, "m365_sku_assigned:SPB", 38, {"total": 38, "ids": [], "bought": 40, "assigned": 38}),
                      ]
         billed = seats - 3 if n % 10 == 0 else seats + 2 if n % 10 == 1 else seats
         for product, quantity, price in (("MANAGED-WS", billed, "95"), ("MANAGED-SRV", 2, "150"),

@@ -154,7 +154,7 @@ def test_not_mapped_lists_billable_products_without_a_rule(cw, cw_agreements_dat
     billable = {(a.organization_id, a.product_identifier) for a in CWAgreementAddition.objects.filter(
         bill_customer="Billable", billed_quantity__gt=0)}
     assert {(p.organization_id, p.product_identifier) for p in report.products} == billable
-    assert {p.product_identifier for p in report.products} == {"MANAGED-WS", "MANAGED-SRV", "THREATLOCKER"}
+    assert {p.product_identifier for p in report.products} == {"MANAGED-WS", "MANAGED-SRV", "THREATLOCKER", "M365-BP"}
     # With the defaults, only the company no organization matches is left: no client, so no rule applies.
     seed_defaults()
     report = not_mapped()
