@@ -130,6 +130,10 @@ def test_pages_and_files_over_the_collected_simulators(staff):
     page.force_login(get_user_model().objects.get(username="staffer"))
     html = page.get("/billing/").content.decode()
     assert html.count('data-testid="billing-client"') == len(report["clients"])
-    under = BillingVariance.objects.filter(variance_type=BillingVarianceType.UNDER_BILLED).first()
+    under = BillingVariance.objects.get(variance_type=BillingVarianceType.UNDER_BILLED, subject="MANAGED-WS")
     client_html = page.get(f"/billing/clients/{under.organization_id}/").content.decode()
     assert under.ids and all(f'href="/devices/{key}/"' in client_html for key in under.ids[:5])
+    # The under-billed licences' users are users, not device links.
+    licences = BillingVariance.objects.get(variance_type=BillingVarianceType.UNDER_BILLED, subject="M365-BP")
+    client_html = page.get(f"/billing/clients/{licences.organization_id}/").content.decode()
+    assert licences.ids and licences.ids[0] in client_html and f'href="/devices/{licences.ids[0]}/"' not in client_html
