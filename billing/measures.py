@@ -9,8 +9,8 @@ Plain functions over the stored snapshots of one day:
 | `ninja_servers` | NinjaOne billable servers (endpoints that are not seats) |
 | `threatlocker_devices` | ThreatLocker computers of the client |
 | `m365_users` | Microsoft 365 users by the client's user definition (`M365Tenant.user_definition`) |
-| `m365_sku:<part number>` | Microsoft 365 licences of that SKU BOUGHT (`prepaidUnits.enabled`): what an MSP reselling through CSP bills |
-| `m365_sku_assigned:<part number>` | Microsoft 365 licences of that SKU ASSIGNED to users (`consumedUnits`): for MSPs billing per assigned user |
+| `m365_sku:<part number>` | licences of that SKU BOUGHT (`prepaidUnits.enabled`): what a CSP reseller bills |
+| `m365_sku_assigned:<part number>` | licences of that SKU ASSIGNED (`consumedUnits`): billing per assigned user |
 
 The part number is Microsoft's `skuPartNumber` as the tenant reports it (its table has spaces, `/`, `(`, `)`, `,`:
 `O365_w/o Teams Bundle_M3`): any printable text up to MAX_PART_LENGTH characters (`is_part_number`). The billing

@@ -38,7 +38,8 @@ def variance_dict(v: BillingVariance) -> dict:
             "organization": v.organization.name, "subject": v.subject, "code": v.code, "status": v.status,
             "date_found": v.date_found, "last_seen": v.last_seen, "billed": v.billed, "measured": v.measured,
             "tolerance": v.tolerance, "unit_price": v.unit_price, "amount": v.amount, "ids": v.ids,
-            "ids_total": v.ids_total, "cycle_note": v.cycle_note, "resolution": v.resolution, "resolved_at": v.resolved_at,
+            "ids_total": v.ids_total, "cycle_note": v.cycle_note,
+            "resolution": v.resolution, "resolved_at": v.resolved_at,
             "resolved_by": v.resolved_by, "notes": v.notes}
 
 

@@ -214,8 +214,8 @@ def load_day(day: date) -> tuple[dict, set[str]]:
 
 
 def _sku_costs(billed: dict, mappings: dict) -> dict:
-    """{org: {SKU part number: (monthly unit cost, cycle note)}} from the client's billed products mapped to one of the SKU's
-    codes (`m365_sku:<part>` bought or `m365_sku_assigned:<part>` assigned)."""
+    """{org: {SKU part number: (monthly unit cost, cycle note)}} from the client's billed products mapped to one of
+    the SKU's codes (`m365_sku:<part>` bought or `m365_sku_assigned:<part>` assigned)."""
     costs: dict[int, dict] = {}
     for org, products in billed.items():
         for product, line in products.items():
@@ -247,7 +247,8 @@ def _numbers_changed(variance: BillingVariance, finding: Finding) -> bool:
 
 
 def _copy(variance: BillingVariance, finding: Finding) -> None:
-    for name in ("code", "billed", "measured", "tolerance", "unit_price", "amount", "ids", "ids_total", "cycle_note"):
+    for name in ("code", "billed", "measured", "tolerance", "unit_price", "amount", "ids", "ids_total",
+                 "cycle_note"):
         setattr(variance, name, getattr(finding, name))
 
 

@@ -53,13 +53,15 @@ class BillingVariance(models.Model):
                                    help_text="Measured quantity (assigned licences; disabled licensed users).")
     tolerance = models.DecimalField(max_digits=10, decimal_places=2, default=0)
     unit_price = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True,
-                                     help_text="Unit price per month (unit cost for UNUSED_LICENCES); null when unknown.")
+                                     help_text="Unit price per month (unit cost for UNUSED_LICENCES); null when "
+                                               "unknown.")
     amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True,
                                  help_text="Monthly money at stake (leak, over-charge or unused cost), currency-less: "
                                            "unit prices divided by the agreement's billing cycle in months.")
     cycle_note = models.CharField(
         max_length=200, blank=True,
-        help_text="Set when a billed line's agreement billing cycle is unknown: its money was counted as monthly.")
+        help_text="Set when a billed line's agreement billing cycle is unknown: its money was counted as "
+                  "monthly.")
     ids = models.JSONField(default=list, blank=True, help_text="The devices or users behind the measured count.")
     ids_total = models.IntegerField(default=0)
     accepted_billed = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)

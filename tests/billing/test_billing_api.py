@@ -83,7 +83,8 @@ def test_variance_list_filters_and_paging(collected, biller):
     assert body["count"] == BillingVariance.objects.count() and body["page"] == 1
     under = biller.get("/api/billing/variances?type=UNDER_BILLED").json()["results"]
     # Seats (MANAGED-WS) and Microsoft 365 licences (M365-BP) under-billed, as the simulators planted.
-    assert sorted((v["type"], v["subject"]) for v in under) == [("UNDER_BILLED", "M365-BP"), ("UNDER_BILLED", "MANAGED-WS")]
+    assert sorted((v["type"], v["subject"]) for v in under) == [("UNDER_BILLED", "M365-BP"),
+                                                                ("UNDER_BILLED", "MANAGED-WS")]
     assert all(float(v["amount"]) > 0 and v["cycle_note"] == "" for v in under)
     org = under[0]["organization_id"]
     mine = biller.get(f"/api/billing/variances?organization={org}&status=open&date=2026-11-20").json()

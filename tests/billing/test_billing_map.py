@@ -78,7 +78,8 @@ def test_a_client_only_rule_applies_to_that_client(cedar):
 
 
 # --- validation ------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("code", ["ninja_seat", "", "m365_sku:", "m365_sku:tab\tinside", "m365_sku: SPB", "m365_sku_assigned:", "seats"])
+@pytest.mark.parametrize("code", ["ninja_seat", "", "m365_sku:", "m365_sku:tab\tinside", "m365_sku: SPB",
+                                  "m365_sku_assigned:", "seats"])
 def test_an_unknown_code_is_refused(code):
     with pytest.raises(ValidationError) as caught:
         rule(code=code)

@@ -57,7 +57,8 @@ def test_codes_are_stable():
     ("ninja_seats", True), ("m365_users", True), ("m365_sku:SPB", True), ("m365_sku:O365_BUSINESS_PREMIUM", True),
     ("m365_sku_assigned:SPB", True),
     # Part numbers as Microsoft writes them: spaces, `/`, `(`, `)`, `,`, up to 200 characters.
-    ("m365_sku:O365_w/o Teams Bundle_M3", True), ("m365_sku_assigned:Microsoft_365_ Business_ Premium_(no Teams)", True),
+    ("m365_sku:O365_w/o Teams Bundle_M3", True),
+    ("m365_sku_assigned:Microsoft_365_ Business_ Premium_(no Teams)", True),
     ("m365_sku:SP B", True), ("m365_sku:A, B", True), ("m365_sku:" + "X" * 200, True),
     ("m365_sku_assigned:" + "X" * 200, True),
     ("m365_sku:", False), ("m365_sku_assigned:", False), ("ninja_seat", False), ("", False), ("NINJA_SEATS", False),
