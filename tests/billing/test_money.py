@@ -223,3 +223,37 @@ def test_an_ambiguous_case_is_refused_with_both_spellings(org, admin_client):
     assert answer.status_code == 200 and "differs only in case" in body
     assert "m365_sku:ODD_SKU or m365_sku:Odd_Sku" in body
     assert not BillingMapping.objects.filter(product_identifier="X23").exists()
+
+
+# --- stored measures of earlier days: m365_sku: was the assigned count -------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_old_sku_measures_become_bought_with_an_assigned_twin():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = ("billing", "0005_part_numbers_cycles"), ("billing", "0006_sku_bought_and_assigned")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    old_apps = executor.loader.project_state([before]).apps
+    Org = old_apps.get_model("inventory", "Organization")
+    Measured = old_apps.get_model("billing", "MeasuredQuantity")
+    org = Org.objects.create(name="Birch Accounting")
+    Measured.objects.create(snapshot_date=DAY, organization_id=org.pk, code="m365_sku:SPB", quantity=51,
+                            detail={"total": 51, "ids": ["a@x"], "truncated": False, "bought": 56})
+    Measured.objects.create(snapshot_date=DAY, organization_id=org.pk, code="ninja_seats", quantity=4,
+                            detail={"total": 4, "ids": []})
+    executor = MigrationExecutor(connection)
+    executor.migrate([after])
+    rows = {code: (quantity, detail) for code, quantity, detail in MeasuredQuantity.objects.filter(
+        organization_id=org.pk).values_list("code", "quantity", "detail")}
+    assert rows["m365_sku:SPB"][0] == 56 and rows["m365_sku:SPB"][1]["assigned"] == 51
+    assert rows["m365_sku_assigned:SPB"] == (51, {"total": 51, "ids": ["a@x"], "truncated": False, "bought": 56,
+                                                  "assigned": 51})
+    assert rows["ninja_seats"][0] == 4
+    executor = MigrationExecutor(connection)  # back and forth again: nothing changes twice
+    executor.migrate([before])
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert MeasuredQuantity.objects.get(organization_id=org.pk, code="m365_sku:SPB").quantity == 56
+    assert MeasuredQuantity.objects.filter(organization_id=org.pk).count() == 3
