@@ -6,8 +6,8 @@
 
 Builds, on a throwaway database (bench/_throwaway.py), one day of what reconciliation reads for `--clients`
 clients, written straight as rows (the collectors are benchmarked elsewhere): measured quantities (seats with 25
-device ids, servers, ThreatLocker devices, Microsoft 365 users and one SKU), ConnectWise additions billing them
-(one client in ten under-billed by 3 seats, one in ten over-billed by 2), the SKU with one tenant in five holding
+device ids, servers, ThreatLocker devices, Microsoft 365 users and one SKU), a monthly agreement per client
+whose ConnectWise additions bill them (one client in ten under-billed by 3 seats, one in ten over-billed by 2), the SKU with one tenant in five holding
 unused licences, 40 users per client with one in ten clients holding a disabled licensed user; the MSP-wide map
 (`seed_billing_map`). Prints the time of the first reconciliation (every variance new), a re-run of the day
 (nothing changes), the next day with the same rows, and of the report (`billing_report`).
@@ -45,7 +45,7 @@ def main():
 
 
 def fill(day: date, clients: int):
-    from billing.models import CWAgreementAddition, M365Sku, M365User, MeasuredQuantity
+    from billing.models import CWAgreement, CWAgreementAddition, M365Sku, M365User, MeasuredQuantity
     from esinv.bulk import insert_rows
     from inventory.models import Organization
 
@@ -67,7 +67,7 @@ def fill(day: date, clients: int):
         for product, quantity, price in (("MANAGED-WS", billed, "95"), ("MANAGED-SRV", 2, "150"),
                                          ("THREATLOCKER", seats + 2, "12")):
             addition_id += 1
-            additions.append((day, org, 1, org, "", addition_id, product, "", Decimal(quantity), Decimal(0),
+            additions.append((day, org, org, org, "", addition_id, product, "", Decimal(quantity), Decimal(0),
                               Decimal(quantity), Decimal(price), Decimal(0), "Billable"))
         bought = 40 + (3 if n % 5 == 0 else 0)
         skus.append((day, org, "sku-spb", "SPB", "Enabled", bought, 0, 0, 40))
@@ -76,6 +76,11 @@ def fill(day: date, clients: int):
             users.append((day, org, f"u{n}-{u}", f"user{u}@c{n}.example", "", "Member", not disabled, True,
                           ["sku-spb"]))
     insert_rows(MeasuredQuantity, ["snapshot_date", "organization_id", "code", "quantity", "detail"], measured)
+    # One monthly agreement per client (its lines' prices are per month: billing/billed.py).
+    insert_rows(CWAgreement, ["snapshot_date", "organization_id", "company_id", "company_identifier", "company_name",
+                              "agreement_id", "name", "agreement_type", "status", "billing_cycle"],
+                [(day, org, org, f"C{org}", f"Client {org}", org, "Managed Services", "Managed Services", "Active",
+                  "Monthly") for org in orgs])
     insert_rows(CWAgreementAddition, ["snapshot_date", "organization_id", "agreement_id", "company_id", "company_name",
                                       "addition_id", "product_identifier", "description", "quantity", "less_included",
                                       "billed_quantity", "unit_price", "unit_cost", "bill_customer"], additions)

@@ -43,7 +43,6 @@ THREATLOCKER_DEVICES = "threatlocker_devices"
 M365_USERS = "m365_users"
 M365_SKU_PREFIX = "m365_sku:"  # licences bought
 M365_SKU_ASSIGNED_PREFIX = "m365_sku_assigned:"  # licences assigned
-SKU_PREFIXES = (M365_SKU_PREFIX, M365_SKU_ASSIGNED_PREFIX)
 
 CODES = {  # code -> what people read
     NINJA_SEATS: "NinjaOne seats (billable workstations)",
@@ -69,7 +68,7 @@ def sku_assigned_code(part_number: str) -> str:
 
 def split_sku_code(code: str) -> tuple[str, str] | None:
     """(prefix, part number) of a SKU code (either kind), None for any other code."""
-    for prefix in (M365_SKU_ASSIGNED_PREFIX, M365_SKU_PREFIX):  # the longer first: both start "m365_sku"
+    for prefix in (M365_SKU_ASSIGNED_PREFIX, M365_SKU_PREFIX):
         if (code or "").startswith(prefix):
             return prefix, code[len(prefix):]
     return None
@@ -91,13 +90,7 @@ def is_part_number(part: str) -> bool:
     (callers strip)."""
     if not isinstance(part, str) or not part or len(part) > MAX_PART_LENGTH or part != part.strip():
         return False
-    return all(ch.isprintable() and not 0xD800 <= ord(ch) <= 0xDFFF for ch in part)
-
-
-def clean_part_number(value) -> str:
-    """A part number from a vendor or a form, stripped; "" when it is not usable (`is_part_number`)."""
-    part = str(value or "").strip()
-    return part if is_part_number(part) else ""
+    return part.isprintable()  # False for control characters, NUL and lone surrogates
 
 
 def is_known_code(code: str) -> bool:
