@@ -9,8 +9,9 @@ clients, written straight as rows (the collectors are benchmarked elsewhere): me
 device ids, servers, ThreatLocker devices, Microsoft 365 users and one SKU), a monthly agreement per client
 whose ConnectWise additions bill them (one client in ten under-billed by 3 seats, one in ten over-billed by 2),
 the SKU with one tenant in five holding unused licences, 40 users per client with one in ten clients holding a
-disabled licensed user; the MSP-wide map (`seed_billing_map`). Prints the time of the first reconciliation (every variance new), a re-run of the day
-(nothing changes), the next day with the same rows, and of the report (`billing_report`).
+disabled licensed user; the MSP-wide map (`seed_billing_map`). Prints the time of the first reconciliation
+(every variance new), a re-run of the day (nothing changes), the next day with the same rows, and of the report
+(`billing_report`).
 """
 import argparse
 import os
