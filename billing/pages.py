@@ -25,7 +25,7 @@ class BadDay(ValueError):
 
 
 def pick_day(raw: str) -> date | None:
-    """The requested day (YYYY-MM-DD), else the latest day with billing data (None when there is none)."""
+    """The requested day (YYYY-MM-DD), else the latest measured (reconciled) day (None when there is none)."""
     raw = raw or ""
     if not raw.strip():
         return reports.latest_day()
@@ -68,12 +68,13 @@ def billing(request):
     except BadDay as exc:
         return _bad(request, exc)
     report = reports.billing_report(day)
+    status = reports.day_status(day, requested=bool(request.GET.get("date", "").strip()))
     for client in report["clients"]:
         client["at_stake"] = at_stake(client)
         client["open_variances"] = [decorate_variance(v) for v in client["variances"]
                                     if v["status"] != BillingVarianceStatus.RESOLVED]
     return render(request, "pages/billing.html", {"title": "Billing", "nav": "billing", "report": report,
-                                                  "day": day})
+                                                  "day": day, "status": status})
 
 
 @billing_page
