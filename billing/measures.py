@@ -15,7 +15,8 @@ A code is measured for a client when its source has the client on that day (Ninj
 a Microsoft 365 day); its quantity may be 0 (e.g. seats of an internal organization). `measure_day(day)`
 replaces the day's `MeasuredQuantity` rows at once; the collectors run it after every batch, completed or
 not (`measure_batch`, registered in billing/apps.py): a day is measured from that day's stored rows only, so a
-source whose day failed has no measures that day (`unmeasured_sources` names them). `measured_items()` lists every id behind one count.
+source whose day failed has no measures that day (`unmeasured_sources` names them). `measured_items()` lists
+every id behind one count.
 """
 import logging
 from collections import defaultdict

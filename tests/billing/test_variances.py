@@ -132,6 +132,9 @@ def test_a_fix_closes_it_and_its_return_reopens_it(collected):
     assert (under.status, under.resolution) == ("resolved", "auto")
     assert under.events.filter(action="auto_resolved", to_status="resolved").exists()
     assert BillingVariance.objects.filter(status="open").count() == len(found())
+    V.reconcile_billing(DAY)  # re-running the older day (where it was present) does not bring it back
+    under.refresh_from_db()
+    assert under.status == "resolved"
     later = NEXT + timedelta(days=1)
     copy_day(DAY, later)  # the old (under-billed) quantities come back
     under.refresh_from_db()
@@ -314,3 +317,40 @@ def test_a_failed_ninja_job_closes_and_invents_nothing_from_ninja(collected, mon
     assert not BillingVariance.objects.filter(status="resolved").exists()
     # The Microsoft 365 kinds were reconciled on NEXT.
     assert BillingVariance.objects.filter(variance_type="DISABLED_USER_LICENSED", last_seen=NEXT).exists()
+
+
+def test_a_map_rule_saved_or_deleted_in_the_admin_re_reconciles_the_latest_day(
+        collected, admin_client, django_capture_on_commit_callbacks):
+    """F19: an override added in the admin (MANAGED-WS measured as NinjaOne endpoints for the over-billed client):
+    the report (live map) and the stored variances agree at once, without a new batch; deleting it puts both
+    back."""
+    from billing.models import BillingMapping, MeasuredQuantity
+    from billing.reports import billing_report
+
+    over = BillingVariance.objects.get(variance_type="OVER_BILLED", subject="MANAGED-WS")
+    org = over.organization
+    endpoints = MeasuredQuantity.objects.get(snapshot_date=DAY, organization=org, code="ninja_endpoints").quantity
+    assert endpoints > over.billed  # measured as endpoints, the client is under-billed
+
+    def stored_and_reported():
+        client = next(c for c in billing_report(DAY)["clients"] if c["organization_id"] == org.id)
+        line = next(p for p in client["products"] if p["product"] == "MANAGED-WS")
+        open_ws = {(v.variance_type, v.code, v.measured) for v in BillingVariance.objects.filter(
+            organization=org, subject="MANAGED-WS", status__in=["open", "accepted"])}
+        return (line["code"], line["measured"]), open_ws
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = admin_client.post("/admin/billing/billingmapping/add/", {
+            "product_identifier": "MANAGED-WS", "code": "ninja_endpoints", "organization": org.id,
+            "tolerance": "0", "active": "on"})
+    assert answer.status_code == 302
+    assert stored_and_reported() == (("ninja_endpoints", endpoints),
+                                     {("UNDER_BILLED", "ninja_endpoints", Decimal(endpoints))})
+    over.refresh_from_db()
+    assert (over.status, over.resolution) == ("resolved", "auto")
+    rule = BillingMapping.objects.get(organization=org)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(f"/admin/billing/billingmapping/{rule.id}/delete/", {"post": "yes"}).status_code \
+            == 302
+    line, open_ws = stored_and_reported()
+    assert line[0] == "ninja_seats" and open_ws == {("OVER_BILLED", "ninja_seats", line[1])}

@@ -119,3 +119,67 @@ def test_billing_group_readers_see_no_action_buttons(biller, day):
         assert response.status_code == 200 and 'data-testid="billing-variance"' in html, path
         assert "/api/billing/variances/" not in html and "Resolve…" not in html and "Accept…" not in html, path
         assert 'id="action-dialog"' not in html, path
+
+
+def agreements_only_day(org):
+    """A newer day holding ConnectWise agreements but no measures (F16: its measuring failed or never ran)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from billing.models import BillCustomer, CWAgreement, CWAgreementAddition
+
+    later = DAY + timedelta(days=2)
+    CWAgreement.objects.create(snapshot_date=later, organization=org, company_name=org.name, agreement_id=1,
+                               name="Managed")
+    CWAgreementAddition.objects.create(
+        snapshot_date=later, organization=org, company_name=org.name, agreement_id=1, addition_id=1,
+        product_identifier="MANAGED-WS", quantity=Decimal(5), billed_quantity=Decimal(5), unit_price=Decimal(50),
+        bill_customer=BillCustomer.BILLABLE)
+    return later
+
+
+def test_the_default_day_is_the_latest_measured_one_and_a_newer_unmeasured_day_is_said(staff, day):
+    """F16: a newer day with agreements only is not the default (it would show 0.00 and no variances); the page
+    shows the latest measured day, its open variances, and says loudly which day has no measures."""
+    later = agreements_only_day(day["leaky"])
+    html = staff.get("/billing/").content.decode()
+    assert f"<small>{DAY.isoformat()}</small>" in html
+    assert re.search(r'data-testid="total-leak">150\.00<', html)
+    assert 'data-testid="billing-not-measured"' in html
+    assert f"Billed vs measured unavailable for {later.isoformat()}" in html
+    assert staff.get("/api/billing/report").json()["date"] == DAY.isoformat()
+    # Asked for explicitly, the unmeasured day says it has no measures; its open variances are still listed.
+    html = staff.get(f"/billing/?date={later.isoformat()}").content.decode()
+    assert f"Nothing was measured on {later.isoformat()}" in html
+    assert html.count('data-testid="billing-variance"') == 2
+
+
+def test_a_measured_day_says_nothing_is_missing(staff, day):
+    assert 'data-testid="billing-not-measured"' not in staff.get("/billing/").content.decode()
+
+
+def test_the_variance_total_counts_what_is_listed(staff, day):
+    """F20: resolved variances present that day are not listed, so not counted; accepted ones are."""
+    day["under"].status = "resolved"
+    day["under"].save()
+    day["over_variance"].status = "accepted"
+    day["over_variance"].save()
+    html = staff.get("/billing/").content.decode()
+    assert html.count('data-testid="billing-variance"') == 1
+    assert re.search(r'data-testid="total-variances">1<', html)
+    assert staff.get("/api/billing/report").json()["totals"]["variances"] == 1
+
+
+def test_the_client_view_lists_the_variances_of_its_day(staff, day):
+    """F23: a day before a variance was found does not list it; a day it was present does."""
+    from datetime import timedelta
+
+    leaky = day["leaky"]
+    before = (DAY - timedelta(days=1)).isoformat()
+    under_id = day["under"].id
+    assert f'data-id="{under_id}"' not in staff.get(
+        f"/billing/clients/{leaky.id}/?date={before}").content.decode()
+    body = staff.get(f"/api/billing/clients/{leaky.id}?date={before}").json()
+    assert body["variances"] == []
+    body = staff.get(f"/api/billing/clients/{leaky.id}?date={DAY.isoformat()}").json()
+    assert [v["id"] for v in body["variances"]] == [day["under"].id]
