@@ -51,7 +51,8 @@ class Command(BaseCommand):
                 day = date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError(f"--date must be YYYY-MM-DD, not {options['date']!r}") from None
-            problem = runs.snapshot_date_problem(day)  # the API's rule (collectors/api/serializers.py)
+            # The API's rule (collectors/api/serializers.py): no future day; older days stay allowed (backfill).
+            problem = runs.snapshot_date_problem(day, bound_past=False)
             if problem:
                 raise CommandError(f"--date {problem}")
         try:
