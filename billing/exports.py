@@ -137,6 +137,13 @@ def export_rows(report: dict, names: dict[str, str] | None = None) -> list[dict]
     gives two rows), then the client's variances on no billed product: unused licences of a SKU (bought /
     assigned, unit cost) and disabled users holding a licence. `names`: SKU part number -> product name."""
     names = names or {}
+    labels: dict[str, str] = {}  # code -> label, once per code (a SKU's label reads the product-name table)
+
+    def label(code: str | None) -> str:
+        if code and code not in labels:
+            labels[code] = code_label(code)
+        return labels.get(code, "") if code else ""
+
     rows = []
     for client in report["clients"]:
         base = {"organization_id": client["organization_id"], "organization": client["organization"]}
@@ -147,7 +154,7 @@ def export_rows(report: dict, names: dict[str, str] | None = None) -> list[dict]
             code = product.get("code")
             line = {**base, "section": "billing", "product": product["product"],
                     "product_name": names.get(product["product"]) or product["product"],
-                    "measured_as": code_label(code) if code else NOT_MAPPED, "billed": product["billed"],
+                    "measured_as": label(code) if code else NOT_MAPPED, "billed": product["billed"],
                     "measured": product["measured"], "unit_price": product.get("unit_price")}
             mine = [v for v in by_subject.get(product["product"], [])
                     if v["type"] in (BillingVarianceType.UNDER_BILLED, BillingVarianceType.OVER_BILLED)]
@@ -157,14 +164,13 @@ def export_rows(report: dict, names: dict[str, str] | None = None) -> list[dict]
                 rows.append({**line, **_variance_cells(v)})
         for subject, variances in by_subject.items():
             for v in variances:
-                rows.append({**base, **_variance_line(v, subject, names), **_variance_cells(v)})
+                rows.append({**base, **_variance_line(v, subject, names, label(v["code"])), **_variance_cells(v)})
     return rows
 
 
-def _variance_line(v: dict, subject: str, names: dict[str, str]) -> dict:
+def _variance_line(v: dict, subject: str, names: dict[str, str], measured_as: str) -> dict:
     """A variance on no billed product of the day: its subject's name and its numbers under the right words."""
-    line = {"product": subject, "product_name": names.get(subject) or subject,
-            "measured_as": code_label(v["code"]) if v["code"] else ""}
+    line = {"product": subject, "product_name": names.get(subject) or subject, "measured_as": measured_as}
     if v["type"] == BillingVarianceType.UNUSED_LICENCES:
         return {**line, "section": LICENCES, "bought": v["billed"], "assigned": v["measured"],
                 "unit_cost": v["unit_price"]}
