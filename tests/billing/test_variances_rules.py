@@ -1,7 +1,10 @@
 """The billing variance engine and billed quantities as plain functions (no database)."""
 from decimal import Decimal
 
-from billing.variances import Billed, find_variances, fold_billed, money
+import pytest
+
+from billing.models import BillingVariance
+from billing.variances import Billed, find_variances, fold_billed, money, refusal
 
 D = Decimal
 
@@ -47,3 +50,13 @@ def test_unused_licences_and_disabled_licensed_users():
     assert len(found) == 2
     [unknown_cost] = [f for f in engine(skus={1: [("SPB", 5, 4)]})]
     assert unknown_cost.amount is None
+
+
+@pytest.mark.parametrize("status, action, refused", [
+    ("open", "resolve", None), ("open", "accept", None),
+    ("accepted", "resolve", None), ("accepted", "accept", "already accepted"),
+    ("resolved", "resolve", "already resolved"), ("resolved", "accept", "already resolved"),
+])
+def test_which_action_a_variance_can_take(status, action, refused):
+    """As the device exceptions' `refusal`: a resolved one takes no action, an accepted one is not accepted again."""
+    assert refusal(BillingVariance(status=status), action) == refused
