@@ -75,3 +75,18 @@ def test_the_account_routes_walked_are_the_hubs_own():
     for pattern in site_patterns:
         if isinstance(pattern, URLPattern) and str(pattern.pattern).startswith("accounts/"):
             assert getattr(pattern.callback, "page_methods", None), pattern.pattern
+
+
+ADMIN_PAGES = ["/admin/", "/admin/billing/", "/admin/billing/billingvariance/", "/admin/esinv/apikey/add/",
+               "/admin/billing/billingmapping/not-mapped/", "/admin/auth/user/1/change/", "/admin/logout/"]
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_admin_pages_answer_get_and_post_only(admin_client, admin_user, path):
+    path = path.replace("/user/1/", f"/user/{admin_user.pk}/")
+    for method in ("delete", "put", "patch"):
+        response = getattr(admin_client, method)(path)
+        assert response.status_code == 405 and response["Allow"] == "GET, HEAD, POST", (method, path)
+    assert Client().delete(path).status_code == 405  # before the sign-in check
+    if not path.endswith("/logout/"):
+        assert admin_client.get(path).status_code == 200, path
