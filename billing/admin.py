@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from billing.billing_map import not_mapped
+from billing.billing_map import not_mapped, rules_changed
 from billing.m365.sku_names import product_names
 from billing.measures import code_label
 from billing.models import (
@@ -178,6 +178,15 @@ class BillingMappingAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+        rules_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        rules_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        rules_changed()
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.not_mapped_view)

@@ -23,8 +23,9 @@ class BillingConfig(AppConfig):
             run="billing.agreements.collector.run", aliases=("cw-agreements", "agreements", "connectwise-agreements"),
             daily_when="billing.settings.agreements_daily", latest_date="billing.agreements.writer.latest_day",
         ))
-        # Measured quantities (billing/measures.py): the batch's day measured again after every batch whose jobs
-        # all completed, also one run without the cross-vendor step (Microsoft 365 alone).
+        # Measured quantities (billing/measures.py): the batch's day measured again after every batch, whatever
+        # became of its jobs (a failed source has no stored day, so no measures), also one run without the
+        # cross-vendor step (Microsoft 365 alone); then the day's billing variances.
         registry.register_batch_hook(registry.BatchHook(name="billing_measures", run="billing.measures.measure_batch",
                                                         every_batch=True))
         # QBR's billed seats beside the managed ones (qbr/billed_seats.py; qbr does not import billing).

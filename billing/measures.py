@@ -13,8 +13,10 @@ Plain functions over the stored snapshots of one day:
 
 A code is measured for a client when its source has the client on that day (NinjaOne rows, ThreatLocker rows,
 a Microsoft 365 day); its quantity may be 0 (e.g. seats of an internal organization). `measure_day(day)`
-replaces the day's `MeasuredQuantity` rows at once; the collectors run it after each completed batch
-(`measure_batch`, registered in billing/apps.py). `measured_items()` lists every id behind one count.
+replaces the day's `MeasuredQuantity` rows at once; the collectors run it after every batch, completed or
+not (`measure_batch`, registered in billing/apps.py): a day is measured from that day's stored rows only, so a
+source whose day failed has no measures that day (`unmeasured_sources` names them). `measured_items()` lists
+every id behind one count.
 """
 import logging
 from collections import defaultdict
@@ -207,17 +209,106 @@ def measured_items(organization_id: int, day: date, code: str) -> list[str]:
     return []
 
 
-def measure_batch(batch) -> None:
-    """The collectors' after-batch hook (every batch, billing/apps.py): measure the batch's day when every job of
-    it completed. Answers None: it records nothing on the batch's cross-vendor status."""
-    from collectors.models import RunStatus
+# --- which sources a day holds ---------------------------------------------------------------------------------
+# Each source of measures (and of the agreements side) with the collector that stores its day. A day is measured
+# from that day's stored rows only: a source whose day was not stored (its collection failed; the hub keeps its
+# previous days as they were) has no measures that day, never zeros and never the previous day's numbers.
+SOURCES = {  # source -> (label, collector name)
+    "ninja": ("NinjaOne", "ninja"),
+    "threatlocker": ("ThreatLocker", "threatlocker"),
+    "m365": ("Microsoft 365", "microsoft365"),
+    "agreements": ("ConnectWise agreements", "connectwise_agreements"),
+}
 
-    statuses = list(batch.jobs.values_list("status", flat=True))
-    if not statuses or any(status != RunStatus.COMPLETED for status in statuses):
-        log.info("billing measures of %s not run: batch %s did not complete", batch.snapshot_date, batch.batch_id)
-        return None
-    measure_day(batch.snapshot_date)
+
+@dataclass
+class Unmeasured:
+    """A source in use that has no stored day on a day (so nothing of it is measured or reconciled that day)."""
+
+    source: str
+    label: str
+    detail: str = ""  # e.g. the clients whose Microsoft 365 tenant has no day
+    reason: str = ""  # the message of that day's failed collection, when there is one
+
+    def __str__(self) -> str:
+        text = self.label + (f" ({self.detail})" if self.detail else "")
+        return text + (f": {self.reason}" if self.reason else "")
+
+
+def latest_measured_day() -> date | None:
+    """The latest day with measured quantities (the day billing is reconciled on)."""
+    from django.db.models import Max
+
+    return MeasuredQuantity.objects.aggregate(d=Max("snapshot_date"))["d"]
+
+
+def _failed_reason(day: date, collector: str) -> str:
+    """The message of the latest run of `collector` for `day` when that run failed, else ""."""
+    from collectors.models import CollectorJob, RunStatus
+
+    job = CollectorJob.objects.filter(snapshot_date=day, name=collector).order_by("-id").first()
+    if job is None or job.status != RunStatus.FAILED:
+        return ""
+    return job.message or job.error[:500]
+
+
+def unmeasured_sources(day: date) -> list[Unmeasured]:
+    """The sources in use (a stored day before `day`) with no stored day on `day`, and, for Microsoft 365, the
+    enabled tenants without a stored day on `day` (each tenant's day is stored on its own). Their quantities are
+    not measured that day and their billing variances are neither found nor closed."""
+    from billing.models import CWAgreement
+
+    found: list[Unmeasured] = []
+    for source, vendor_id in (("ninja", Vendor.NINJA), ("threatlocker", Vendor.THREATLOCKER)):
+        rows = Snapshot.objects.filter(vendor_id=vendor_id)
+        if rows.filter(snapshot_date__lt=day).exists() and not rows.filter(snapshot_date=day).exists():
+            label, collector = SOURCES[source]
+            found.append(Unmeasured(source, label, "no day stored", _failed_reason(day, collector)))
+    if CWAgreement.objects.filter(snapshot_date__lt=day).exists() and \
+            not CWAgreement.objects.filter(snapshot_date=day).exists():
+        label, collector = SOURCES["agreements"]
+        found.append(Unmeasured("agreements", label, "no day stored", _failed_reason(day, collector)))
+    if M365User.objects.filter(snapshot_date__lte=day).exists() or M365Sku.objects.filter(
+            snapshot_date__lte=day).exists():
+        stored = set(M365User.objects.filter(snapshot_date=day).values_list("organization_id", flat=True)
+                     .distinct()) | set(M365Sku.objects.filter(snapshot_date=day)
+                                        .values_list("organization_id", flat=True).distinct())
+        enabled = list(M365Tenant.objects.filter(enabled=True).order_by("organization__name")
+                       .values_list("organization_id", "organization__name"))
+        missing = [name for org_id, name in enabled if org_id not in stored]
+        if missing:
+            shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+            label, collector = SOURCES["m365"]
+            found.append(Unmeasured("m365", label, f"{len(missing)} of {len(enabled)} tenants: {shown}",
+                                    _failed_reason(day, collector)))
+    return found
+
+
+def measure_batch(batch) -> None:
+    """The collectors' after-batch hook (every batch, billing/apps.py): measure the batch's day from what is
+    stored for it and reconcile it, whatever became of the batch's jobs. A failed collection stores nothing of
+    its day (a failed Microsoft 365 tenant nothing of its own), so its source has no measures that day and the
+    reconciliation's `checkable` rule finds and closes nothing it cannot see; the others are measured and
+    reconciled as usual. The sources not measured are logged. Answers None: it records nothing on the batch's
+    cross-vendor status (the failed job keeps its own message)."""
+    day = batch.snapshot_date
+    measure_day(day)
     from billing.variances import reconcile_billing
 
-    reconcile_billing(batch.snapshot_date)  # the billing variances of the day, on the measures just written
+    reconcile_billing(day)  # the billing variances of the day, on the measures just written
+    missing = unmeasured_sources(day)
+    if missing:
+        log.warning("billing of %s (batch %s) did not measure: %s; their billing variances were neither found "
+                    "nor closed that day", day, batch.batch_id, "; ".join(str(m) for m in missing))
     return None
+
+
+def reconcile_latest_day() -> dict | None:
+    """Reconcile the latest measured day again (after a billing map change: the report reads the live map, so the
+    stored variances must follow at once). None when nothing was measured yet."""
+    day = latest_measured_day()
+    if day is None:
+        return None
+    from billing.variances import reconcile_billing
+
+    return reconcile_billing(day)

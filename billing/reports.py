@@ -8,11 +8,14 @@ from decimal import Decimal
 from django.db.models import Max, Q
 
 from billing.billing_map import mapping_for, mappings_for, rule_for
+from billing.measures import latest_measured_day, unmeasured_sources
 from billing.models import (
     BillingVariance,
     BillingVarianceStatus,
     BillingVarianceType,
     CWAgreementAddition,
+    M365Sku,
+    M365User,
     MeasuredQuantity,
 )
 from billing.variances import billed_by_client
@@ -22,15 +25,40 @@ ACTIVE = (BillingVarianceStatus.OPEN, BillingVarianceStatus.ACCEPTED)
 
 
 def latest_day() -> date | None:
-    days = [MeasuredQuantity.objects.aggregate(d=Max("snapshot_date"))["d"],
-            CWAgreementAddition.objects.aggregate(d=Max("snapshot_date"))["d"]]
+    """The default day of the report and the pages: the latest day with measured quantities (the latest day
+    reconciled). A newer day holding only agreements (or whose measures failed) is not it: `day_status` says so."""
+    return latest_measured_day()
+
+
+def newest_collected_day() -> date | None:
+    """The newest day any billing source stored (agreements, Microsoft 365, measures)."""
+    days = [model.objects.aggregate(d=Max("snapshot_date"))["d"]
+            for model in (MeasuredQuantity, CWAgreementAddition, M365Sku, M365User)]
     days = [d for d in days if d]
     return max(days) if days else None
 
 
+def day_status(day: date | None, *, requested: bool = False) -> dict:
+    """What the report of `day` cannot show, in words for the page: `newest` (a newer collected day without
+    measures: the day, and why when a collection of it failed), `unmeasured` (sources not measured on `day`:
+    their variances are listed as last seen), `measured` (whether `day` has measures at all)."""
+    status = {"day": day, "measured": False, "newest": None, "newest_unmeasured": [], "unmeasured": []}
+    if day is not None:
+        status["measured"] = MeasuredQuantity.objects.filter(snapshot_date=day).exists()
+        status["unmeasured"] = [str(m) for m in unmeasured_sources(day)]
+    newest = newest_collected_day()
+    if not requested and newest is not None and (day is None or newest > day):
+        status["newest"] = newest
+        status["newest_unmeasured"] = [str(m) for m in unmeasured_sources(newest)]
+    return status
+
+
 def variances_on(day: date):
-    """Variances present on `day`: found on or before it, last seen on or after it."""
-    return BillingVariance.objects.filter(date_found__lte=day, last_seen__gte=day).select_related("organization")
+    """Variances present on `day`: found on or before it and last seen on or after it, or not resolved (still
+    open or accepted: not seen since because their source was not measured, e.g. a failed Microsoft 365 tenant;
+    shown with the numbers of their last sighting)."""
+    return BillingVariance.objects.filter(Q(last_seen__gte=day) | Q(status__in=ACTIVE), date_found__lte=day) \
+        .select_related("organization")
 
 
 def variance_dict(v: BillingVariance) -> dict:
@@ -87,7 +115,8 @@ def billing_report(day: date | None) -> dict:
     clients.sort(key=lambda c: -(c["monthly_revenue_leak"] + c["monthly_over_billing"]))
     return {"date": day, "clients": clients,
             "totals": {"monthly_revenue_leak": leak, "monthly_over_billing": over,
-                       "variances": sum(len(c["variances"]) for c in clients)}}
+                       # what the page lists: open and accepted (resolved ones are in `variances` of the API)
+                       "variances": sum(1 for c in clients for v in c["variances"] if v["status"] in ACTIVE)}}
 
 
 def month_ends(day: date, months: int = 12) -> list[tuple[str, date, date]]:
@@ -139,8 +168,8 @@ def client_detail(organization: Organization, day: date | None) -> dict:
         products.append({"product": product, "code": code, "mapped": rule is not None,
                          "billed": billed_days.get(product, {}).get(day),
                          "measured": measured_days.get(code, {}).get(day) if code else None, "history": history})
-    variances = [variance_dict(v) for v in BillingVariance.objects.filter(organization=organization)
-                 .select_related("organization").order_by("variance_type", "subject")]
+    variances = [variance_dict(v) for v in variances_on(day).filter(organization=organization)
+                 .order_by("variance_type", "subject")]
     return {"organization_id": organization.id, "organization": organization.name, "date": day,
             "products": products, "variances": variances}
 

@@ -10,7 +10,7 @@ from esinv.env import env_bool, env_int, env_str
 __all__ = [
     "ESINV_M365_CLIENT_ID", "ESINV_M365_CLIENT_SECRET", "ESINV_M365_AUTHORITY", "ESINV_M365_GRAPH_URL",
     "ESINV_M365_PAGE_SIZE", "ESINV_M365_TOKEN_RENEW_SECONDS", "ESINV_M365_PRODUCT_NAMES_URL",
-    "ESINV_CW_AGREEMENTS_DAILY", "BILLING_GROUP",
+    "ESINV_CW_AGREEMENTS_DAILY", "BILLING_GROUP", "ESINV_CURRENCY",
 ]
 
 # The multi-tenant app registration (application id GUID) and its client secret.
@@ -57,3 +57,7 @@ def agreements_daily() -> bool:
 
 # The group whose members read billing (report, variances, clients) besides staff; only staff write (esinv.access).
 BILLING_GROUP = env_str("BILLING_GROUP", "Billing")
+
+# The currency of the billing money (ConnectWise prices and costs; the hub converts nothing): shown beside every
+# money figure of the billing pages and exports (an ISO 4217 code or a symbol, e.g. "USD", "EUR", "GBP").
+ESINV_CURRENCY = env_str("ESINV_CURRENCY", "USD")

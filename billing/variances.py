@@ -238,6 +238,17 @@ def _copy(variance: BillingVariance, finding: Finding) -> None:
         setattr(variance, name, getattr(finding, name))
 
 
+def _auto_resolved_on(variance: BillingVariance, day: date) -> bool:
+    """Resolved automatically by a reconciliation of `day` itself, the day it was last seen (a re-run after the
+    billing map changed): found again on that day, it comes back. A staff resolution, or one made by a later
+    day, stays."""
+    if variance.resolution != "auto" or variance.last_seen != day:
+        return False
+    last = variance.events.filter(action="auto_resolved").order_by("-at", "-id").values_list(
+        "report_date", flat=True).first()
+    return last == day
+
+
 @transaction.atomic
 def reconcile_billing(day: date) -> dict:
     """Compute `day`'s billing variances and apply the lifecycle (one transaction; idempotent per day):
@@ -267,7 +278,7 @@ def reconcile_billing(day: date) -> dict:
             continue
         if day < variance.last_seen:  # an older day: the later sighting decides
             continue
-        if variance.status == S.RESOLVED and day > variance.last_seen:
+        if variance.status == S.RESOLVED and (day > variance.last_seen or _auto_resolved_on(variance, day)):
             events.append(_event(variance, "reopened", S.OPEN, day=day, now=now,
                                  notes="Seen again after it was resolved."))
             variance.status, variance.resolution = S.OPEN, ""

@@ -70,17 +70,21 @@ def resolve_names(requested: list[str] | None) -> list[registry.CollectorSpec]:
     return specs
 
 
-def snapshot_date_problem(day: date | None, today: date | None = None) -> str | None:
+def snapshot_date_problem(day: date | None, today: date | None = None, *, bound_past: bool = True) -> str | None:
     """Why a collection may not be filed under `day` (None: it may; no day means today).
 
-    Vendors answer with their devices as they are now, so the day is at most today, and at least
-    ESINV_SNAPSHOT_RETENTION_DAYS back: an older daily snapshot would be pruned by the next
-    `prune_snapshots` (unless it ended a month), and 1900-01-01 is a typing slip, not a day to backfill."""
+    Vendors answer with their devices as they are now, so the day is at most today (the API and
+    `manage.py collect --date` alike: a future day would become every page's latest day), and, with
+    `bound_past` (the API), at least ESINV_SNAPSHOT_RETENTION_DAYS back: an older daily snapshot would be
+    pruned by the next `prune_snapshots` (unless it ended a month), and 1900-01-01 is a typing slip, not a
+    day to backfill. The command passes `bound_past=False`: staff on the server may backfill deliberately."""
     if day is None:
         return None
     today = today or timezone.localdate()
     if day > today:
         return "cannot be in the future."
+    if not bound_past:
+        return None
     earliest = today - timedelta(days=settings.ESINV_SNAPSHOT_RETENTION_DAYS)
     if day < earliest:
         return (f"cannot be before {earliest.isoformat()}: snapshots are kept ESINV_SNAPSHOT_RETENTION_DAYS "

@@ -115,19 +115,32 @@ def changes_rows(status: dict) -> list[dict]:
     return rows
 
 
-def _qbr_only_to_qbr(view):
-    """The home page for an account that may read QBR but no client inventory is the QBR page (not a 403)."""
+def home_page(access) -> str | None:
+    """Where an account that may not read client inventory lands instead of the overview (a page it may read,
+    not a 403): the QBR page for QBR readers, else the billing page for billing readers; None: the overview
+    (or its refusal, for an account granted nothing)."""
+    if access.inventory_read:
+        return None
+    if access.qbr_read:
+        return "qbr-page"
+    if access.billing_read:
+        return "billing-page"
+    return None
+
+
+def _partial_readers_home(view):
+    """The overview sends accounts without inventory access to their own home page (`home_page`)."""
     def wrapper(request, *args, **kwargs):
         if request.user.is_authenticated:
-            access = user_access(request.user)
-            if access.qbr_read and not access.inventory_read:
-                return redirect("qbr-page")
+            target = home_page(user_access(request.user))
+            if target:
+                return redirect(target)
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-@_qbr_only_to_qbr
+@_partial_readers_home
 @inventory_page
 def overview(request):
     status = build_status()

@@ -98,8 +98,8 @@ def outcome(response, path) -> str:
         return "signin"
     if response.status_code == 403:
         return "denied"
-    if response.status_code == 302 and response["Location"] == "/qbr/":
-        return "denied"  # a QBR-only account's home: sent to the QBR page, no inventory shown
+    if response.status_code == 302 and response["Location"] in ("/qbr/", "/billing/"):
+        return "denied"  # a QBR-only or Billing-only account's home: sent to its own page, no inventory shown
     return "allowed"
 
 

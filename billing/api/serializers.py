@@ -1,10 +1,13 @@
 """Request and response shapes of the billing API (validated through esinv.validation.validated)."""
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from billing.filtersets import ORDERINGS
 from billing.models import BillingVarianceStatus, BillingVarianceType
 from esinv.params import MAX_ID
 from esinv.validation import (
+    QueryBooleanField,
     QueryChoiceField,
     QueryChoicesField,
     QueryIdField,
@@ -18,6 +21,15 @@ class BillingReportQuerySerializer(QueryParamsSerializer):
     """`?date=` of the report, the client view and the exports (given twice: 400 naming it)."""
 
     date = StrictDateField(required=False, help_text="YYYY-MM-DD; default the latest day with billing data.")
+
+
+class BillingExportQuerySerializer(BillingReportQuerySerializer):
+    organization = QueryIdField(required=False, max_value=MAX_ID,
+                                help_text="Organization id: that client's lines and totals only (a file to show it).")
+    meta = QueryBooleanField(required=False, default=False,
+                             help_text="CSV: `true` puts a metadata block (report, day, client, currency, totals), "
+                                       "then an empty line, before the header. Default `false`: the first line is "
+                                       "the header.")
 
 
 class BillingVarianceListQuerySerializer(QueryParamsSerializer):
@@ -57,12 +69,36 @@ class BillingBulkUpdateSerializer(serializers.Serializer):
     notes = StrictCharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class ProductNameField(serializers.Field):
+    """Read-only: the human name of a line's product or SKU part number (Microsoft's product name for a SKU, e.g.
+    `SPB` -> "Microsoft 365 Business Premium"); the identifier itself when no table knows it. The names are read
+    once per response (cached on the root serializer)."""
+
+    def __init__(self, key: str, **kwargs):
+        self.key = key
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, row):
+        names = getattr(self.root, "_sku_names", None)
+        if names is None:
+            from billing.m365.sku_names import product_names
+
+            names = self.root._sku_names = product_names()
+        part = (row.get(self.key) if isinstance(row, dict) else getattr(row, self.key, "")) or ""
+        return names.get(part) or part
+
+
+
 class BillingVarianceSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     type = serializers.ChoiceField(choices=BillingVarianceType)
     organization_id = serializers.IntegerField()
     organization = serializers.CharField()
     subject = serializers.CharField(help_text="Product identifier, SKU part number, or empty.")
+    product_name = ProductNameField("subject", help_text="The subject's human name (Microsoft's product name of a "
+                                                         "SKU part number), else the subject itself.")
     code = serializers.CharField(help_text="The measured quantity compared.")
     status = serializers.ChoiceField(choices=BillingVarianceStatus)
     date_found = serializers.DateField()
@@ -72,7 +108,8 @@ class BillingVarianceSerializer(serializers.Serializer):
     tolerance = serializers.DecimalField(max_digits=10, decimal_places=2)
     unit_price = serializers.DecimalField(max_digits=14, decimal_places=4, allow_null=True)
     amount = serializers.DecimalField(max_digits=16, decimal_places=2, allow_null=True,
-                                      help_text="Monthly money at stake, currency-less.")
+                                      help_text="Monthly money at stake, in the billing currency "
+                                                "(setting ESINV_CURRENCY).")
     ids = serializers.ListField(child=serializers.CharField(), help_text="Devices or users behind the count.")
     ids_total = serializers.IntegerField()
     resolution = serializers.CharField()
@@ -97,6 +134,8 @@ class BillingVarianceDetailSerializer(BillingVarianceSerializer):
 
 class BillingProductSerializer(serializers.Serializer):
     product = serializers.CharField()
+    product_name = ProductNameField("product", help_text="The product's human name (Microsoft's product name when "
+                                                         "it is a SKU part number), else the identifier itself.")
     code = serializers.CharField(allow_null=True)
     mapped = serializers.BooleanField()
     billed = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)

@@ -2,7 +2,9 @@
 
 Parameters and bodies are validated by `billing.api.serializers`; reads come from `billing.reports`, writes go
 through `billing.variances` (apply_action). Permissions: `billing.permissions.BillingAccess`."""
+from django.conf import settings
 from django.http import HttpResponse
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
@@ -12,6 +14,7 @@ from rest_framework.response import Response
 from billing import exports, reports
 from billing.api import serializers as S
 from billing.filtersets import filter_variances, variance_queryset
+from billing.m365.sku_names import product_names
 from billing.models import BillingVariance
 from billing.permissions import BillingAccess
 from billing.variances import Action, ActionRefused, apply_action
@@ -154,9 +157,10 @@ class BillingClientViewSet(viewsets.ViewSet):
 
 
 def _file_schema(fmt: str, description: str):
-    return extend_schema(parameters=[S.BillingReportQuerySerializer], description=description, responses={
+    return extend_schema(parameters=[S.BillingExportQuerySerializer], description=description, responses={
         (200, exports.CONTENT_TYPES[fmt].split(";")[0]): OpenApiTypes.BINARY,
         400: OpenApiResponse(description="Invalid parameter (the error names it)."),
+        404: OpenApiResponse(description="Unknown organization."),
     })
 
 
@@ -184,17 +188,31 @@ class BillingExportViewSet(viewsets.ViewSet):
         return self._export(request, "pdf")
 
     def _export(self, request, fmt: str):
-        query = validated(S.BillingReportQuerySerializer, request.query_params)
+        query = validated(S.BillingExportQuerySerializer, request.query_params)
+        organization = None
+        if query.get("organization"):
+            organization = Organization.objects.filter(id=query["organization"]).first()
+            if organization is None:
+                raise NotFound(f"Organization {query['organization']} does not exist.",
+                               details={"field": "organization", "id": query["organization"]})
         day = query.get("date") or reports.latest_day()
         report = reports.billing_report(day)
-        rows = exports.export_rows(report)
+        if organization is not None:
+            report = exports.client_report(report, organization.id)
+        rows = exports.export_rows(report, product_names())
+        meta = exports.BillingExportMeta(
+            report_date=day, generated_at=timezone.now(), currency=settings.ESINV_CURRENCY,
+            organization=organization.name if organization else None,
+            organization_id=organization.id if organization else None, msp_name=settings.ESINV_MSP_NAME,
+            metadata_rows=query["meta"], totals=report["totals"])
         response = HttpResponse(content_type=exports.CONTENT_TYPES[fmt])
         if fmt == "csv":
-            for chunk in exports.iter_csv(rows):
+            for chunk in exports.iter_csv(rows, meta):
                 response.write(chunk)
         elif fmt == "excel":
-            exports.write_excel(rows, report, response)
+            exports.write_excel(rows, meta, response)
         else:
-            exports.write_pdf(rows, report, response)
-        response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(day, fmt)}"'
+            exports.write_pdf(rows, meta, response)
+        filename = exports.export_filename(day, fmt, meta.organization)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

@@ -39,7 +39,7 @@ def parse_product_names(lines: Iterable[str]) -> dict[str, tuple[str, str]]:
         name = " ".join((row.get(label) or "").split())
         if not code or not name:
             continue
-        if "\x00" in code or "\x00" in name or len(code) > 100 or len(name) > 200:
+        if "\x00" in code or "\x00" in name or len(code) > 200 or len(name) > 200:
             raise ValueError(f"row {number}: String_Id or Product_Display_Name is not storable text")
         names.setdefault(code, (name, (row.get(guid) or "").strip().lower()[:36] if guid else ""))
     return names

@@ -16,7 +16,8 @@ from inventory.models import Organization
 
 
 def validate_tenant_id(value: str):
-    """A tenant id is a GUID (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`), not a domain name."""
+    """A tenant id is a GUID (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`), not a domain name, and not the nil GUID
+    (all zeros: Entra ID never issues it; it is a placeholder that could only fail to collect)."""
     try:
         parsed = uuid.UUID(str(value))
     except (ValueError, AttributeError, TypeError):
@@ -25,6 +26,10 @@ def validate_tenant_id(value: str):
         raise ValidationError(
             "Enter the tenant id as a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx), as Entra ID shows it "
             "under Overview > Tenant ID.", code="invalid_tenant_id")
+    if parsed.int == 0:
+        raise ValidationError(
+            "00000000-0000-0000-0000-000000000000 is the nil GUID, a placeholder Entra ID never issues: enter the "
+            "client's tenant id (Entra ID > Overview > Tenant ID).", code="nil_tenant_id")
 
 
 class M365UserDefinition(ChoiceSet):

@@ -54,3 +54,9 @@ def billing_day():
     overb = variance(over, BillingVarianceType.OVER_BILLED, "MANAGED-WS", "ninja_seats", 6, 4, "20", "40",
                      ["over-ws1", "over-ws2", "over-ws3", "over-ws4"])
     return {"small": small, "leaky": leaky, "over": over, "under": under, "over_variance": overb}
+
+
+def unused_licences(org, bought=5, assigned=3, cost="20", amount="40", part="SPB"):
+    """An UNUSED_LICENCES variance of `org` on DAY: `part` bought vs assigned, money (bought - assigned) x cost."""
+    return variance(org, BillingVarianceType.UNUSED_LICENCES, part, f"m365_sku:{part}", bought, assigned, cost,
+                    amount, [])

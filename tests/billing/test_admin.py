@@ -69,7 +69,26 @@ def test_a_tenant_id_that_is_not_a_guid_is_refused_with_a_message(admin_client):
     assert not M365Tenant.objects.exists()
 
 
-@pytest.mark.parametrize("value", ["", "cedarlaw.onmicrosoft.com", "3f2504e04f8941d39a0c0305e82c3301",
+NIL = "00000000-0000-0000-0000-000000000000"
+
+
+def test_the_nil_guid_is_refused_with_a_message(admin_client):
+    """F21: Entra ID never issues the nil GUID; as a tenant it could only fail to collect."""
+    organization = Organization.objects.create(name="Placeholder Client")
+    response = post_organization(admin_client, organization, tenant_id=NIL, enabled="on")
+    assert response.status_code == 200
+    assert "nil GUID" in response.content.decode()
+    assert not M365Tenant.objects.exists()
+    tenant = M365Tenant(organization=organization, tenant_id=NIL)
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        tenant.full_clean()
+    assert "tenant_id" in refused.value.message_dict and "nil GUID" in str(refused.value)
+    validate_tenant_id("00000000-0000-0000-0000-000000000001")  # any other GUID is fine
+
+
+@pytest.mark.parametrize("value", ["", "cedarlaw.onmicrosoft.com", "3f2504e04f8941d39a0c0305e82c3301", NIL,
                                    "{3f2504e0-4f89-41d3-9a0c-0305e82c3301}", TENANT + "\x00"])
 def test_validate_tenant_id_refuses_what_is_not_a_plain_guid(value):
     from django.core.exceptions import ValidationError

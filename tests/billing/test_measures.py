@@ -1,7 +1,7 @@
 """Measured quantities (billing/measures.py) end to end: NinjaOne, ThreatLocker and Microsoft 365 collected on the
-simulators of one MSP, the numbers the simulators planted, stable codes, the after-batch hook (a failed batch
-measures nothing), idempotent re-runs, the ids behind each count."""
-from datetime import date
+simulators of one MSP, the numbers the simulators planted, stable codes, the after-batch hook (a failed job
+leaves only its source unmeasured), idempotent re-runs, the ids behind each count."""
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -158,17 +158,41 @@ def test_the_batch_hook_measures_a_completed_batch_also_without_the_cross_vendor
     assert not collected.run_cross_vendor and collected.cross_vendor_status == "not_requested"
 
 
-def test_a_failed_batch_measures_nothing(inventory_sims, m365, tenants, msp, monkeypatch):
+def test_a_failed_job_leaves_only_its_source_unmeasured(inventory_sims, m365, tenants, msp, monkeypatch, caplog):
+    """ThreatLocker fails: its day is not stored, so it has no measures that day (no zeros); NinjaOne, which
+    stored its day in the same batch, is measured. The log names the source not measured."""
     install_aliases(msp)
+    collect(["ninja", "threatlocker"], day=DAY - timedelta(days=1))  # ThreatLocker in use before DAY
     monkeypatch.setattr("collectors.threatlocker_collector.run", _boom)
-    batch = collect(["ninja", "threatlocker"])
+    with caplog.at_level("WARNING", logger="billing.measures"):
+        batch = collect(["ninja", "threatlocker"])
     assert batch.status == RunStatus.FAILED
-    assert Snapshot.objects.filter(vendor_id=Vendor.NINJA, snapshot_date=DAY).exists()  # NinjaOne stored its day
-    assert not MeasuredQuantity.objects.exists()
-    # Once the day completes, it is measured.
+    assert batch.jobs.get(name="threatlocker").status == RunStatus.FAILED  # the failed job keeps its failure
+    codes = set(MeasuredQuantity.objects.filter(snapshot_date=DAY).values_list("code", flat=True))
+    assert "ninja_seats" in codes and "threatlocker_devices" not in codes
+    assert [m.source for m in measures.unmeasured_sources(DAY)] == ["threatlocker"]
+    assert "ThreatLocker (no day stored): ThreatLocker collection failed: RuntimeError: vendor down" in caplog.text
+    # Once ThreatLocker stores the day, it is measured too and nothing is missing.
     monkeypatch.undo()
     assert collect(["threatlocker"]).status == RunStatus.COMPLETED
-    assert MeasuredQuantity.objects.filter(snapshot_date=DAY, code="ninja_seats").exists()
+    assert MeasuredQuantity.objects.filter(snapshot_date=DAY, code="threatlocker_devices").exists()
+    assert measures.unmeasured_sources(DAY) == []
+
+
+def test_a_failed_ninja_job_measures_no_ninja_codes_and_never_yesterdays(inventory_sims, msp, monkeypatch):
+    """NinjaOne's day failed, its previous day is kept in the snapshots: the day has no NinjaOne measures at all
+    (not 0 seats, not the previous day's seats)."""
+    install_aliases(msp)
+    before = DAY - timedelta(days=1)
+    assert collect(["ninja", "threatlocker"], day=before).status == RunStatus.COMPLETED
+    monkeypatch.setattr("collectors.ninja_collector.run", _boom)
+    assert collect(["ninja", "threatlocker"]).status == RunStatus.FAILED
+    assert Snapshot.objects.filter(vendor_id=Vendor.NINJA, snapshot_date=before).exists()  # previous day kept
+    codes = set(MeasuredQuantity.objects.filter(snapshot_date=DAY).values_list("code", flat=True))
+    assert codes == {"threatlocker_devices"}
+    missing = measures.unmeasured_sources(DAY)
+    assert [(m.source, m.detail) for m in missing] == [("ninja", "no day stored")]
+    assert "vendor down" in missing[0].reason
 
 
 def test_a_cross_vendor_batch_keeps_the_reconciliation_status(inventory_sims, msp):

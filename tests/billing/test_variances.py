@@ -132,6 +132,9 @@ def test_a_fix_closes_it_and_its_return_reopens_it(collected):
     assert (under.status, under.resolution) == ("resolved", "auto")
     assert under.events.filter(action="auto_resolved", to_status="resolved").exists()
     assert BillingVariance.objects.filter(status="open").count() == len(found())
+    V.reconcile_billing(DAY)  # re-running the older day (where it was present) does not bring it back
+    under.refresh_from_db()
+    assert under.status == "resolved"
     later = NEXT + timedelta(days=1)
     copy_day(DAY, later)  # the old (under-billed) quantities come back
     under.refresh_from_db()
@@ -222,3 +225,132 @@ def test_the_command_and_the_admin(collected, admin_client):
     assert listing.status_code == 200 and variance.organization.name in listing.content.decode()
     page = admin_client.get(f"/admin/billing/billingvariance/{variance.id}/change/")
     assert page.status_code == 200 and "found" in page.content.decode()
+
+
+def collect_failing(day):
+    """The daily batch's four collectors for `day`, run even though one of them fails."""
+    batch = runs.start_batch(["ninja", "threatlocker", "microsoft365", "connectwise_agreements"],
+                             run_cross_vendor=False, snapshot_date=day, trigger="command", enqueue=False)
+    for job in list(batch.jobs.order_by("id")):
+        runs.run_job(job.job_id)
+    batch.refresh_from_db()
+    assert batch.status == RunStatus.FAILED, batch.message
+    return batch
+
+
+def change_the_map():
+    """Staff change the map between the days (no re-reconciliation: .update()): MANAGED-WS gets a tolerance of 3
+    (the planted under-billing of 3 and over-billing of 2 are gone on the next measured day) and MANAGED-SRV is
+    compared with NinjaOne endpoints (an under-billing appears for each client with workstations)."""
+    from billing.models import BillingMapping
+
+    BillingMapping.objects.filter(product_identifier="MANAGED-WS").update(tolerance=3)
+    BillingMapping.objects.filter(product_identifier="MANAGED-SRV").update(code="ninja_endpoints")
+
+
+def test_a_revoked_tenant_stops_nothing_but_its_own_microsoft_365_variances(collected, m365, graph_data, tenants,
+                                                                              caplog):
+    """F16: one tenant's consent is revoked; the daily batch fails (its microsoft365 job), yet every other client
+    is measured and reconciled (found, refreshed, closed as usual) and the revoked client's Microsoft 365
+    variances are neither closed nor invented nor refreshed."""
+    from billing.measures import unmeasured_sources
+    from billing.models import MeasuredQuantity
+    from billing.reports import billing_report, day_status
+
+    revoked = next(t for tid, t in tenants.items() if graph_data.expected(tid)["disabled_licensed"])
+    org = revoked.organization
+    own_m365 = {v.id: (v.status, v.last_seen) for v in BillingVariance.objects.filter(
+        organization=org, variance_type__in=["UNUSED_LICENCES", "DISABLED_USER_LICENSED"])}
+    assert own_m365
+    others_m365 = set(BillingVariance.objects.filter(variance_type__in=["UNUSED_LICENCES", "DISABLED_USER_LICENSED"])
+                      .exclude(organization=org).values_list("id", flat=True))
+    assert others_m365
+    change_the_map()
+    m365.revoke(revoked.tenant_id, "consent")
+    with caplog.at_level("WARNING", logger="billing.measures"):
+        batch = collect_failing(NEXT)
+    job = batch.jobs.get(name="microsoft365")
+    assert job.status == RunStatus.FAILED and org.name in job.message  # the failed job ends failed, named
+    assert org.name in caplog.text and "did not measure" in caplog.text
+    # Measured: everything but the revoked client's Microsoft 365 quantities.
+    codes = set(MeasuredQuantity.objects.filter(snapshot_date=NEXT, organization=org).values_list("code", flat=True))
+    assert "ninja_seats" in codes and not {c for c in codes if c.startswith("m365")}
+    assert [(m.source, org.name in m.detail) for m in unmeasured_sources(NEXT)] == [("m365", True)]
+    # Closed as usual: the planted under- and over-billing are within the new tolerance.
+    assert set(BillingVariance.objects.filter(variance_type__in=["UNDER_BILLED", "OVER_BILLED"],
+                                              subject="MANAGED-WS").values_list("status", "resolution")) == {
+        ("resolved", "auto")}
+    # Found as usual: servers now compared with endpoints.
+    new = BillingVariance.objects.filter(subject="MANAGED-SRV", date_found=NEXT, status="open")
+    assert new.exists() and set(new.values_list("code", flat=True)) == {"ninja_endpoints"}
+    # Refreshed as usual: the other clients' Microsoft 365 variances were seen on NEXT.
+    assert set(BillingVariance.objects.filter(id__in=others_m365).values_list("status", "last_seen")) == {
+        ("open", NEXT)}
+    # The revoked client's: untouched, and nothing of its Microsoft 365 invented on NEXT.
+    assert {v.id: (v.status, v.last_seen) for v in BillingVariance.objects.filter(id__in=own_m365)} == own_m365
+    assert not BillingVariance.objects.filter(organization=org, date_found=NEXT).exclude(
+        subject="MANAGED-SRV").exists()
+    assert not BillingVariance.objects.filter(organization=org, code__startswith="m365", date_found=NEXT).exists()
+    # The report of NEXT still lists them (open, as last seen) and says what was not measured.
+    listed = {v["id"] for c in billing_report(NEXT)["clients"] for v in c["variances"]}
+    assert set(own_m365) <= listed
+    assert any(org.name in line for line in day_status(NEXT)["unmeasured"])
+
+
+def test_a_failed_ninja_job_closes_and_invents_nothing_from_ninja(collected, monkeypatch):
+    """F16: NinjaOne fails on NEXT (its previous day is kept): no NinjaOne measures that day, so no variance on a
+    NinjaOne code is closed (they would, measured, under the new tolerance), refreshed or invented (0 seats would
+    make every client over-billed); the other sources are reconciled."""
+    from billing.models import MeasuredQuantity
+
+    ninja_open = {v.id: v.last_seen for v in BillingVariance.objects.filter(code__startswith="ninja_",
+                                                                             status="open")}
+    assert ninja_open
+    change_the_map()
+    monkeypatch.setattr("collectors.ninja_collector.run", lambda context: 1 / 0)
+    collect_failing(NEXT)
+    assert not MeasuredQuantity.objects.filter(snapshot_date=NEXT, code__startswith="ninja_").exists()
+    assert MeasuredQuantity.objects.filter(snapshot_date=NEXT, code="threatlocker_devices").exists()
+    rows = BillingVariance.objects.filter(id__in=ninja_open)
+    assert {v.id: (v.status, v.last_seen) for v in rows} == {i: ("open", DAY) for i in ninja_open}
+    assert not BillingVariance.objects.filter(date_found=NEXT).exists()
+    assert not BillingVariance.objects.filter(status="resolved").exists()
+    # The Microsoft 365 kinds were reconciled on NEXT.
+    assert BillingVariance.objects.filter(variance_type="DISABLED_USER_LICENSED", last_seen=NEXT).exists()
+
+
+def test_a_map_rule_saved_or_deleted_in_the_admin_re_reconciles_the_latest_day(
+        collected, admin_client, django_capture_on_commit_callbacks):
+    """F19: an override added in the admin (MANAGED-WS measured as NinjaOne endpoints for the over-billed client):
+    the report (live map) and the stored variances agree at once, without a new batch; deleting it puts both
+    back."""
+    from billing.models import BillingMapping, MeasuredQuantity
+    from billing.reports import billing_report
+
+    over = BillingVariance.objects.get(variance_type="OVER_BILLED", subject="MANAGED-WS")
+    org = over.organization
+    endpoints = MeasuredQuantity.objects.get(snapshot_date=DAY, organization=org, code="ninja_endpoints").quantity
+    assert endpoints > over.billed  # measured as endpoints, the client is under-billed
+
+    def stored_and_reported():
+        client = next(c for c in billing_report(DAY)["clients"] if c["organization_id"] == org.id)
+        line = next(p for p in client["products"] if p["product"] == "MANAGED-WS")
+        open_ws = {(v.variance_type, v.code, v.measured) for v in BillingVariance.objects.filter(
+            organization=org, subject="MANAGED-WS", status__in=["open", "accepted"])}
+        return (line["code"], line["measured"]), open_ws
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = admin_client.post("/admin/billing/billingmapping/add/", {
+            "product_identifier": "MANAGED-WS", "code": "ninja_endpoints", "organization": org.id,
+            "tolerance": "0", "active": "on"})
+    assert answer.status_code == 302
+    assert stored_and_reported() == (("ninja_endpoints", endpoints),
+                                     {("UNDER_BILLED", "ninja_endpoints", Decimal(endpoints))})
+    over.refresh_from_db()
+    assert (over.status, over.resolution) == ("resolved", "auto")
+    rule = BillingMapping.objects.get(organization=org)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin_client.post(f"/admin/billing/billingmapping/{rule.id}/delete/", {"post": "yes"}).status_code \
+            == 302
+    line, open_ws = stored_and_reported()
+    assert line[0] == "ninja_seats" and open_ws == {("OVER_BILLED", "ninja_seats", line[1])}

@@ -74,6 +74,12 @@ def test_collect_command_errors(sims):
         call_command("collect", "--vendor", "kaseya")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("collect", "--date", "yesterday")
+    # The API's rule (runs.snapshot_date_problem): no future day; no batch made.
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    with pytest.raises(CommandError, match="--date cannot be in the future"):
+        call_command("collect", "--vendor", "connectwise_agreements", "--no-cross-vendor", "--date", tomorrow)
+    assert not CollectorBatch.objects.exists()
+    assert runs.snapshot_date_problem(timezone.localdate() - timedelta(days=5000), bound_past=False) is None
     sims.threatlocker.inject("unauthorized", count=-1)
     with pytest.raises(CommandError, match="authentication refused"):
         call_command("collect", "--vendor", "threatlocker", stdout=io.StringIO(), stderr=io.StringIO())

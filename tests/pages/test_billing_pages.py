@@ -4,8 +4,10 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 
-from tests.billing.pages_data import DAY, billing_day
+from billing.measures import code_label
+from tests.billing.pages_data import DAY, billing_day, unused_licences
 from tests.pages.conftest import signed_in_client
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +121,128 @@ def test_billing_group_readers_see_no_action_buttons(biller, day):
         assert response.status_code == 200 and 'data-testid="billing-variance"' in html, path
         assert "/api/billing/variances/" not in html and "Resolve…" not in html and "Accept…" not in html, path
         assert 'id="action-dialog"' not in html, path
+
+
+def test_a_billing_only_account_lands_on_the_billing_page_after_sign_in(client, django_user_model, day):
+    """F10: the overview sends a Billing-only reader to /billing/ (as QBR-only readers go to /qbr/), also straight
+    after signing in; an account with QBR and Billing still lands on QBR, staff on the overview."""
+    from esinv.access import Access
+    from esinv.pages import home_page
+
+    user = django_user_model.objects.create_user("booker", "booker@example.com", "pw-Strong-123")
+    user.groups.set([Group.objects.get(name=settings.BILLING_GROUP)])
+    signed_in = client.post("/accounts/login/", {"login": "booker", "password": "pw-Strong-123"}, follow=True)
+    assert signed_in.status_code == 200 and signed_in.redirect_chain[-1][0] == "/billing/"
+    assert 'data-testid="billing-client"' in signed_in.content.decode()
+    assert client.get("/").url == "/billing/" and client.get("/variances/").status_code == 403
+    assert home_page(Access(billing_read=True)) == "billing-page"
+    assert home_page(Access(qbr_read=True, billing_read=True)) == "qbr-page"
+    assert home_page(Access(inventory_read=True, billing_read=True)) is None
+    assert home_page(Access()) is None
+
+
+def test_device_keys_are_links_only_for_readers_who_may_open_devices(staff, biller, day):
+    """F10: a Billing-only reader sees the device keys as plain text (device pages answer 403 for them)."""
+    path = f"/billing/clients/{day['leaky'].id}/"
+    staff_html, biller_html = staff.get(path).content.decode(), biller.get(path).content.decode()
+    for key in day["under"].ids:
+        assert f'<a href="/devices/{key}/">{key}</a>' in staff_html
+        assert f'href="/devices/{key}/"' not in biller_html and f"<li>{key}</li>" in biller_html
+    assert biller.get(f"/devices/{day['under'].ids[0]}/").status_code == 403
+
+
+def test_pages_show_sku_names_labels_and_bought_assigned(staff, day, settings):
+    """F6: Microsoft's product name beside a SKU part number, the measured code's label, and "bought" /
+    "assigned" for unused licences, on both pages; money labelled with the currency setting."""
+    settings.ESINV_CURRENCY = "EUR"
+    licence = unused_licences(day["leaky"], bought=7, assigned=4)
+    for path in ("/billing/", f"/billing/clients/{day['leaky'].id}/"):
+        html = staff.get(path).content.decode()
+        row = html[html.index(f'data-id="{licence.id}"'):]
+        row = row[:row.index("</tr>" if path == "/billing/" else "</div>")]
+        assert "Microsoft 365 Business Premium (SPB)" in row, path
+        assert re.search(r"Bought 7 · assigned 4", row), path
+        assert "Billed" not in row and "measured" not in row, path
+        under = html[html.index(f'data-id="{day["under"].id}"'):]
+        assert re.search(r"Billed 5 · measured 8", under), path
+        assert code_label("ninja_seats") in html and ">ninja_seats<" not in html, path
+        assert "EUR" in html, path
+    html = staff.get("/billing/").content.decode()
+    assert "Monthly revenue leak (EUR)" in html
+
+
+def test_the_client_page_offers_that_clients_files(staff, day):
+    """F7: the client page links its own CSV, Excel and PDF (`?organization=<id>` and the day shown)."""
+    leaky = day["leaky"]
+    html = staff.get(f"/billing/clients/{leaky.id}/").content.decode()
+    links = re.findall(r'href="(/api/billing/export/(?:csv|excel|pdf)\?[^"]+)"', html)
+    assert len(links) == 3
+    for link in links:
+        link = link.replace("&amp;", "&")
+        assert f"organization={leaky.id}" in link and f"date={DAY.isoformat()}" in link
+        response = staff.get(link)
+        assert response.status_code == 200 and "leaky-co" in response["Content-Disposition"]
+
+
+def agreements_only_day(org):
+    """A newer day holding ConnectWise agreements but no measures (F16: its measuring failed or never ran)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from billing.models import BillCustomer, CWAgreement, CWAgreementAddition
+
+    later = DAY + timedelta(days=2)
+    CWAgreement.objects.create(snapshot_date=later, organization=org, company_name=org.name, agreement_id=1,
+                               name="Managed")
+    CWAgreementAddition.objects.create(
+        snapshot_date=later, organization=org, company_name=org.name, agreement_id=1, addition_id=1,
+        product_identifier="MANAGED-WS", quantity=Decimal(5), billed_quantity=Decimal(5), unit_price=Decimal(50),
+        bill_customer=BillCustomer.BILLABLE)
+    return later
+
+
+def test_the_default_day_is_the_latest_measured_one_and_a_newer_unmeasured_day_is_said(staff, day):
+    """F16: a newer day with agreements only is not the default (it would show 0.00 and no variances); the page
+    shows the latest measured day, its open variances, and says loudly which day has no measures."""
+    later = agreements_only_day(day["leaky"])
+    html = staff.get("/billing/").content.decode()
+    assert f"<small>{DAY.isoformat()}</small>" in html
+    assert re.search(r'data-testid="total-leak">150\.00<', html)
+    assert 'data-testid="billing-not-measured"' in html
+    assert f"Billed vs measured unavailable for {later.isoformat()}" in html
+    assert staff.get("/api/billing/report").json()["date"] == DAY.isoformat()
+    # Asked for explicitly, the unmeasured day says it has no measures; its open variances are still listed.
+    html = staff.get(f"/billing/?date={later.isoformat()}").content.decode()
+    assert f"Nothing was measured on {later.isoformat()}" in html
+    assert html.count('data-testid="billing-variance"') == 2
+
+
+def test_a_measured_day_says_nothing_is_missing(staff, day):
+    assert 'data-testid="billing-not-measured"' not in staff.get("/billing/").content.decode()
+
+
+def test_the_variance_total_counts_what_is_listed(staff, day):
+    """F20: resolved variances present that day are not listed, so not counted; accepted ones are."""
+    day["under"].status = "resolved"
+    day["under"].save()
+    day["over_variance"].status = "accepted"
+    day["over_variance"].save()
+    html = staff.get("/billing/").content.decode()
+    assert html.count('data-testid="billing-variance"') == 1
+    assert re.search(r'data-testid="total-variances">1<', html)
+    assert staff.get("/api/billing/report").json()["totals"]["variances"] == 1
+
+
+def test_the_client_view_lists_the_variances_of_its_day(staff, day):
+    """F23: a day before a variance was found does not list it; a day it was present does."""
+    from datetime import timedelta
+
+    leaky = day["leaky"]
+    before = (DAY - timedelta(days=1)).isoformat()
+    under_id = day["under"].id
+    assert f'data-id="{under_id}"' not in staff.get(
+        f"/billing/clients/{leaky.id}/?date={before}").content.decode()
+    body = staff.get(f"/api/billing/clients/{leaky.id}?date={before}").json()
+    assert body["variances"] == []
+    body = staff.get(f"/api/billing/clients/{leaky.id}?date={DAY.isoformat()}").json()
+    assert [v["id"] for v in body["variances"]] == [day["under"].id]

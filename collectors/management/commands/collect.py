@@ -51,6 +51,10 @@ class Command(BaseCommand):
                 day = date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError(f"--date must be YYYY-MM-DD, not {options['date']!r}") from None
+            # The API's rule (collectors/api/serializers.py): no future day; older days stay allowed (backfill).
+            problem = runs.snapshot_date_problem(day, bound_past=False)
+            if problem:
+                raise CommandError(f"--date {problem}")
         try:
             batch = runs.start_batch(names, run_cross_vendor=not options["no_cross_vendor"], snapshot_date=day,
                                      trigger="command", requested_by="manage.py collect", enqueue=False,
