@@ -8,9 +8,12 @@ from esinv.errors import BadRequest
 MAX_ID = 2**63 - 1
 
 
+MAX_ID_DIGITS = 18  # any number of this many digits fits a 64-bit id
+
+
 def is_plain_int(raw: str | None) -> bool:
     """ASCII digits only, short enough for a 64-bit id (`'²'.isdigit()` is True; int('²') fails)."""
-    return bool(raw) and raw.isascii() and raw.isdigit() and len(raw) <= 18
+    return bool(raw) and raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS
 
 
 def positive_int(raw: str, field: str, *, message: str | None = None) -> int:

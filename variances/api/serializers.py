@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from esinv.errors import BadRequest
 from esinv.params import MAX_ID, is_plain_int, parse_date
+from esinv.schema import exactly_one_of
 from inventory.freshness import ReportStatus
 from variances import duplicates
 from variances import types as T
@@ -395,14 +396,36 @@ class NotesSerializer(serializers.Serializer):
     notes = StrictCharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
+class _FilterTypesField(StrictCharField):
+    """A comma list of exception types (codes or API names, checked by `parse_types`)."""
+
+    def openapi_schema(self) -> dict:
+        one = "(" + "|".join(sorted({*(k.code for k in T.KINDS), *(k.api_name for k in T.KINDS)})) + ")"
+        return {"pattern": rf"^({one}(,{one})*)?$"}
+
+
+class _FilterStatusField(StrictCharField):
+    """A status word (checked by `parse_status`); blank is no filter."""
+
+    def openapi_schema(self) -> dict:
+        return {"enum": ["", *STATUS_VALUES]}
+
+
+class _FilterDateField(StrictCharField):
+    """YYYY-MM-DD (checked by `esinv.params.parse_date`); blank is no filter."""
+
+    def openapi_schema(self) -> dict:
+        return {"pattern": r"^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$", "example": "2025-10-01"}
+
+
 class BulkFilterSerializer(serializers.Serializer):
-    type = StrictCharField(required=False, allow_blank=True)
-    status = StrictCharField(required=False, allow_blank=True, help_text="One of: " + ", ".join(STATUS_VALUES))
+    type = _FilterTypesField(required=False, allow_blank=True)
+    status = _FilterStatusField(required=False, allow_blank=True)
     organization = StrictCharField(required=False, allow_blank=True)
     hostname = StrictCharField(required=False, allow_blank=True)
-    date = StrictCharField(required=False, allow_blank=True, help_text="Report date; default the latest.")
-    new_since = StrictCharField(required=False, allow_blank=True, help_text="First found on or after (YYYY-MM-DD).")
-    last_seen_before = StrictCharField(required=False, allow_blank=True, help_text="Last seen before (YYYY-MM-DD).")
+    date = _FilterDateField(required=False, allow_blank=True, help_text="Report date; default the latest.")
+    new_since = _FilterDateField(required=False, allow_blank=True, help_text="First found on or after (YYYY-MM-DD).")
+    last_seen_before = _FilterDateField(required=False, allow_blank=True, help_text="Last seen before (YYYY-MM-DD).")
 
     def validate(self, attrs):
         return ExceptionFilter.parse(attrs)  # unknown type or status, bad date: 400 naming it
@@ -415,8 +438,13 @@ class BulkUpdateSerializer(serializers.Serializer):
     filter = BulkFilterSerializer(required=False)
     notes = StrictCharField(required=False, allow_blank=True, default="", max_length=4000)
 
+    ONE_OF = ("ids", "filter")
+
+    def openapi_rules(self) -> dict:
+        return exactly_one_of(*self.ONE_OF)
+
     def validate(self, attrs):
-        if ("ids" in attrs) == ("filter" in attrs):
+        if sum(name in attrs for name in self.ONE_OF) != 1:
             raise serializers.ValidationError("Send either ids or a filter (exactly one).")
         return attrs
 
