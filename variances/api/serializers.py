@@ -401,21 +401,21 @@ class _FilterTypesField(StrictCharField):
 
     def openapi_schema(self) -> dict:
         one = "(" + "|".join(sorted({*(k.code for k in T.KINDS), *(k.api_name for k in T.KINDS)})) + ")"
-        return {"pattern": rf"^({one}(,{one})*)?$"}
+        return {"pattern": rf"^{one}(,{one})*$"}  # blank: drf-spectacular adds it (allow_blank)
 
 
 class _FilterStatusField(StrictCharField):
     """A status word (checked by `parse_status`); blank is no filter."""
 
     def openapi_schema(self) -> dict:
-        return {"enum": ["", *STATUS_VALUES]}
+        return {"enum": STATUS_VALUES}  # blank: drf-spectacular adds it (allow_blank)
 
 
 class _FilterDateField(StrictCharField):
     """YYYY-MM-DD (checked by `esinv.params.parse_date`); blank is no filter."""
 
     def openapi_schema(self) -> dict:
-        return {"pattern": r"^([0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01]))?$", "example": "2025-10-01"}
+        return {"pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", "example": "2025-10-01"}
 
 
 class BulkFilterSerializer(serializers.Serializer):
