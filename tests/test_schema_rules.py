@@ -129,3 +129,75 @@ def test_microsoft_callback_requires_the_state(schema, client_anon):
     parameters = {p["name"]: p for p in schema["paths"]["/api/auth/microsoft/callback"]["get"]["parameters"]}
     assert parameters["state"].get("required") is True
     assert not parameters["code"].get("required")
+
+
+def test_the_date_pattern_matches_the_days_parse_date_accepts():
+    import datetime
+    import re
+
+    from esinv.errors import BadRequest
+    from esinv.params import ISO_DATE_PATTERN, parse_date
+
+    def parsed(text):
+        try:
+            return parse_date(text, "date") is not None
+        except BadRequest:
+            return False
+
+    day = datetime.date(2023, 1, 1)
+    while day.year < 2025:  # a common year and a leap year, every day
+        assert re.match(ISO_DATE_PATTERN, day.isoformat()) and parsed(day.isoformat())
+        day += datetime.timedelta(days=1)
+    for text in ("0001-01-01", "9999-12-31", "2024-02-29"):
+        assert re.match(ISO_DATE_PATTERN, text) and parsed(text)
+    for text in ("0000-01-01", "2025-00-10", "2025-13-01", "2025-04-31", "2025-02-30", "2025-1-01", "25-01-01",
+                 "2025-01-01T00:00", ""):
+        assert not re.match(ISO_DATE_PATTERN, text) and not parsed(text.strip() or "x"), text
+    assert re.match(ISO_DATE_PATTERN, "2023-02-29") and not parsed("2023-02-29")  # the one known difference
+
+
+def test_free_text_states_the_input_rules(schema):
+    from django.conf import settings
+
+    from esinv.schema import NO_NUL
+
+    notes = component(schema, "NotesRequest")["properties"]["notes"]
+    text, blank = notes["oneOf"]
+    assert text["pattern"] == NO_NUL and text["maxLength"] == 4000 and blank == {"type": "string", "maxLength": 0}
+    hostname = component(schema, "BulkFilterRequest")["properties"]["hostname"]["oneOf"][0]
+    assert hostname["maxLength"] == settings.ESINV_MAX_TEXT_LENGTH
+    parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/exceptions"]["get"]["parameters"]}
+    assert parameters["hostname"]["oneOf"][0]["maxLength"] == settings.ESINV_MAX_PARAM_LENGTH
+    assert schema_accepts(schema, "post", "/api/exceptions/{id}/resolve", {"notes": ""})
+    assert not schema_accepts(schema, "post", "/api/exceptions/{id}/resolve", {"notes": "a\x00b"})
+
+
+@pytest.mark.parametrize("notes, accepted", [("", True), ("fixed", True), ("a\x00b", False), ("x" * 4001, False)])
+def test_notes_schema_agrees_with_the_view(schema, writer, notes, accepted):
+    path = "/api/exceptions/{id}/resolve"
+    assert schema_accepts(schema, "post", path, {"notes": notes}) is accepted
+    response = writer.post(path.replace("{id}", "999999"), {"notes": notes}, format="json")
+    assert response.status_code == (404 if accepted else 400), response.content  # valid: then the id is unknown
+
+
+# --- GET /api/exceptions: its parameters' vocabularies and bounds are the ones it validates with ------------
+
+@pytest.mark.parametrize("name, value, accepted", [
+    ("ordering", "-days_open", True), ("ordering", "", True), ("ordering", "size", False),
+    ("status", "unresolved", True), ("status", "pending", False),
+    ("type", "MISSING_NINJA,spare_mismatches", True), ("type", "MISSING_NINJA,", False),
+    ("page_size", "1000", True), ("page_size", "1001", False), ("page_size", "0", False),
+    ("offset", "0", True), ("offset", "1000000001", False),
+    ("hostname", "pc-01", True),
+])
+def test_exception_list_parameters_agree_with_the_view(reader, settings, name, value, accepted):
+    settings.ESINV_MAX_PAGE_SIZE = 1000
+    from drf_spectacular.generators import SchemaGenerator
+
+    fresh = SchemaGenerator().get_schema(request=None, public=True)  # with the setting above
+    parameter = next(p for p in fresh["paths"]["/api/exceptions"]["get"]["parameters"] if p["name"] == name)
+    typed = int(value) if parameter["schema"].get("type") == "integer" else value
+    assert OAS30Validator({"allOf": [parameter["schema"]], "components": fresh["components"]}).is_valid(
+        typed) is accepted
+    response = reader.get("/api/exceptions", {name: value})
+    assert response.status_code == (200 if accepted else 400), response.content

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from esinv.errors import BadRequest
-from esinv.params import MAX_ID, is_plain_int, parse_date
+from esinv.params import ISO_DATE_PATTERN, MAX_ID, MAX_ID_DIGITS, is_plain_int, parse_date
 from esinv.schema import exactly_one_of
 from inventory.freshness import ReportStatus
 from variances import duplicates
@@ -68,7 +68,46 @@ class DateParam(serializers.Field):
 
 @extend_schema_field(OpenApiTypes.INT)
 class WholeNumberParam(serializers.CharField):
-    """A whole-number query parameter (checked by the serializer's `validate_<name>`), typed integer in the schema."""
+    """A whole-number query parameter from `low` to `high` (a number, or a callable read per request for a
+    setting), typed integer with those bounds in the schema."""
+
+    def __init__(self, low: int, high, **kwargs):
+        self.low, self.high = low, high
+        super().__init__(**kwargs)
+
+    def bounds(self) -> tuple[int, int]:
+        return self.low, self.high() if callable(self.high) else self.high
+
+    def to_internal_value(self, data):
+        return _whole_number(super().to_internal_value(data), self.field_name, *self.bounds())
+
+    def openapi_schema(self) -> dict:
+        low, high = self.bounds()
+        return {"minimum": low, "maximum": min(high, int("9" * MAX_ID_DIGITS))}  # is_plain_int's digits
+
+
+class _TypesParam(serializers.CharField):
+    """A comma list of exception types (codes or API names, checked by `parse_types`)."""
+
+    def openapi_schema(self) -> dict:
+        return types_pattern()
+
+
+class _WordParam(serializers.CharField):
+    """One word of a vocabulary (checked by the serializer's `validate_<name>`)."""
+
+    def __init__(self, words, **kwargs):
+        self.words = words
+        super().__init__(**kwargs)
+
+    def openapi_schema(self) -> dict:
+        return {"enum": [*self.words, *([""] if self.allow_blank else [])]}  # blank: no filter
+
+
+def types_pattern() -> dict:
+    """What `parse_types` accepts: a comma list of type codes and API names (blank: drf-spectacular's own)."""
+    one = "(" + "|".join(sorted({*(k.code for k in T.KINDS), *(k.api_name for k in T.KINDS)})) + ")"
+    return {"pattern": rf"^{one}(,{one})*$"}
 
 
 class QuerySerializer(serializers.Serializer):
@@ -103,9 +142,8 @@ class TrendsQuerySerializer(QuerySerializer):
 class ExceptionListQuerySerializer(QuerySerializer):
     """GET /api/exceptions: filters, and either `page`/`page_size` or the older `limit`/`offset`."""
 
-    type = serializers.CharField(required=False, allow_blank=True,
-                                 help_text="MISSING_NINJA or missing_in_ninja (comma list).")
-    status = serializers.CharField(required=False, allow_blank=True, help_text=(
+    type = _TypesParam(required=False, allow_blank=True, help_text="MISSING_NINJA or missing_in_ninja (comma list).")
+    status = _WordParam(STATUS_VALUES, required=False, allow_blank=True, help_text=(
         "One of: " + ", ".join(STATUS_VALUES) + ". `open` (= `unresolved`) is every exception not resolved "
         "(variance_status active or manually_fixed); `active` is open and not marked manually fixed; "
         "`resolved` is resolved however; `collector_verified` resolved by a verified manual fix."))
@@ -118,15 +156,17 @@ class ExceptionListQuerySerializer(QuerySerializer):
     last_seen_before = DateParam(required=False, help_text=(
         "Only exceptions last seen before this date (gone by then). With `date` = the previous report date and "
         "this = the latest: the exceptions gone since the previous report (`gone_since_previous`)."))
-    ordering = serializers.CharField(required=False, allow_blank=True, help_text=(
+    ordering = _WordParam(ORDERING_VALUES, required=False, allow_blank=True, help_text=(
         "Sort order, one of: " + ", ".join(ORDERING_VALUES) + " (`-` for descending; default `type`). "
         "`organization` sorts by client name, `hostname` by the clean hostname, `days_open` by days from "
         "date_found to the report date."))
-    page = WholeNumberParam(required=False, help_text="Page number (from 1).")
-    page_size = WholeNumberParam(required=False,
+    page = WholeNumberParam(1, MAX_ID, required=False, help_text="Page number (from 1).")
+    page_size = WholeNumberParam(1, lambda: settings.ESINV_MAX_PAGE_SIZE, required=False,
                                  help_text="Rows per page (default ESINV_PAGE_SIZE, at most ESINV_MAX_PAGE_SIZE).")
-    limit = WholeNumberParam(required=False, help_text="Older spelling of page_size.")
-    offset = WholeNumberParam(required=False, help_text="Rows to skip (older paging), 0 to 1,000,000,000.")
+    limit = WholeNumberParam(1, lambda: settings.ESINV_MAX_PAGE_SIZE, required=False,
+                             help_text="Older spelling of page_size.")
+    offset = WholeNumberParam(0, MAX_OFFSET, required=False,
+                              help_text="Rows to skip (older paging), 0 to 1,000,000,000.")
 
     def validate_type(self, value):
         return parse_types(value)
@@ -139,18 +179,6 @@ class ExceptionListQuerySerializer(QuerySerializer):
 
     def validate_ordering(self, value):
         return parse_ordering(value)
-
-    def validate_page(self, value):
-        return _whole_number(value, "page", 1, MAX_ID)
-
-    def validate_page_size(self, value):
-        return _whole_number(value, "page_size", 1, settings.ESINV_MAX_PAGE_SIZE)
-
-    def validate_limit(self, value):
-        return _whole_number(value, "limit", 1, settings.ESINV_MAX_PAGE_SIZE)
-
-    def validate_offset(self, value):
-        return _whole_number(value, "offset", 0, MAX_OFFSET)
 
     def validate(self, attrs):
         status, resolved = attrs.get("status"), attrs.get("resolved")
@@ -400,22 +428,21 @@ class _FilterTypesField(StrictCharField):
     """A comma list of exception types (codes or API names, checked by `parse_types`)."""
 
     def openapi_schema(self) -> dict:
-        one = "(" + "|".join(sorted({*(k.code for k in T.KINDS), *(k.api_name for k in T.KINDS)})) + ")"
-        return {"pattern": rf"^{one}(,{one})*$"}  # blank: drf-spectacular adds it (allow_blank)
+        return types_pattern()
 
 
 class _FilterStatusField(StrictCharField):
     """A status word (checked by `parse_status`); blank is no filter."""
 
     def openapi_schema(self) -> dict:
-        return {"enum": STATUS_VALUES}  # blank: drf-spectacular adds it (allow_blank)
+        return {"enum": [*STATUS_VALUES, ""]}  # blank: no filter
 
 
 class _FilterDateField(StrictCharField):
     """YYYY-MM-DD (checked by `esinv.params.parse_date`); blank is no filter."""
 
     def openapi_schema(self) -> dict:
-        return {"pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", "example": "2025-10-01"}
+        return {"pattern": ISO_DATE_PATTERN, "example": "2025-10-01"}
 
 
 class BulkFilterSerializer(serializers.Serializer):
