@@ -201,3 +201,19 @@ def test_exception_list_parameters_agree_with_the_view(reader, settings, name, v
         typed) is accepted
     response = reader.get("/api/exceptions", {name: value})
     assert response.status_code == (200 if accepted else 400), response.content
+
+
+@pytest.mark.parametrize("name, value, accepted", [
+    ("variance_type", "MISSING_NINJA", True), ("variance_type", "spare_mismatches", True),
+    ("variance_type", "", True), ("variance_type", "spares", False),
+    ("include_resolved", "yes", True), ("include_resolved", "maybe", False),
+    ("meta", "0", True), ("meta", "none", False),
+    ("date", "latest", True), ("date", "2025-02-30", False), ("date", "today", False),
+])
+def test_export_parameters_agree_with_the_view(schema, reader, name, value, accepted):
+    parameter = next(p for p in schema["paths"]["/api/variances/export/csv"]["get"]["parameters"]
+                     if p["name"] == name)
+    assert OAS30Validator({"allOf": [parameter["schema"]], "components": schema["components"]}).is_valid(
+        value) is accepted
+    response = reader.get("/api/variances/export/csv", {name: value})
+    assert response.status_code == (200 if accepted else 400), response.content[:300]

@@ -15,8 +15,8 @@ from esinv.schema import exactly_one_of
 from inventory.freshness import ReportStatus
 from variances import duplicates
 from variances import types as T
-from variances.export_data import parse_bool, parse_export_request
-from variances.exports import FORMATS
+from variances.export_data import BOOL_CHOICES, LATEST, parse_bool, parse_export_request
+from variances.exports import FORMATS, VARIANCE_TYPE_CHOICES
 from variances.filtersets import (
     ORDERING_VALUES,
     RESOLVED_STATUSES,
@@ -104,6 +104,13 @@ class _WordParam(serializers.CharField):
         return {"enum": [*self.words, *([""] if self.allow_blank else [])]}  # blank: no filter
 
 
+class _ReportDateParam(serializers.CharField):
+    """`latest` or a date (checked by `variances.export_data.parse_report_date`); blank is the latest."""
+
+    def openapi_schema(self) -> dict:
+        return {"pattern": f"^({LATEST}|{ISO_DATE_PATTERN.strip('^$')})$"}
+
+
 def types_pattern() -> dict:
     """What `parse_types` accepts: a comma list of type codes and API names (blank: drf-spectacular's own)."""
     one = "(" + "|".join(sorted({*(k.code for k in T.KINDS), *(k.api_name for k in T.KINDS)})) + ")"
@@ -147,8 +154,8 @@ class ExceptionListQuerySerializer(QuerySerializer):
         "One of: " + ", ".join(STATUS_VALUES) + ". `open` (= `unresolved`) is every exception not resolved "
         "(variance_status active or manually_fixed); `active` is open and not marked manually fixed; "
         "`resolved` is resolved however; `collector_verified` resolved by a verified manual fix."))
-    resolved = serializers.CharField(required=False, allow_blank=True,
-                                     help_text="Older spelling: true = status resolved, false = status open.")
+    resolved = _WordParam(BOOL_CHOICES, required=False, allow_blank=True,
+                          help_text="Older spelling: true = status resolved, false = status open.")
     organization = serializers.CharField(required=False, allow_blank=True, help_text="Organization id or name.")
     hostname = serializers.CharField(required=False, allow_blank=True, help_text="Part of a hostname.")
     date = DateParam(required=False, help_text="Report date (default: the latest).")
@@ -207,22 +214,23 @@ class ExceptionListQuerySerializer(QuerySerializer):
 class ExportQuerySerializer(QuerySerializer):
     """The export endpoints' parameters (validated by `variances.export_data`), and `async`."""
 
-    date = serializers.CharField(required=False, allow_blank=True,
-                                 help_text="`latest` (default) or a reconciled date YYYY-MM-DD.")
-    include_resolved = serializers.CharField(required=False, allow_blank=True,
-                                             help_text="Include resolved exceptions (default false).")
-    variance_type = serializers.CharField(required=False, allow_blank=True,
-                                          help_text="`all` (default), a variance type, or its code (MISSING_NINJA).")
+    date = _ReportDateParam(required=False, allow_blank=True,
+                            help_text="`latest` (default) or a reconciled date YYYY-MM-DD.")
+    include_resolved = _WordParam(BOOL_CHOICES, required=False, allow_blank=True,
+                                  help_text="Include resolved exceptions (default false).")
+    variance_type = _WordParam([*VARIANCE_TYPE_CHOICES, *(kind.code for kind in T.KINDS)], required=False,
+                               allow_blank=True,
+                               help_text="`all` (default), a variance type, or its code (MISSING_NINJA).")
     organization = serializers.CharField(required=False, allow_blank=True,
                                          help_text="Organization name (case-insensitive) or id.")
-    meta = serializers.CharField(required=False, allow_blank=True,
-                                 help_text="CSV: `true` puts the metadata block (report date, filters, counts, "
-                                           "generated at), then an empty line, before the header. Default "
-                                           "`false`: the first line is the header.")
+    meta = _WordParam(BOOL_CHOICES, required=False, allow_blank=True,
+                      help_text="CSV: `true` puts the metadata block (report date, filters, counts, "
+                                "generated at), then an empty line, before the header. Default "
+                                "`false`: the first line is the header. Excel and PDF always carry their summary.")
     # Declared with its Python name; `async` is a keyword (see get_fields).
-    async_ = serializers.CharField(required=False, allow_blank=True,
-                                   help_text="Excel and PDF: `true` runs a background job (202 + status URL), like "
-                                             "`Prefer: respond-async`. CSV always streams.")
+    async_ = _WordParam(BOOL_CHOICES, required=False, allow_blank=True,
+                        help_text="Excel and PDF: `true` runs a background job (202 + status URL), like "
+                                  "`Prefer: respond-async`. CSV always streams.")
 
     def get_fields(self):
         fields = super().get_fields()
