@@ -44,6 +44,7 @@ from billing.models import (
     M365User,
     MeasuredQuantity,
 )
+from esinv.notes import append_note
 
 log = logging.getLogger(__name__)
 
@@ -334,26 +335,45 @@ class Action:
 
 
 class ActionRefused(Exception):
-    def __init__(self, message: str, ids: list[int]):
+    """Nothing was changed: `unknown` ids (404) or ids the action cannot apply to (409), with per-id `results`."""
+
+    def __init__(self, message: str, ids: list[int], *, unknown: bool = False, results: list[dict] | None = None):
         super().__init__(message)
-        self.ids = ids
+        self.ids, self.unknown, self.results = ids, unknown, results or []
+
+
+def refusal(variance: BillingVariance, action: str) -> str | None:
+    """Why `action` cannot apply to `variance` now, or None when it can (as the device exceptions'
+    `variances.services.refusal`): a resolved one takes neither action, an accepted one is not accepted again."""
+    if variance.status == S.RESOLVED:
+        return "already resolved"
+    if action == Action.ACCEPT and variance.status == S.ACCEPTED:
+        return "already accepted"
+    return None
 
 
 def apply_action(ids: list[int], action: str, *, notes: str, actor: str, user=None) -> list[dict]:
-    """Resolve or accept the given variances, all or nothing: each must be open (accept also takes an accepted
-    one again, with new notes). Every change is audited."""
+    """Resolve (open or accepted ones) or accept (open ones) the given variances, all or nothing, as the device
+    exceptions' actions: an unknown id or one the action cannot apply to (`refusal`: already resolved, already
+    accepted) refuses the whole request and changes nothing, so a repeated click writes no event. Notes are
+    optional; a note is appended to the variance's notes (stamped with time and actor), none leaves them as they
+    are. Every change is audited with the action's own note."""
+    ids = list(dict.fromkeys(ids))
     now = timezone.now()
     with transaction.atomic():
-        rows = list(BillingVariance.objects.select_for_update().filter(id__in=ids).order_by("id"))
-        missing = sorted(set(ids) - {v.id for v in rows})
+        rows = {v.id: v for v in BillingVariance.objects.select_for_update().filter(id__in=ids)}
+        missing = [i for i in ids if i not in rows]
         if missing:
-            raise ActionRefused(f"Unknown billing variance ids: {missing}", missing)
-        allowed = {Action.RESOLVE: {S.OPEN, S.ACCEPTED}, Action.ACCEPT: {S.OPEN, S.ACCEPTED}}[action]
-        refused = [v.id for v in rows if v.status not in allowed]
-        if refused:
-            raise ActionRefused(f"Already resolved: {refused}", refused)
+            raise ActionRefused(f"Unknown billing variance ids: {missing}", missing, unknown=True)
+        refused = {i: refusal(rows[i], action) for i in ids}
+        if any(refused.values()):
+            results = [{"id": i, "ok": not refused[i], "error": refused[i], "status": rows[i].status} for i in ids]
+            reasons = sorted({reason for reason in refused.values() if reason})
+            message = "; ".join(f"{reason.capitalize()}: {[i for i in ids if refused[i] == reason]}"
+                                for reason in reasons)
+            raise ActionRefused(f"{message}. Nothing was changed.", [i for i in ids if refused[i]], results=results)
         events, results = [], []
-        for variance in rows:
+        for variance in (rows[i] for i in ids):
             before = variance.status
             if action == Action.RESOLVE:
                 variance.status, variance.resolution, variance.resolved_at, variance.resolved_by = (
@@ -361,7 +381,7 @@ def apply_action(ids: list[int], action: str, *, notes: str, actor: str, user=No
             else:
                 variance.status = S.ACCEPTED
                 variance.accepted_billed, variance.accepted_measured = variance.billed, variance.measured
-            variance.notes = notes
+            variance.notes = append_note(variance.notes, notes, actor, now)
             variance.save()
             events.append(_event(variance, "resolved" if action == Action.RESOLVE else "accepted", variance.status,
                                  actor=actor, user=user, notes=notes, from_status=before, now=now,

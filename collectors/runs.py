@@ -48,13 +48,24 @@ class RunConflict(Exception):
         super().__init__(f"A collection is already running: batch {batch.batch_id} ({batch.status}).")
 
 
+# Names that stand for the default set (COLLECTORS_DEFAULT), in any case.
+DEFAULT_SET_ALIASES = ("both", "all")
+
+
+def accepted_names() -> list[str]:
+    """Every name a run request may give (the API schema's enum): each registered collector's name and
+    aliases, and the default set's aliases (matched in any case, as `resolve_names` does)."""
+    names = [name for spec in registry.all_specs() for name in (spec.name, *spec.aliases)]
+    return list(dict.fromkeys([*names, *DEFAULT_SET_ALIASES]))
+
+
 def resolve_names(requested: list[str] | None) -> list[registry.CollectorSpec]:
     """Specs for requested names (None, "both" or "all" mean the default set), in request order, once each."""
     if not requested:
         requested = list(settings.COLLECTORS_DEFAULT)
     expanded = []
     for name in requested:
-        if str(name).strip().lower() in ("both", "all"):
+        if str(name).strip().lower() in DEFAULT_SET_ALIASES:
             expanded.extend(settings.COLLECTORS_DEFAULT)
         else:
             expanded.append(name)

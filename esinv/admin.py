@@ -6,18 +6,18 @@ from esinv.models import APIKey, AuthFailure
 
 @admin.register(APIKey)
 class APIKeyAdmin(admin.ModelAdmin):
-    list_display = ("name", "prefix", "can_write", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("can_write", ("revoked_at", admin.EmptyFieldListFilter))
+    list_display = ("name", "prefix", "can_write", "billing_scope", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("can_write", "billing_scope", ("revoked_at", admin.EmptyFieldListFilter))
     search_fields = ("name", "prefix")
     readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
-    fields = ("name", "can_write", "prefix", "created_at", "last_used_at", "revoked_at")
+    fields = ("name", "can_write", "billing_scope", "prefix", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke_keys"]
 
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
             return
-        key, raw = APIKey.issue(obj.name, can_write=obj.can_write)
+        key, raw = APIKey.issue(obj.name, can_write=obj.can_write, billing_scope=obj.billing_scope)
         obj.pk, obj.prefix, obj.key_hash, obj.created_at = key.pk, key.prefix, key.key_hash, key.created_at
         obj._state.adding = False
         messages.warning(request, f"API key for {key.name}: {raw} (copy it now; it is not shown again).")

@@ -9,8 +9,14 @@ sidebar) lists
 3. allauth's and `django.contrib.sites`' models under one heading of their own (`SIGN_IN_GROUP`).
 
 The ordering is a plain function over the admin's app dictionaries (`order_app_list`), testable without HTTP.
+
+Every view the site wraps (`admin_view`: the index, each model's list, add, change, delete and history pages, the
+apps' own admin pages) answers GET, HEAD and POST only; any other method is the pages' 405 with `Allow`
+(`esinv.page_access.page_methods`, as every dashboard page).
 """
 from django.contrib import admin
+
+from esinv.page_access import READ_METHODS, page_methods
 
 SITE_NAME = "ES Inventory Hub"
 
@@ -61,6 +67,9 @@ class HubAdminSite(admin.AdminSite):
     site_header = SITE_NAME
     site_title = f"{SITE_NAME} admin"
     index_title = "Exceptions, inventory and settings"
+
+    def admin_view(self, view, cacheable=False):
+        return page_methods(*READ_METHODS, "POST")(super().admin_view(view, cacheable))
 
     def get_app_list(self, request, app_label=None):
         if app_label:  # one app's own page: as Django builds it

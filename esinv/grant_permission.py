@@ -1,6 +1,8 @@
 """A DRF permission for a feature guarded by a pair of grants of esinv.access (QBR, billing).
 
-Anonymous callers: 401. API keys: a read key reads, a write key also writes. Signed-in accounts granted nothing
+Anonymous callers: 401. API keys: a read key reads, a write key also writes; a feature that names a
+`key_scope` (a boolean of esinv.models.APIKey, e.g. billing's `billing_scope`) is refused (403 "This API key has
+no billing scope.") to keys created without it, whatever they may otherwise do. Signed-in accounts granted nothing
 yet: the no-access message. Others need the feature's read grant for safe methods and its write grant for the
 rest, with a message saying what is missing.
 """
@@ -13,6 +15,7 @@ from esinv.auth import NO_ACCESS_MESSAGE, is_api_key
 class GrantPermission(permissions.BasePermission):
     read_grant = ""  # an attribute of esinv.access.Access
     write_grant = ""
+    key_scope = ""  # a boolean of esinv.models.APIKey an API key needs for this feature ("": every key)
     message = "You are not allowed to use this data."
 
     def read_refusal(self) -> str:
@@ -27,6 +30,9 @@ class GrantPermission(permissions.BasePermission):
             return False  # DRF answers 401 (NotAuthenticated) for unauthenticated callers
         write = request.method not in permissions.SAFE_METHODS
         if is_api_key(request):
+            if self.key_scope and not getattr(request.auth, self.key_scope):
+                self.message = f"This API key has no {self.key_scope.replace('_', ' ')}."
+                return False
             if write and not request.auth.can_write:
                 self.message = "This API key is read-only."
                 return False

@@ -24,6 +24,10 @@ class APIKey(models.Model):
     prefix = models.CharField(max_length=12, help_text="First characters of the key, to recognise it.")
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     can_write = models.BooleanField(default=False, help_text="Write keys may call POST endpoints.")
+    billing_scope = models.BooleanField(
+        default=False, verbose_name="billing scope",
+        help_text="May use the billing API (/api/billing/: money, prices, exports; resolve and accept with "
+                  "write). Without it billing answers 403.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -35,17 +39,19 @@ class APIKey(models.Model):
         verbose_name = "API key"
 
     def __str__(self):
-        return f"{self.name} ({'write' if self.can_write else 'read-only'})"
+        scope = ", billing" if self.billing_scope else ""
+        return f"{self.name} ({'write' if self.can_write else 'read-only'}{scope})"
 
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
 
     @classmethod
-    def issue(cls, name: str, can_write: bool = False) -> tuple["APIKey", str]:
+    def issue(cls, name: str, can_write: bool = False, billing_scope: bool = False) -> tuple["APIKey", str]:
         """Create a key; returns the row and the raw key (never stored)."""
         raw = KEY_PREFIX + secrets.token_urlsafe(32)
-        key = cls.objects.create(name=name, prefix=raw[:12], key_hash=hash_key(raw), can_write=can_write)
+        key = cls.objects.create(name=name, prefix=raw[:12], key_hash=hash_key(raw), can_write=can_write,
+                                 billing_scope=billing_scope)
         return key, raw
 
     def revoke(self):

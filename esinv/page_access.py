@@ -1,4 +1,9 @@
-"""Who may see a server-rendered page: the decorators every app's pages use (docs/dashboard.md).
+"""Who may see a server-rendered page, and with which methods: the decorators every app's pages use
+(docs/dashboard.md).
+
+`page_methods` is applied to every page route by `esinv.page_urls.page` (and to the hub's own /accounts/ views in
+esinv/urls.py): a method a page does not handle (PUT, PATCH, DELETE, OPTIONS, or POST on a read-only page) is a
+405 page with `Allow`, before any access check.
 
 Shared plumbing (the apps import it); the pages themselves live in each app and the overview in esinv/pages.py.
 """
@@ -6,11 +11,43 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from esinv.access import user_access
 
 SIGN_IN_PATH = settings.LOGIN_URL  # the hub's sign-in page (esinv/page_urls.py)
+
+
+READ_METHODS = ("GET", "HEAD")
+
+
+def method_not_allowed(request, allowed) -> HttpResponse:
+    """A 405 page naming what the page answers, with the `Allow` header."""
+    response = render(request, "pages/error.html", {
+        "title": "Method not allowed",
+        "message": f"This page answers {', '.join(allowed)}, not {request.method[:20]}.",
+    }, status=405)
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
+def page_methods(*methods: str):
+    """Page decorator: the HTTP methods the view handles (default GET and HEAD); any other is a 405 page with
+    `Allow`. The wrapper carries `page_methods` (tests check that every page route has it)."""
+    allowed = tuple(methods or READ_METHODS)
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method not in allowed:
+                return method_not_allowed(request, allowed)
+            return view(request, *args, **kwargs)
+
+        wrapper.page_methods = allowed
+        return wrapper
+
+    return decorate
 
 
 def requires(grant: str, refusal, *, title: str = "Not allowed"):

@@ -222,7 +222,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "esinv.pagination.HubPagination",
     "PAGE_SIZE": env_int("ESINV_PAGE_SIZE", 100),
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "esinv.schema.HubAutoSchema",
     "EXCEPTION_HANDLER": "esinv.errors.api_exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
@@ -240,6 +240,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Bodies are JSON: the request fields are strict JSON types (a form post's "5" is no integer), so the
+    # schema offers application/json only (DRF's form parsers still read what a browser form posts).
+    "PARSER_WHITELIST": ["esinv.parsers.JSONParser"],
     # Swagger UI assets are served by the app itself: no CDN.
     "SERVE_PERMISSIONS": ["esinv.auth.HubAccess"],
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -247,6 +250,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Named, so the schema (and `check --deploy`) has no enum-name collision warning.
     "ENUM_NAME_OVERRIDES": {"CollectorRunStatusEnum": "collectors.models.BatchStatus",
+                            "CollectorNameEnum": "collectors.runs.accepted_names",
                             "BillingVarianceTypeEnum": "billing.models.BillingVarianceType",
                             "BillingVarianceStatusEnum": "billing.models.BillingVarianceStatus"},
 }

@@ -6,6 +6,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from esinv import accounts
 from esinv.metrics import views as metrics_views
+from esinv.page_access import READ_METHODS, page_methods
+
+FORMS = page_methods(*READ_METHODS, "POST")  # pages with a form: anything else is a 405 page
 
 api_patterns = [
     path("", include("esinv.api.urls")),  # health, health/live, health/ready, status
@@ -28,9 +31,9 @@ urlpatterns = [
     path("metrics", metrics_views.metrics, name="metrics"),
     # Before allauth's own routes: sign-up is closed, password reset needs mail, Microsoft sign-in needs
     # an app registration (esinv/accounts.py).
-    path("accounts/signup/", accounts.signup_closed, name="signup-closed"),
-    path("accounts/password/reset/", accounts.password_reset, name="password-reset"),
-    path("accounts/microsoft/login/", accounts.microsoft_login),
+    path("accounts/signup/", FORMS(accounts.signup_closed), name="signup-closed"),
+    path("accounts/password/reset/", FORMS(accounts.password_reset), name="password-reset"),
+    path("accounts/microsoft/login/", FORMS(accounts.microsoft_login)),
     path("accounts/", include("allauth.urls")),
     path("", include("esinv.page_urls")),
 ]

@@ -118,3 +118,75 @@ class StrictDateField(serializers.DateField):
 class JSONObjectSerializer(serializers.Serializer):
     """An optional body: nothing, or a JSON object (its keys are ignored). Anything else is a 400.
     Document it as `request=OpenApiTypes.OBJECT` (drf-spectacular leaves a field-less serializer out)."""
+
+
+def _unknown(field: str, noun: str, value: str, allowed: list[str]) -> BadRequest:
+    return BadRequest(f"Unknown {noun} {value[:100]!r}.", code="invalid_parameter",
+                      details={"field": field, "value": value[:100], "allowed": allowed})
+
+
+class QueryChoiceField(serializers.ChoiceField):
+    """One value of a query parameter among `choices` (blank: not given, when `allow_blank`); anything else is a
+    400 naming the field and listing the allowed values (`details.allowed`), as GET /api/exceptions answers an
+    unknown `ordering` or `status`. `noun` names the value in the message ("Unknown ordering 'x'.")."""
+
+    def __init__(self, *, noun: str = "", **kwargs):
+        self.noun = noun
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.strip() and self.allow_blank:
+            return ""
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            raise _unknown(self.field_name, self.noun or self.field_name, str(data),
+                           list(self.choice_strings_to_values)) from None
+
+
+class QueryChoicesField(serializers.MultipleChoiceField):
+    """Several values of a query parameter among `choices`, repeated (`?type=A&type=B`) or as a comma list
+    (`?type=A,B`), all honoured; blank parts are ignored; an unknown one is a 400 naming the field and listing the
+    allowed values. The validated value is a list in the order given, without repeats. In the schema: an array of
+    the choices (form style, one parameter per value)."""
+
+    def __init__(self, *, noun: str = "", **kwargs):
+        self.noun = noun
+        kwargs.setdefault("allow_empty", True)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        items = [data] if isinstance(data, str) else list(data)
+        values = []
+        for item in items:
+            for part in str(item).split(","):
+                part = part.strip()
+                if not part:
+                    continue
+                if part not in self.choice_strings_to_values:
+                    raise _unknown(self.field_name, self.noun or self.field_name, part,
+                                   list(self.choice_strings_to_values))
+                values.append(self.choice_strings_to_values[part])
+        return list(dict.fromkeys(values))
+
+    def to_representation(self, value):
+        return list(value)
+
+
+class QueryParamsSerializer(serializers.Serializer):
+    """Query parameters: a parameter given more than once (`?date=A&date=B`) is a 400 naming it unless its field
+    takes several values (`QueryChoicesField`, a list field), never silently the last one. `also_single` names
+    parameters read elsewhere (the paginator's `page`, `page_size`) that must not repeat either."""
+
+    also_single: tuple[str, ...] = ()
+
+    def to_internal_value(self, data):
+        if hasattr(data, "getlist"):
+            multi = (serializers.ListField, serializers.MultipleChoiceField)
+            names = [name for name, field in self.fields.items() if not isinstance(field, multi)]
+            for name in [*names, *self.also_single]:
+                count = len(data.getlist(name))
+                if count > 1:
+                    raise BadRequest(f"{name} was given {count} times; send it once.", code="invalid_parameter",
+                                     details={"field": name, "values": count})
+        return super().to_internal_value(data)

@@ -1,9 +1,9 @@
 """Who may do what, over every page and every API operation (read from the OpenAPI schema).
 
-Roles: anonymous, signed in without a group, Viewers, QBR, QBR editors, Billing, a read-only key,
-a write key and staff. The policy below is the README's; each cell asserts a status class:
-`signin` (401 JSON on the API, a redirect to /sign-in/ on pages), `denied` (403) or `allowed`
-(anything else below 500: 2xx, or a 4xx about the request itself such as 400 or 404).
+Roles: anonymous, signed in without a group, Viewers, QBR, QBR editors, Billing, a read-only key, a write key,
+both again with the billing scope (`create_api_key --billing`), and staff. The policy below is the README's; each
+cell asserts a status class: `signin` (401 JSON on the API, a redirect to /sign-in/ on pages), `denied` (403) or
+`allowed` (anything else below 500: 2xx, or a 4xx about the request itself such as 400 or 404).
 """
 import pytest
 from django.contrib.auth.models import Group
@@ -18,7 +18,10 @@ PAGES = ["/", "/variances/", "/devices/", "/windows-11/", "/qbr/"]
 # Served by the app under /api/ but not part of the schema they serve.
 SCHEMA_VIEWS = [("get", "/api/schema/"), ("get", "/api/docs/")]
 OPERATIONS = [op for op in api_operations() if op[1] not in PUBLIC] + SCHEMA_VIEWS
-ROLES = ["anonymous", "no_group", "viewer", "qbr_reader", "qbr_editor", "billing", "read_key", "write_key", "staff"]
+ROLES = ["anonymous", "no_group", "viewer", "qbr_reader", "qbr_editor", "billing", "read_key", "write_key",
+         "billing_read_key", "billing_write_key", "staff"]
+KEYS = {"read_key": (False, False), "write_key": (True, False), "billing_read_key": (False, True),
+        "billing_write_key": (True, True)}  # role: (can_write, billing_scope)
 
 
 def is_qbr(path: str) -> bool:
@@ -34,10 +37,13 @@ def expected(role: str, method: str, path: str) -> str:
     read = method == "get"
     if role == "anonymous":
         return "signin"
-    if role in ("read_key", "write_key"):
+    if role in KEYS:
         if not path.startswith("/api/"):
             return "signin"  # pages are for people; a key is no session
-        return "allowed" if read or role == "write_key" else "denied"
+        can_write, billing_scope = KEYS[role]
+        if is_billing(path) and not billing_scope:
+            return "denied"  # "This API key has no billing scope."
+        return "allowed" if read or can_write else "denied"
     qbr_rights = {"staff": (True, False), "qbr_reader": (True, False), "qbr_editor": (True, True)}
     inventory_rights = {"staff": (True, True), "viewer": (True, False)}
     billing_rights = {"staff": (True, True), "billing": (True, False)}
@@ -55,9 +61,9 @@ def person(django_user_model, username, *, staff=False, groups=()):
     return client
 
 
-def key_client(name, *, write=False):
+def key_client(name, *, write=False, billing=False):
     client = APIClient()
-    client.credentials(HTTP_X_API_KEY=APIKey.issue(name, can_write=write)[1])
+    client.credentials(HTTP_X_API_KEY=APIKey.issue(name, can_write=write, billing_scope=billing)[1])
     return client
 
 
@@ -72,6 +78,8 @@ def clients(db, django_user_model, settings):
         "billing": person(django_user_model, "biller", groups=[settings.BILLING_GROUP]),
         "read_key": key_client("matrix-read"),
         "write_key": key_client("matrix-write", write=True),
+        "billing_read_key": key_client("matrix-billing-read", billing=True),
+        "billing_write_key": key_client("matrix-billing-write", write=True, billing=True),
         "staff": person(django_user_model, "staffer", staff=True),
     }
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 
 from esinv.errors import BadRequest
+from esinv.ordering import Orderings
 from esinv.params import is_plain_int, parse_date
 from variances import dates
 from variances import types as T
@@ -136,28 +137,15 @@ ORDERINGS: dict[str, tuple[str, ...]] = {
     "days_open": ("-date_found", "canonical_key", "-id"),
 }
 DEFAULT_ORDERING = "type"
-ORDERING_VALUES = sorted([*ORDERINGS, *(f"-{name}" for name in ORDERINGS)])
+EXCEPTION_ORDERINGS = Orderings(ORDERINGS, DEFAULT_ORDERING)  # the 400 and the ORDER BY: esinv.ordering
+ORDERING_VALUES = EXCEPTION_ORDERINGS.values
 
 
 def parse_ordering(raw: str | None, field: str = "ordering") -> str | None:
     """`type`, `-date_found`... -> that name; blank -> None (the default order); anything else -> 400."""
-    value = (raw or "").strip()
-    if not value:
-        return None
-    if value.lstrip("-") not in ORDERINGS or value.startswith("--"):
-        raise BadRequest(f"Unknown ordering {raw!r}.", code="invalid_parameter",
-                         details={"field": field, "value": raw[:100], "allowed": ORDERING_VALUES})
-    return value
-
-
-def _descending(column: str) -> str:
-    return column[1:] if column.startswith("-") else f"-{column}"
+    return EXCEPTION_ORDERINGS.parse(raw, field)
 
 
 def order_exceptions(queryset, ordering: str | None):
     """Order by a parsed ordering name (`-name`: descending, every column flipped); None: the default."""
-    name = ordering or DEFAULT_ORDERING
-    columns = ORDERINGS[name.lstrip("-")]
-    if name.startswith("-"):
-        columns = tuple(_descending(column) for column in columns)
-    return queryset.order_by(*columns)
+    return EXCEPTION_ORDERINGS.order(queryset, ordering)

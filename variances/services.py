@@ -18,6 +18,7 @@ from django.utils import timezone
 from esinv.bulk import ALL, insert_rows, prepared, update_rows
 from esinv.choices import ChoiceSet
 from esinv.errors import BadRequest, Conflict, NotFound
+from esinv.notes import append_note
 from inventory.models import Snapshot, Vendor
 from variances import dates
 from variances.engine import COPY_FACT_FIELDS, DEVICE_ROW_FIELDS, CopyFacts, DeviceRow, Finding, reconcile
@@ -310,13 +311,6 @@ def refusal(record: ExceptionRecord, action: str) -> str | None:
     return None
 
 
-def _append_note(existing: str, note: str, actor: str, now) -> str:
-    if not note:
-        return existing
-    line = f"[{now:%Y-%m-%d %H:%M} {actor}] {note}"
-    return f"{existing}\n{line}" if existing else line
-
-
 def ids_for_filter(filters, action: str) -> list[int]:
     """The exceptions a bulk action's filter selects: open ones (not yet marked, for mark manually fixed)."""
     queryset, _ = filter_exceptions(filters, ExceptionRecord.objects.filter(status=ExceptionStatus.OPEN))
@@ -373,7 +367,7 @@ def apply_action(ids, action: str, *, notes: str = "", actor: str, user=None) ->
                 record.manually_fixed_at, record.manually_fixed_by = now, actor
                 record.fixed_as_of = record.last_seen
                 event_action = EventAction.MANUALLY_FIXED
-            record.notes = _append_note(record.notes, notes, actor, now)
+            record.notes = append_note(record.notes, notes, actor, now)
             record.updated_at = now
             events.append(_event(record.id, event_action, before, record.variance_status, now, record.last_seen,
                                  notes, actor=actor, user=user))

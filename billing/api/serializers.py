@@ -3,12 +3,23 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from billing.filtersets import ORDERINGS
 from billing.models import BillingVarianceStatus, BillingVarianceType
 from esinv.params import MAX_ID
-from esinv.validation import QueryBooleanField, QueryIdField, StrictCharField, StrictDateField
+from esinv.validation import (
+    QueryBooleanField,
+    QueryChoiceField,
+    QueryChoicesField,
+    QueryIdField,
+    QueryParamsSerializer,
+    StrictCharField,
+    StrictDateField,
+)
 
 
-class BillingReportQuerySerializer(serializers.Serializer):
+class BillingReportQuerySerializer(QueryParamsSerializer):
+    """`?date=` of the report, the client view and the exports (given twice: 400 naming it)."""
+
     date = StrictDateField(required=False, help_text="YYYY-MM-DD; default the latest day with billing data.")
 
 
@@ -21,12 +32,23 @@ class BillingExportQuerySerializer(BillingReportQuerySerializer):
                                        "the header.")
 
 
-class BillingVarianceListQuerySerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=BillingVarianceType, required=False)
-    status = serializers.ChoiceField(choices=BillingVarianceStatus, required=False)
+class BillingVarianceListQuerySerializer(QueryParamsSerializer):
+    """GET /api/billing/variances: filters and order; a single-valued parameter given twice is a 400 naming it."""
+
+    also_single = ("page", "page_size")  # read by the paginator
+
+    type = QueryChoicesField(choices=BillingVarianceType, required=False, noun="billing variance type",
+                             help_text="One or more types: repeated (`type=UNDER_BILLED&type=OVER_BILLED`) or a "
+                                       "comma list; any of them.")
+    status = QueryChoiceField(choices=BillingVarianceStatus, required=False, allow_blank=True, noun="status")
     organization = QueryIdField(required=False, max_value=MAX_ID, help_text="Organization id.")
     date = StrictDateField(required=False, help_text="Variances present on that day (found on or before it, last "
                                                      "seen on or after it).")
+    ordering = QueryChoiceField(choices=ORDERINGS.values, required=False, allow_blank=True, noun="ordering",
+                                help_text="Sort order (`-` for descending; default `organization`): `amount` is the "
+                                          "money at stake a month (variances without money last either way), "
+                                          "`organization` the client's name, `type`, `status`, `date_found`, "
+                                          "`last_seen`; ties by client, type, subject and id.")
 
 
 class BillingNotesSerializer(serializers.Serializer):

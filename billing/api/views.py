@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from billing import exports, reports
 from billing.api import serializers as S
+from billing.filtersets import filter_variances, variance_queryset
 from billing.m365.sku_names import product_names
 from billing.models import BillingVariance
 from billing.permissions import BillingAccess
@@ -74,23 +75,13 @@ class BillingVarianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     lookup_value_converter = "str"  # path_id() answers 404 for what is not an id
 
     def get_queryset(self):
-        # select_related: every row names its organization.
-        return BillingVariance.objects.select_related("organization").order_by(
-            "organization__name", "variance_type", "subject", "id")
+        return variance_queryset().order_by("id")
 
     def list(self, request, *args, **kwargs):
-        """Billing variances filtered by type, organization, status and date (present on that day), paged."""
+        """Billing variances filtered by type(s), organization, status and date (present on that day), ordered
+        (`ordering`), paged."""
         query = validated(S.BillingVarianceListQuerySerializer, request.query_params)
-        rows = self.get_queryset()
-        if query.get("type"):
-            rows = rows.filter(variance_type=query["type"])
-        if query.get("status"):
-            rows = rows.filter(status=query["status"])
-        if query.get("organization"):
-            rows = rows.filter(organization_id=query["organization"])
-        if query.get("date"):
-            rows = rows.filter(date_found__lte=query["date"], last_seen__gte=query["date"])
-        page = self.paginator.paginate_queryset(rows, request, view=self)
+        page = self.paginator.paginate_queryset(filter_variances(query), request, view=self)
         return self.get_paginated_response(S.BillingVarianceSerializer([reports.variance_dict(v) for v in page],
                                                                 many=True).data)
 
@@ -102,19 +93,21 @@ class BillingVarianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
     @extend_schema(parameters=[ID_PATH], request=S.BillingNotesSerializer, responses=S.BillingActionResponseSerializer)
     @action(detail=True, methods=["post"])
     def resolve(self, request, id=None):
-        """Resolve an open or accepted variance (with notes). 409 when it is already resolved."""
+        """Resolve an open or accepted variance (notes optional). 409 when it is already resolved."""
         return self._single(request, path_id(id), Action.RESOLVE)
 
     @extend_schema(parameters=[ID_PATH], request=S.BillingNotesSerializer, responses=S.BillingActionResponseSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, id=None):
-        """Accept a variance (with notes): it stays accepted while its billed and measured numbers are unchanged."""
+        """Accept an open variance (notes optional): it stays accepted while its billed and measured numbers are
+        unchanged. 409 when it is already accepted or resolved."""
         return self._single(request, path_id(id), Action.ACCEPT)
 
     @extend_schema(request=S.BillingBulkUpdateSerializer, responses=S.BillingBulkResponseSerializer)
     @action(detail=False, methods=["post"], url_path="bulk-update")
     def bulk_update(self, request):
-        """Resolve or accept a list of variances, all or nothing."""
+        """Resolve or accept a list of variances, all or nothing: an unknown id is a 404, one the action cannot
+        apply to (already resolved, already accepted) a 409 with per-id `details.results`; nothing changed."""
         body = validated(S.BillingBulkUpdateSerializer, request.data)
         results = self._apply(body["ids"], body["action"], body["notes"], request)
         return Response({"success": True, "action": body["action"], "updated": len(results), "results": results})
@@ -130,9 +123,9 @@ class BillingVarianceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
             return apply_action(ids, action_name, notes=notes, actor=actor_label(request),
                                 user=actor_user(request))
         except ActionRefused as refused:
-            if "Unknown" in str(refused):
+            if refused.unknown:
                 raise NotFound(str(refused), details={"field": "ids", "ids": refused.ids}) from None
-            raise Conflict(str(refused), details={"ids": refused.ids}) from None
+            raise Conflict(str(refused), details={"ids": refused.ids, "results": refused.results}) from None
 
     def _single(self, request, variance_id: int, action_name: str) -> Response:
         body = validated(S.BillingNotesSerializer, request.data)

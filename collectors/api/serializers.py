@@ -6,6 +6,7 @@ from rest_framework import serializers
 from collectors import registry, runs
 from collectors.models import BatchStatus, RunStatus
 from esinv.errors import BadRequest
+from esinv.schema import not_together
 from esinv.validation import JSONObjectSerializer, StrictBooleanField, StrictCharField, StrictDateField
 
 HISTORY_DEFAULT, HISTORY_MAX = 10, 100
@@ -66,16 +67,25 @@ class CollectorBatchSerializer(serializers.Serializer):
         return CollectorJobSerializer(self._jobs(batch), many=True).data
 
 
+class CollectorNameField(StrictCharField):
+    """A collector's name; the schema lists the names `collectors.runs.resolve_names` accepts (checked there)."""
+
+    def openapi_schema(self) -> dict:
+        return {"enum": runs.accepted_names()}
+
+
 class RunRequestSerializer(serializers.Serializer):
     """The run body: which collectors, for which day, and what to do after them. Validated into
     {names, run_cross_vendor, snapshot_date, confirm_drop}."""
 
+    EITHER = ("collectors", "collector")  # one of them, or neither (the default set); never both
+
     collectors = serializers.ListField(
-        child=StrictCharField(), required=False, allow_empty=False,
+        child=CollectorNameField(), required=False, allow_empty=False,
         help_text='e.g. ["ninja", "threatlocker"]; default both.',
         error_messages={"not_a_list": "collectors must be a non-empty list of collector names.",
                         "empty": "collectors must be a non-empty list of collector names."})
-    collector = StrictCharField(required=False, help_text='Legacy: "both", "ninja" or "threatlocker".',
+    collector = CollectorNameField(required=False, help_text='Legacy: "both", "ninja" or "threatlocker".',
                                 error_messages={"invalid": 'collector must be "both" or a collector name.',
                                                 "blank": 'collector must be "both" or a collector name.'})
     run_cross_vendor = StrictBooleanField(required=False, default=True,
@@ -94,10 +104,14 @@ class RunRequestSerializer(serializers.Serializer):
             if unknown:
                 raise BadRequest(f"Unknown field(s): {', '.join(unknown)}.", code="invalid_parameter",
                                  details={"field": unknown[0]})
-            if "collectors" in data and "collector" in data:
+            if all(name in data for name in self.EITHER):
                 raise BadRequest("Send either collectors (a list) or the legacy collector, not both.",
                                  code="invalid_parameter", details={"field": "collectors"})
         return super().to_internal_value(data)
+
+    def openapi_rules(self) -> dict:
+        # The unknown-field refusal and the either/or rule of to_internal_value.
+        return {"additionalProperties": False, **not_together(*self.EITHER)}
 
     def validate_snapshot_date(self, day):
         problem = runs.snapshot_date_problem(day)

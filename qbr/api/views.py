@@ -121,14 +121,14 @@ class MetricsViewSet(QBRViewSet):
             "total_billed_seats": s.number_out(counts.total_billed_seats),
         })
 
-    @extend_schema(tags=["qbr"], request=s.ManualMetricInputSerializer, responses=s.ManualSavedResponse)
+    @extend_schema(tags=["qbr"], request=s.MANUAL_BODY.openapi(), responses=s.ManualSavedResponse)
     @action(detail=False, methods=["post"])
     def manual(self, request):
         """Enter or correct metrics by hand: one object, a list, or {"metrics": [...]}; all or nothing."""
         entries = [
             ManualEntry(str(item["period"]), item["organization_id"].id, item["vendor_id"], item["metric_name"],
                         item["metric_value"], None if item.get("notes") is None else str(item["notes"]))
-            for item in s.validated_items(s.ManualMetricInputSerializer, request.data, "metrics")
+            for item in s.MANUAL_BODY.validated(request.data)
         ]
         writes = record_manual_metrics(entries, actor=actor_label(request), user=actor_user(request))
         results = [
@@ -181,7 +181,7 @@ class ThresholdViewSet(QBRViewSet):
         rows = Threshold.objects.filter(organization=organization).order_by("metric_name")
         return ok({"organization_id": organization.id, "thresholds": s.ThresholdSerializer(rows, many=True).data})
 
-    @extend_schema(tags=["qbr"], request=s.ThresholdInputSerializer, responses={200: s.ThresholdsSavedResponse})
+    @extend_schema(tags=["qbr"], request=s.THRESHOLDS_BODY.openapi(), responses={200: s.ThresholdsSavedResponse})
     def create(self, request):
         """Create or update thresholds: one object, a list, or {"thresholds": [...]}; all or nothing.
 
@@ -190,7 +190,7 @@ class ThresholdViewSet(QBRViewSet):
         entries = [
             ThresholdEntry(item["organization"].id, item["metric_name"], item["direction"], item["green"],
                            item["yellow"], None if item["notes"] is None else str(item["notes"]))
-            for item in s.validated_items(s.ThresholdInputSerializer, request.data, "thresholds")
+            for item in s.THRESHOLDS_BODY.validated(request.data)
         ]
         saved = save_thresholds(entries, actor=actor_label(request))
         return ok({"thresholds": s.ThresholdSerializer(saved, many=True).data})

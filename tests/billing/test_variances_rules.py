@@ -1,7 +1,11 @@
 """The billing variance engine and billed quantities as plain functions (no database)."""
 from decimal import Decimal
 
-from billing.variances import Billed, find_variances, fold_billed, money
+import pytest
+
+from billing.billed import cycle_months, cycle_note, monthly_price, unknown_cycle
+from billing.models import BillingVariance
+from billing.variances import Billed, find_variances, fold_billed, money, refusal
 
 D = Decimal
 
@@ -49,10 +53,17 @@ def test_unused_licences_and_disabled_licensed_users():
     assert unknown_cost.amount is None
 
 
-# --- money is monthly: the agreement's billing cycle ------------------------------------------------------------
-import pytest  # noqa: E402
+@pytest.mark.parametrize("status, action, refused", [
+    ("open", "resolve", None), ("open", "accept", None),
+    ("accepted", "resolve", None), ("accepted", "accept", "already accepted"),
+    ("resolved", "resolve", "already resolved"), ("resolved", "accept", "already resolved"),
+])
+def test_which_action_a_variance_can_take(status, action, refused):
+    """As the device exceptions' `refusal`: a resolved one takes no action, an accepted one is not accepted again."""
+    assert refusal(BillingVariance(status=status), action) == refused
 
-from billing.billed import cycle_months, cycle_note, monthly_price, unknown_cycle  # noqa: E402
+
+# --- money is monthly: the agreement's billing cycle ------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name, months", [

@@ -19,9 +19,9 @@ from esinv.auth import actor_label, actor_user
 from esinv.errors import APIError, NotFound
 from esinv.negotiation import IgnoreAccept
 from variances.api import serializers as S
-from variances.export_data import BOOL_CHOICES, export_counts, export_meta, export_rows
+from variances.export_data import export_counts, export_meta, export_rows
 from variances.export_jobs import fail_stale_export_jobs, start_export_job
-from variances.exports import CONTENT_TYPES, FORMATS, VARIANCE_TYPE_CHOICES, export_filename, iter_csv
+from variances.exports import CONTENT_TYPES, FORMATS, export_filename, iter_csv
 from variances.models_exports import ExportJob, ExportStatus
 
 RESPOND_ASYNC = "respond-async"
@@ -41,18 +41,6 @@ PREFER_HEADER = OpenApiParameter(
     "Prefer", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
     description="`respond-async` (RFC 7240): render in a background job and answer 202 with its status URL.")
 ID_PATH = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Export job id.")
-# The valid values, listed in the schema (the serializer's text fields leave the checks to export_data).
-ENUM_PARAMETERS = [
-    OpenApiParameter("include_resolved", OpenApiTypes.STR, enum=list(BOOL_CHOICES),
-                     description="Include resolved exceptions (default false)."),
-    OpenApiParameter("variance_type", OpenApiTypes.STR, enum=list(VARIANCE_TYPE_CHOICES),
-                     description="`all` (default), a variance type, or its code (MISSING_NINJA)."),
-    OpenApiParameter("meta", OpenApiTypes.STR, enum=list(BOOL_CHOICES),
-                     description="CSV: the metadata block, then an empty line, before the header (default false: "
-                                 "the first line is the header). Excel and PDF always carry their summary."),
-]
-
-
 def _file_schema(fmt: str, description: str):
     responses = {
         (200, CONTENT_TYPES[FORMATS[fmt][0]].split(";")[0]): OpenApiTypes.BINARY,
@@ -62,7 +50,7 @@ def _file_schema(fmt: str, description: str):
     if fmt != "csv":
         responses[202] = OpenApiResponse(S.ExportAcceptedSerializer,
                                          description="Only when asked (`Prefer: respond-async` or `async=true`).")
-    parameters = [S.ExportQuerySerializer, *ENUM_PARAMETERS, *([PREFER_HEADER] if fmt != "csv" else [])]
+    parameters = [S.ExportQuerySerializer, *([PREFER_HEADER] if fmt != "csv" else [])]
     return extend_schema(parameters=parameters, description=description, responses=responses)
 
 

@@ -10,12 +10,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from esinv.errors import BadRequest
-from esinv.params import MAX_ID, is_plain_int, parse_date
+from esinv.params import ISO_DATE_PATTERN, MAX_ID, MAX_ID_DIGITS, is_plain_int, parse_date
+from esinv.schema import exactly_one_of
 from inventory.freshness import ReportStatus
 from variances import duplicates
 from variances import types as T
-from variances.export_data import parse_bool, parse_export_request
-from variances.exports import FORMATS
+from variances.export_data import BOOL_CHOICES, LATEST, parse_bool, parse_export_request
+from variances.exports import FORMATS, VARIANCE_TYPE_CHOICES
 from variances.filtersets import (
     ORDERING_VALUES,
     RESOLVED_STATUSES,
@@ -67,7 +68,53 @@ class DateParam(serializers.Field):
 
 @extend_schema_field(OpenApiTypes.INT)
 class WholeNumberParam(serializers.CharField):
-    """A whole-number query parameter (checked by the serializer's `validate_<name>`), typed integer in the schema."""
+    """A whole-number query parameter from `low` to `high` (a number, or a callable read per request for a
+    setting), typed integer with those bounds in the schema."""
+
+    def __init__(self, low: int, high, **kwargs):
+        self.low, self.high = low, high
+        super().__init__(**kwargs)
+
+    def bounds(self) -> tuple[int, int]:
+        return self.low, self.high() if callable(self.high) else self.high
+
+    def to_internal_value(self, data):
+        return _whole_number(super().to_internal_value(data), self.field_name, *self.bounds())
+
+    def openapi_schema(self) -> dict:
+        low, high = self.bounds()
+        return {"minimum": low, "maximum": min(high, int("9" * MAX_ID_DIGITS))}  # is_plain_int's digits
+
+
+class _TypesParam(serializers.CharField):
+    """A comma list of exception types (codes or API names, checked by `parse_types`)."""
+
+    def openapi_schema(self) -> dict:
+        return types_pattern()
+
+
+class _WordParam(serializers.CharField):
+    """One word of a vocabulary (checked by the serializer's `validate_<name>`)."""
+
+    def __init__(self, words, **kwargs):
+        self.words = words
+        super().__init__(**kwargs)
+
+    def openapi_schema(self) -> dict:
+        return {"enum": [*self.words, *([""] if self.allow_blank else [])]}  # blank: no filter
+
+
+class _ReportDateParam(serializers.CharField):
+    """`latest` or a date (checked by `variances.export_data.parse_report_date`); blank is the latest."""
+
+    def openapi_schema(self) -> dict:
+        return {"pattern": f"^({LATEST}|{ISO_DATE_PATTERN.strip('^$')})$"}
+
+
+def types_pattern() -> dict:
+    """What `parse_types` accepts: a comma list of type codes and API names (blank: drf-spectacular's own)."""
+    one = "(" + "|".join(sorted({*(k.code for k in T.KINDS), *(k.api_name for k in T.KINDS)})) + ")"
+    return {"pattern": rf"^{one}(,{one})*$"}
 
 
 class QuerySerializer(serializers.Serializer):
@@ -102,14 +149,13 @@ class TrendsQuerySerializer(QuerySerializer):
 class ExceptionListQuerySerializer(QuerySerializer):
     """GET /api/exceptions: filters, and either `page`/`page_size` or the older `limit`/`offset`."""
 
-    type = serializers.CharField(required=False, allow_blank=True,
-                                 help_text="MISSING_NINJA or missing_in_ninja (comma list).")
-    status = serializers.CharField(required=False, allow_blank=True, help_text=(
+    type = _TypesParam(required=False, allow_blank=True, help_text="MISSING_NINJA or missing_in_ninja (comma list).")
+    status = _WordParam(STATUS_VALUES, required=False, allow_blank=True, help_text=(
         "One of: " + ", ".join(STATUS_VALUES) + ". `open` (= `unresolved`) is every exception not resolved "
         "(variance_status active or manually_fixed); `active` is open and not marked manually fixed; "
         "`resolved` is resolved however; `collector_verified` resolved by a verified manual fix."))
-    resolved = serializers.CharField(required=False, allow_blank=True,
-                                     help_text="Older spelling: true = status resolved, false = status open.")
+    resolved = _WordParam(BOOL_CHOICES, required=False, allow_blank=True,
+                          help_text="Older spelling: true = status resolved, false = status open.")
     organization = serializers.CharField(required=False, allow_blank=True, help_text="Organization id or name.")
     hostname = serializers.CharField(required=False, allow_blank=True, help_text="Part of a hostname.")
     date = DateParam(required=False, help_text="Report date (default: the latest).")
@@ -117,15 +163,17 @@ class ExceptionListQuerySerializer(QuerySerializer):
     last_seen_before = DateParam(required=False, help_text=(
         "Only exceptions last seen before this date (gone by then). With `date` = the previous report date and "
         "this = the latest: the exceptions gone since the previous report (`gone_since_previous`)."))
-    ordering = serializers.CharField(required=False, allow_blank=True, help_text=(
+    ordering = _WordParam(ORDERING_VALUES, required=False, allow_blank=True, help_text=(
         "Sort order, one of: " + ", ".join(ORDERING_VALUES) + " (`-` for descending; default `type`). "
         "`organization` sorts by client name, `hostname` by the clean hostname, `days_open` by days from "
         "date_found to the report date."))
-    page = WholeNumberParam(required=False, help_text="Page number (from 1).")
-    page_size = WholeNumberParam(required=False,
+    page = WholeNumberParam(1, MAX_ID, required=False, help_text="Page number (from 1).")
+    page_size = WholeNumberParam(1, lambda: settings.ESINV_MAX_PAGE_SIZE, required=False,
                                  help_text="Rows per page (default ESINV_PAGE_SIZE, at most ESINV_MAX_PAGE_SIZE).")
-    limit = WholeNumberParam(required=False, help_text="Older spelling of page_size.")
-    offset = WholeNumberParam(required=False, help_text="Rows to skip (older paging), 0 to 1,000,000,000.")
+    limit = WholeNumberParam(1, lambda: settings.ESINV_MAX_PAGE_SIZE, required=False,
+                             help_text="Older spelling of page_size.")
+    offset = WholeNumberParam(0, MAX_OFFSET, required=False,
+                              help_text="Rows to skip (older paging), 0 to 1,000,000,000.")
 
     def validate_type(self, value):
         return parse_types(value)
@@ -138,18 +186,6 @@ class ExceptionListQuerySerializer(QuerySerializer):
 
     def validate_ordering(self, value):
         return parse_ordering(value)
-
-    def validate_page(self, value):
-        return _whole_number(value, "page", 1, MAX_ID)
-
-    def validate_page_size(self, value):
-        return _whole_number(value, "page_size", 1, settings.ESINV_MAX_PAGE_SIZE)
-
-    def validate_limit(self, value):
-        return _whole_number(value, "limit", 1, settings.ESINV_MAX_PAGE_SIZE)
-
-    def validate_offset(self, value):
-        return _whole_number(value, "offset", 0, MAX_OFFSET)
 
     def validate(self, attrs):
         status, resolved = attrs.get("status"), attrs.get("resolved")
@@ -178,22 +214,23 @@ class ExceptionListQuerySerializer(QuerySerializer):
 class ExportQuerySerializer(QuerySerializer):
     """The export endpoints' parameters (validated by `variances.export_data`), and `async`."""
 
-    date = serializers.CharField(required=False, allow_blank=True,
-                                 help_text="`latest` (default) or a reconciled date YYYY-MM-DD.")
-    include_resolved = serializers.CharField(required=False, allow_blank=True,
-                                             help_text="Include resolved exceptions (default false).")
-    variance_type = serializers.CharField(required=False, allow_blank=True,
-                                          help_text="`all` (default), a variance type, or its code (MISSING_NINJA).")
+    date = _ReportDateParam(required=False, allow_blank=True,
+                            help_text="`latest` (default) or a reconciled date YYYY-MM-DD.")
+    include_resolved = _WordParam(BOOL_CHOICES, required=False, allow_blank=True,
+                                  help_text="Include resolved exceptions (default false).")
+    variance_type = _WordParam([*VARIANCE_TYPE_CHOICES, *(kind.code for kind in T.KINDS)], required=False,
+                               allow_blank=True,
+                               help_text="`all` (default), a variance type, or its code (MISSING_NINJA).")
     organization = serializers.CharField(required=False, allow_blank=True,
                                          help_text="Organization name (case-insensitive) or id.")
-    meta = serializers.CharField(required=False, allow_blank=True,
-                                 help_text="CSV: `true` puts the metadata block (report date, filters, counts, "
-                                           "generated at), then an empty line, before the header. Default "
-                                           "`false`: the first line is the header.")
+    meta = _WordParam(BOOL_CHOICES, required=False, allow_blank=True,
+                      help_text="CSV: `true` puts the metadata block (report date, filters, counts, "
+                                "generated at), then an empty line, before the header. Default "
+                                "`false`: the first line is the header. Excel and PDF always carry their summary.")
     # Declared with its Python name; `async` is a keyword (see get_fields).
-    async_ = serializers.CharField(required=False, allow_blank=True,
-                                   help_text="Excel and PDF: `true` runs a background job (202 + status URL), like "
-                                             "`Prefer: respond-async`. CSV always streams.")
+    async_ = _WordParam(BOOL_CHOICES, required=False, allow_blank=True,
+                        help_text="Excel and PDF: `true` runs a background job (202 + status URL), like "
+                                  "`Prefer: respond-async`. CSV always streams.")
 
     def get_fields(self):
         fields = super().get_fields()
@@ -395,14 +432,35 @@ class NotesSerializer(serializers.Serializer):
     notes = StrictCharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
+class _FilterTypesField(StrictCharField):
+    """A comma list of exception types (codes or API names, checked by `parse_types`)."""
+
+    def openapi_schema(self) -> dict:
+        return types_pattern()
+
+
+class _FilterStatusField(StrictCharField):
+    """A status word (checked by `parse_status`); blank is no filter."""
+
+    def openapi_schema(self) -> dict:
+        return {"enum": [*STATUS_VALUES, ""]}  # blank: no filter
+
+
+class _FilterDateField(StrictCharField):
+    """YYYY-MM-DD (checked by `esinv.params.parse_date`); blank is no filter."""
+
+    def openapi_schema(self) -> dict:
+        return {"pattern": ISO_DATE_PATTERN, "example": "2025-10-01"}
+
+
 class BulkFilterSerializer(serializers.Serializer):
-    type = StrictCharField(required=False, allow_blank=True)
-    status = StrictCharField(required=False, allow_blank=True, help_text="One of: " + ", ".join(STATUS_VALUES))
+    type = _FilterTypesField(required=False, allow_blank=True)
+    status = _FilterStatusField(required=False, allow_blank=True)
     organization = StrictCharField(required=False, allow_blank=True)
     hostname = StrictCharField(required=False, allow_blank=True)
-    date = StrictCharField(required=False, allow_blank=True, help_text="Report date; default the latest.")
-    new_since = StrictCharField(required=False, allow_blank=True, help_text="First found on or after (YYYY-MM-DD).")
-    last_seen_before = StrictCharField(required=False, allow_blank=True, help_text="Last seen before (YYYY-MM-DD).")
+    date = _FilterDateField(required=False, allow_blank=True, help_text="Report date; default the latest.")
+    new_since = _FilterDateField(required=False, allow_blank=True, help_text="First found on or after (YYYY-MM-DD).")
+    last_seen_before = _FilterDateField(required=False, allow_blank=True, help_text="Last seen before (YYYY-MM-DD).")
 
     def validate(self, attrs):
         return ExceptionFilter.parse(attrs)  # unknown type or status, bad date: 400 naming it
@@ -415,8 +473,13 @@ class BulkUpdateSerializer(serializers.Serializer):
     filter = BulkFilterSerializer(required=False)
     notes = StrictCharField(required=False, allow_blank=True, default="", max_length=4000)
 
+    ONE_OF = ("ids", "filter")
+
+    def openapi_rules(self) -> dict:
+        return exactly_one_of(*self.ONE_OF)
+
     def validate(self, attrs):
-        if ("ids" in attrs) == ("filter" in attrs):
+        if sum(name in attrs for name in self.ONE_OF) != 1:
             raise serializers.ValidationError("Send either ids or a filter (exactly one).")
         return attrs
 

@@ -38,6 +38,7 @@ from qbr.api.serializers.fields import (
     lookup_organization,
 )
 from qbr.api.serializers.metrics import (
+    MANUAL_BODY,
     ManualMetricInputSerializer,
     ManualResultSerializer,
     ManualSavedResponse,
@@ -60,6 +61,7 @@ from qbr.api.serializers.params import (
 from qbr.api.serializers.smartnumbers import SmartNumbersResponse, SmartNumbersSerializer
 from qbr.api.serializers.thresholds import (
     THRESHOLD_NAMES,
+    THRESHOLDS_BODY,
     ThresholdInputSerializer,
     ThresholdListResponse,
     ThresholdListSerializer,
@@ -68,7 +70,7 @@ from qbr.api.serializers.thresholds import (
     ThresholdsSavedSerializer,
     ThresholdStatusSerializer,
 )
-from qbr.api.serializers.validation import MAX_ITEMS, items_of, query, validated, validated_items
+from qbr.api.serializers.validation import MAX_ITEMS, OneOrMany, items_of, query, validated, validated_items
 
 __all__ = [
     "AuthAccessSerializer", "AuthLogoutSerializer", "AuthStatusSerializer", "AuthUserSerializer",
@@ -77,14 +79,16 @@ __all__ = [
     "envelope",
     "MONTH_SCHEMA", "QUARTER_SCHEMA", "IdField", "MetricNameField", "MonthField", "NumberField",
     "OrganizationIdField", "QuarterField", "TimestampField", "VendorIdField", "lookup_organization",
-    "ManualMetricInputSerializer", "ManualResultSerializer", "ManualSavedResponse", "ManualSavedSerializer",
+    "MANUAL_BODY", "ManualMetricInputSerializer", "ManualResultSerializer", "ManualSavedResponse",
+    "ManualSavedSerializer",
     "MetricSerializer", "MonthlyResponse", "MonthlySerializer", "QuarterlyResponse", "QuarterlySerializer",
     "QuarterMetricSerializer",
     "MAX_ABS_VALUE", "PLACES", "number_out", "parse_number",
     "DevicesByClientQuerySerializer", "MonthlyQuerySerializer", "OrganizationQuerySerializer",
     "QuarterlyQuerySerializer", "SmartNumbersQuerySerializer",
     "SmartNumbersResponse", "SmartNumbersSerializer",
-    "THRESHOLD_NAMES", "ThresholdInputSerializer", "ThresholdListResponse", "ThresholdListSerializer",
+    "THRESHOLD_NAMES", "THRESHOLDS_BODY", "ThresholdInputSerializer", "ThresholdListResponse",
+    "ThresholdListSerializer",
     "ThresholdSerializer", "ThresholdsSavedResponse", "ThresholdsSavedSerializer", "ThresholdStatusSerializer",
-    "MAX_ITEMS", "items_of", "query", "validated", "validated_items",
+    "MAX_ITEMS", "OneOrMany", "items_of", "query", "validated", "validated_items",
 ]

@@ -11,10 +11,12 @@ class NextQuerySerializer(serializers.Serializer):
 
 
 class MicrosoftCallbackQuerySerializer(serializers.Serializer):
-    """What Microsoft sends back (read by allauth; documented here)."""
+    """What Microsoft sends back (read by allauth; documented here). Only the browser that started the sign-in
+    (`GET /api/auth/microsoft/login`) can complete it: allauth refuses a `state` its session did not issue (400),
+    so no other client can call this successfully."""
 
-    code = serializers.CharField(required=False, help_text="The authorization code.")
-    state = serializers.CharField(required=False, help_text="The state this browser's sign-in started with.")
+    code = serializers.CharField(required=False, help_text="The authorization code (else `error` is set).")
+    state = serializers.CharField(help_text="The state this browser's sign-in started with (kept in its session).")
     error = serializers.CharField(required=False, help_text="Set instead of code when the sign-in failed.")
     error_description = serializers.CharField(required=False)
 

@@ -5,9 +5,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from esinv.errors import NotFound
-from esinv.params import is_plain_int
+from esinv.params import MAX_ID_DIGITS, is_plain_int
 from inventory.models import Organization, Vendor
-from qbr.api.serializers.numbers import number_out, parse_number
+from qbr.api.serializers.numbers import number_bounds, number_out, parse_number
 from qbr.catalogue import CATALOGUE
 from qbr.periods import parse_month, parse_quarter
 
@@ -51,6 +51,9 @@ class QuarterField(MonthField):
 @extend_schema_field(OpenApiTypes.INT)
 class IdField(_TextField):
     """A positive id: a JSON integer or a string of ASCII digits."""
+
+    def openapi_schema(self) -> dict:
+        return {"minimum": 1, "maximum": int("9" * MAX_ID_DIGITS)}  # what is_plain_int lets through
 
     def to_internal_value(self, data):
         text = str(data).strip() if isinstance(data, (int, str)) and not isinstance(data, bool) else ""
@@ -106,6 +109,9 @@ class NumberField(_TextField):
     def __init__(self, *, allow_negative: bool = True, **kwargs):
         self.allow_negative = allow_negative
         super().__init__(**kwargs)
+
+    def openapi_schema(self) -> dict:
+        return number_bounds(allow_negative=self.allow_negative)
 
     def to_internal_value(self, data):
         try:

@@ -11,14 +11,26 @@ from qbr.api.serializers.fields import (
     TimestampField,
     VendorIdField,
 )
-from qbr.api.serializers.numbers import number_out
+from qbr.api.serializers.numbers import number_bounds, number_out
+from qbr.api.serializers.validation import OneOrMany
 from qbr.catalogue import CATALOGUE, Aggregation
 from qbr.models import DataSource
-from qbr.periods import manual_month_problem
+from qbr.periods import EARLIEST_MANUAL_MONTH, manual_month_problem
+
+
+class ManualMonthField(MonthField):
+    """A month a hand-entered value may be for (`qbr.periods.manual_months`, checked by `validate_period`)."""
+
+    def openapi_schema(self) -> dict:
+        # From EARLIEST_MANUAL_MONTH (2000-01, the start of a century) on. The upper bound, December of next
+        # year, moves every year: the pattern stops at the century's end instead, so a client generated from
+        # the schema does not start refusing next year's months; the description states the bound.
+        first = EARLIEST_MANUAL_MONTH
+        return {"pattern": f"^{first.year // 100}[0-9]{{2}}-(0[1-9]|1[0-2])$"}
 
 
 class ManualMetricInputSerializer(serializers.Serializer):
-    period = MonthField(help_text="YYYY-MM, from 2000-01 to December of next year.")
+    period = ManualMonthField(help_text="YYYY-MM, from 2000-01 to December of next year.")
     organization_id = OrganizationIdField()
     vendor_id = VendorIdField(required=False, allow_null=True,
                               help_text="Default: a collected metric's source vendor, else none.")
@@ -31,6 +43,20 @@ class ManualMetricInputSerializer(serializers.Serializer):
         if problem:
             raise serializers.ValidationError(f"period {problem}", code="invalid")
         return month
+
+    def openapi_rules(self) -> dict:
+        # metric_value's bounds per metric, from the catalogue validate() checks against: one branch per
+        # distinct (allow_negative, minimum, maximum), naming its metrics (a pattern, not an enum: drf-spectacular
+        # would fold an enum into the component of every metric name).
+        groups: dict[tuple, list[str]] = {}
+        for definition in CATALOGUE.values():
+            key = (definition.allow_negative, definition.minimum, definition.maximum)
+            groups.setdefault(key, []).append(definition.name)
+        return {"oneOf": [
+            {"properties": {"metric_name": {"type": "string", "pattern": f"^({'|'.join(sorted(names))})$"},
+                            "metric_value": number_bounds(allow_negative=negative, minimum=low, maximum=high)}}
+            for (negative, low, high), names in groups.items()
+        ]}
 
     def validate(self, attrs):
         definition = CATALOGUE[attrs["metric_name"]]
@@ -48,6 +74,9 @@ class ManualMetricInputSerializer(serializers.Serializer):
             # A hand value of a collected metric lands on the collected row (and says so).
             attrs["vendor_id"] = definition.source_vendor_id
         return attrs
+
+
+MANUAL_BODY = OneOrMany(ManualMetricInputSerializer, "metrics")  # POST /api/qbr/metrics/manual
 
 
 class MetricSerializer(serializers.Serializer):

@@ -16,6 +16,15 @@ def number_out(value: Decimal | None):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def number_bounds(*, allow_negative: bool = True, minimum=None, maximum=None) -> dict:
+    """JSON Schema bounds of what `parse_number` accepts (the largest value of 4 places below 10^13), narrowed to
+    a metric's own inclusive `minimum` / `maximum` when given."""
+    largest = float(MAX_ABS_VALUE) - 0.01  # 10^13 - 0.0001 is no double: it would round up to 10^13
+    low = -largest if allow_negative else 0
+    return {"minimum": low if minimum is None else max(low, minimum),
+            "maximum": largest if maximum is None else min(largest, maximum)}
+
+
 def parse_number(value, *, allow_negative: bool = True) -> Decimal:
     """A finite number (JSON number or numeric string) below 10^13, rounded to 4 places; ValueError otherwise."""
     if isinstance(value, (bool, list, dict)) or value is None:

@@ -5,6 +5,7 @@ from rest_framework import serializers
 from qbr.api.serializers.envelope import envelope
 from qbr.api.serializers.fields import MetricNameField, NumberField, OrganizationIdField, TimestampField
 from qbr.api.serializers.numbers import number_out
+from qbr.api.serializers.validation import OneOrMany
 from qbr.catalogue import CATALOGUE
 from qbr.smartnumbers import SMART_NUMBERS
 from qbr.thresholds import HIGHER_IS_BETTER, LOWER_IS_BETTER, Direction, ThresholdStatus, bounds_error, bounds_labels
@@ -38,6 +39,26 @@ class ThresholdInputSerializer(serializers.Serializer):
     green_min = NumberField(required=False, help_text="Higher is better: green from this value.")
     yellow_min = NumberField(required=False, help_text="Higher is better: yellow from this value.")
     notes = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+    def openapi_rules(self) -> dict:
+        # validate()'s rules on the forms of _BOUND_FORMS: a green and a yellow bound, a direction (given, or
+        # implied by the _max / _min form), never both implied directions, no direction contradicting them.
+        # (Not stated: that synonyms given together agree, and the order of green and yellow.)
+        def any_of(names):
+            return {"anyOf": [{"required": [name]} for name in names]}
+
+        implying = {}
+        for name, (_bound, direction) in _BOUND_FORMS.items():
+            if direction:
+                implying.setdefault(direction, []).append(name)
+        rules = [any_of([name for name, (bound, _) in _BOUND_FORMS.items() if bound == wanted])
+                 for wanted in ("green", "yellow")]
+        rules.append(any_of(["direction", *(name for names in implying.values() for name in names)]))
+        rules.append({"not": {"allOf": [any_of(names) for names in implying.values()]}})
+        rules += [{"not": {"required": ["direction", name],
+                           "properties": {"direction": {"not": {"enum": [direction]}}}}}
+                  for direction, names in implying.items() for name in names]
+        return {"allOf": rules}
 
     def validate(self, attrs):
         given = {name: attrs[name] for name in _BOUND_FORMS if attrs.get(name) is not None}
@@ -79,6 +100,9 @@ class ThresholdInputSerializer(serializers.Serializer):
             raise serializers.ValidationError({bounds["yellow"][0]: error})
         return {"organization": attrs["organization_id"], "metric_name": attrs["metric_name"],
                 "direction": direction, "green": green, "yellow": yellow, "notes": attrs.get("notes")}
+
+
+THRESHOLDS_BODY = OneOrMany(ThresholdInputSerializer, "thresholds")  # POST /api/qbr/thresholds
 
 
 class ThresholdStatusSerializer(serializers.Serializer):

@@ -1,6 +1,9 @@
 """Turning serializer errors into the hub's error shape: a 400 (404 for an unknown organization or vendor, from
 the fields) whose `details.field` names the parameter, with an item's place in a list (`metrics[1].period`);
 bodies of one object, a list, or {key: [...]}."""
+from drf_spectacular.utils import PolymorphicProxySerializer
+from rest_framework import serializers
+
 from esinv.errors import BadRequest
 
 MAX_ITEMS = 500
@@ -63,3 +66,27 @@ def validated_items(serializer_class, data, key: str) -> list[dict]:
     """Every item of a one-or-many body validated (all or nothing), sharing one lookup cache."""
     context: dict = {}
     return [validated(serializer_class, item, context=context, prefix=prefix) for prefix, item in items_of(data, key)]
+
+
+class OneOrMany:
+    """A body of one `serializer_class` object, a list of 1 to MAX_ITEMS of them, or {key: [...]}: the items
+    validated (`validated_items`) and the request schema stating those three forms (`openapi()`)."""
+
+    def __init__(self, serializer_class, key: str):
+        self.serializer_class, self.key = serializer_class, key
+
+    def validated(self, data) -> list[dict]:
+        return validated_items(self.serializer_class, data, self.key)
+
+    def openapi(self) -> PolymorphicProxySerializer:
+        name = self.serializer_class.__name__.removesuffix("Serializer")
+        many = {"many": True, "min_length": 1, "max_length": MAX_ITEMS}
+        wrapper = type(f"{name}ListSerializer", (serializers.Serializer,), {
+            self.key: self.serializer_class(**many),
+            "__doc__": f"Several at once, under `{self.key}`.",
+        })
+        body = PolymorphicProxySerializer(
+            component_name=f"{name}Body", resource_type_field_name=None, many=False,
+            serializers=[self.serializer_class, self.serializer_class(**many), wrapper])
+        body.body_required = True  # an empty body is one object missing its required fields: a 400
+        return body
