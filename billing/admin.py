@@ -1,11 +1,11 @@
 """Billing in the admin: the Microsoft 365 tenant on each organization (an inline added to inventory's
 Organization admin from here, so inventory knows nothing of billing), the daily snapshot (read-only), the
 imported product names and the daily ConnectWise agreements and additions (read-only)."""
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from billing.billing_map import not_mapped, rules_changed
+from billing.billing_map import code_warnings, not_mapped, rules_changed
 from billing.m365.sku_names import product_names
 from billing.measures import code_label
 from billing.models import (
@@ -179,6 +179,8 @@ class BillingMappingAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
         rules_changed()
+        for warning in code_warnings(obj.code):  # saved, but probably a typo
+            messages.warning(request, warning)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

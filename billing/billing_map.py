@@ -64,6 +64,17 @@ def normalise_code(code: str, known: set[str] | None = None) -> str:
     return f"{prefix}{matches[0]}" if len(matches) == 1 else code
 
 
+def code_warnings(code: str) -> list[str]:
+    """What to tell staff about a valid code without refusing it: a SKU part number that neither the product-name
+    tables nor the latest Microsoft 365 day knows (a typo matches nothing; a SKU no tenant holds yet is fine)."""
+    split = split_sku_code(code or "")
+    if split is None or split[1] in known_part_numbers():
+        return []
+    return [f"SKU part number {split[1]!r} is in neither Microsoft's product-names table nor any tenant's latest "
+            "day: check its spelling (part numbers match exactly); the rule measures nothing until a tenant "
+            "reports that SKU."]
+
+
 def mapping_problems(rule: BillingMapping) -> dict[str, list[str]]:
     """Field -> problems of a rule (empty when valid): a known code, one MSP-wide rule per product, one override
     per client and product (products compared ignoring case)."""

@@ -257,3 +257,14 @@ def test_old_sku_measures_become_bought_with_an_assigned_twin():
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert MeasuredQuantity.objects.get(organization_id=org.pk, code="m365_sku:SPB").quantity == 56
     assert MeasuredQuantity.objects.filter(organization_id=org.pk).count() == 3
+
+
+def test_a_sku_nobody_knows_is_saved_with_a_warning(admin_client):
+    answer = admin_client.post("/admin/billing/billingmapping/add/", {
+        "product_identifier": "X24", "code": "m365_sku:SPB_TYPO", "tolerance": "0", "active": "on"}, follow=True)
+    assert answer.status_code == 200 and BillingMapping.objects.filter(product_identifier="X24").exists()
+    shown = [str(m) for m in answer.context["messages"]]
+    assert any("'SPB_TYPO' is in neither Microsoft's product-names table nor any tenant" in m for m in shown)
+    known = admin_client.post("/admin/billing/billingmapping/add/", {
+        "product_identifier": "X25", "code": "m365_sku:SPB", "tolerance": "0", "active": "on"}, follow=True)
+    assert not any("is in neither" in str(m) for m in known.context["messages"])
