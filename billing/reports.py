@@ -41,15 +41,16 @@ def newest_collected_day() -> date | None:
 def day_status(day: date | None, *, requested: bool = False) -> dict:
     """What the report of `day` cannot show, in words for the page: `newest` (a newer collected day without
     measures: the day, and why when a collection of it failed), `unmeasured` (sources not measured on `day`:
-    their variances are listed as last seen), `measured` (whether `day` has measures at all)."""
+    their variances are listed as last seen), `measured` (whether `day` has measures at all). The sources are
+    `billing.measures.Unmeasured` (str() is the sentence the page shows)."""
     status = {"day": day, "measured": False, "newest": None, "newest_unmeasured": [], "unmeasured": []}
     if day is not None:
         status["measured"] = MeasuredQuantity.objects.filter(snapshot_date=day).exists()
-        status["unmeasured"] = [str(m) for m in unmeasured_sources(day)]
+        status["unmeasured"] = unmeasured_sources(day)
     newest = newest_collected_day()
     if not requested and newest is not None and (day is None or newest > day):
         status["newest"] = newest
-        status["newest_unmeasured"] = [str(m) for m in unmeasured_sources(newest)]
+        status["newest_unmeasured"] = unmeasured_sources(newest)
     return status
 
 

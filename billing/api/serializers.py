@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from billing.filtersets import ORDERINGS
+from billing.measures import SOURCES
 from billing.models import BillingVarianceStatus, BillingVarianceType
 from esinv.params import MAX_ID
 from esinv.validation import (
@@ -163,8 +164,23 @@ class BillingTotalsSerializer(serializers.Serializer):
     variances = serializers.IntegerField()
 
 
+class BillingUnmeasuredSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=list(SOURCES))
+    label = serializers.CharField()
+    detail = serializers.CharField(help_text="e.g. the clients whose Microsoft 365 tenant has no day.")
+    reason = serializers.CharField(help_text="The message of that day's failed collection, when there is one.")
+
+
 class BillingReportSerializer(serializers.Serializer):
     date = serializers.DateField(allow_null=True)
+    measured = serializers.BooleanField(help_text="Whether `date` has measured quantities at all.")
+    unmeasured = BillingUnmeasuredSerializer(
+        many=True, help_text="Sources in use that were not measured on `date` (their collection failed or did not "
+                             "run): their variances are neither found nor closed that day and are listed as last "
+                             "seen.")
+    newest_unmeasured_date = serializers.DateField(
+        allow_null=True, help_text="Without `?date=`: a newer collected day that has no measures (e.g. its "
+                                   "collections failed), else null. The report shows the latest measured day.")
     clients = BillingReportClientSerializer(many=True)
     totals = BillingTotalsSerializer()
 

@@ -57,7 +57,10 @@ class BillingReportViewSet(viewsets.ViewSet):
         """The billing report of a day (`?date=`, default the latest day with billing data)."""
         query = validated(S.BillingReportQuerySerializer, request.query_params)
         day = query.get("date") or reports.latest_day()
-        return Response(S.BillingReportSerializer(reports.billing_report(day)).data)
+        status = reports.day_status(day, requested=query.get("date") is not None)
+        data = {**reports.billing_report(day), "measured": status["measured"], "unmeasured": status["unmeasured"],
+                "newest_unmeasured_date": status["newest"]}
+        return Response(S.BillingReportSerializer(data).data)
 
 
 @extend_schema(tags=["billing"])

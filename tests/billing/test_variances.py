@@ -347,7 +347,12 @@ def test_a_revoked_tenant_stops_nothing_but_its_own_microsoft_365_variances(coll
     # The report of NEXT still lists them (open, as last seen) and says what was not measured.
     listed = {v["id"] for c in billing_report(NEXT)["clients"] for v in c["variances"]}
     assert set(own_m365) <= listed
-    assert any(org.name in line for line in day_status(NEXT)["unmeasured"])
+    assert any(org.name in str(line) for line in day_status(NEXT)["unmeasured"])
+    # So does the API, with the failed collection's message.
+    from billing.api.serializers import BillingUnmeasuredSerializer
+
+    [source] = BillingUnmeasuredSerializer(day_status(NEXT)["unmeasured"], many=True).data
+    assert source["source"] == "m365" and org.name in source["detail"] and org.name in source["reason"]
 
 
 def test_a_failed_ninja_job_closes_and_invents_nothing_from_ninja(collected, monkeypatch):

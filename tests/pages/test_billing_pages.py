@@ -210,7 +210,12 @@ def test_the_default_day_is_the_latest_measured_one_and_a_newer_unmeasured_day_i
     assert re.search(r'data-testid="total-leak">150\.00<', html)
     assert 'data-testid="billing-not-measured"' in html
     assert f"Billed vs measured unavailable for {later.isoformat()}" in html
-    assert staff.get("/api/billing/report").json()["date"] == DAY.isoformat()
+    body = staff.get("/api/billing/report").json()
+    assert (body["date"], body["measured"], body["newest_unmeasured_date"]) == (DAY.isoformat(), True,
+                                                                                later.isoformat())
+    # The API asked for the unmeasured day says so too.
+    body = staff.get(f"/api/billing/report?date={later.isoformat()}").json()
+    assert (body["measured"], body["newest_unmeasured_date"]) == (False, None)
     # Asked for explicitly, the unmeasured day says it has no measures; its open variances are still listed.
     html = staff.get(f"/billing/?date={later.isoformat()}").content.decode()
     assert f"Nothing was measured on {later.isoformat()}" in html
@@ -219,6 +224,8 @@ def test_the_default_day_is_the_latest_measured_one_and_a_newer_unmeasured_day_i
 
 def test_a_measured_day_says_nothing_is_missing(staff, day):
     assert 'data-testid="billing-not-measured"' not in staff.get("/billing/").content.decode()
+    body = staff.get("/api/billing/report").json()
+    assert (body["measured"], body["unmeasured"], body["newest_unmeasured_date"]) == (True, [], None)
 
 
 def test_the_variance_total_counts_what_is_listed(staff, day):
