@@ -1,4 +1,6 @@
 import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
 
 from collectors.simulators.dataset import generate_msp
 from collectors.simulators.graph import GraphSimulator, generate_graph
@@ -94,3 +96,13 @@ def inventory_sims(inventory_simulators, settings):
     """The NinjaOne and ThreatLocker simulators with the hub's settings pointing at them."""
     yield point_at(inventory_simulators, settings, NINJA_PAGE_SIZE=100, THREATLOCKER_PAGE_SIZE=100)
     reset_vendor_simulators(inventory_simulators)
+
+
+@pytest.fixture
+def admin_client(db):
+    """A signed-in superuser (the admin pages' tests)."""
+    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-Strong-123")
+    client = Client()
+    client.force_login(user)
+    client.user = user
+    return client

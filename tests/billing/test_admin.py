@@ -3,8 +3,6 @@ import re
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.test import Client
 
 from billing.admin import M365TenantInline
 from billing.models import M365Sku, M365Tenant, validate_tenant_id
@@ -12,14 +10,6 @@ from inventory.models import Organization
 
 pytestmark = pytest.mark.django_db
 TENANT = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
-
-
-@pytest.fixture
-def admin_client():
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-Strong-123")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def management_forms(html: str) -> dict:

@@ -3,22 +3,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 
 from billing.models import CWAgreement, CWAgreementAddition
 from inventory.models import Organization
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 11, 20)
-
-
-@pytest.fixture
-def admin_client():
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-Strong-123")
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -26,15 +26,6 @@ def cedar():
     return Organization.objects.create(name="Cedar Law Group")
 
 
-@pytest.fixture
-def admin_client():
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-Strong-123")
-    client = Client()
-    client.force_login(user)
-    client.user = user
-    return client
-
-
 def rule(**kwargs):
     made = BillingMapping(**{"product_identifier": "MANAGED-WS", "code": "ninja_seats", **kwargs})
     made.full_clean()

@@ -38,14 +38,6 @@ def org():
     return Organization.objects.create(name="Birch Accounting")
 
 
-@pytest.fixture
-def admin_client():
-    user = get_user_model().objects.create_superuser("root", "root@example.com", "pw-Strong-123")
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def agreement(org, agreement_id, cycle, *lines):
     """An active agreement with its cycle and billable lines (product, quantity, unit price, unit cost)."""
     CWAgreement.objects.create(snapshot_date=DAY, organization=org, company_name=org.name, agreement_id=agreement_id,
