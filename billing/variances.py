@@ -267,16 +267,17 @@ def _auto_resolved_on(variance: BillingVariance, day: date) -> bool:
 @transaction.atomic
 def reconcile_billing(day: date) -> dict:
     """Compute `day`'s billing variances and apply the lifecycle (one transaction; idempotent per day):
-    new ones open; present ones refresh (a resolved one seen on a later day than its last reopens; an accepted
-    one reopens when its billed or measured numbers changed); open or accepted ones gone on a day not older
-    than their last sighting resolve automatically, when the day's data can tell (`checkable`). Kinds whose
-    source has no data that day are left alone."""
+    new ones open; one found on a day before its `date_found` (a back-filled day) has `date_found` moved back
+    to that day (event `found_earlier`), so the day's report lists it; present ones refresh (a resolved one seen
+    on a later day than its last reopens; an accepted one reopens when its billed or measured numbers changed);
+    open or accepted ones gone on a day not older than their last sighting resolve automatically, when the day's
+    data can tell (`checkable`). Kinds whose source has no data that day are left alone."""
     inputs, sources = load_day(day)
     findings = {f.key: f for f in find_variances(**inputs)}
     kinds = [kind for kind, info in TYPES.items() if info["source"] in sources]
     now = timezone.now()
     events: list[BillingVarianceEvent] = []
-    counts = {"found": 0, "reopened": 0, "auto_resolved": 0, "open": 0}
+    counts = {"found": 0, "found_earlier": 0, "reopened": 0, "auto_resolved": 0, "open": 0}
     existing = {(v.variance_type, v.organization_id, v.subject): v
                 for v in BillingVariance.objects.select_for_update().filter(variance_type__in=kinds)}
     for key, finding in findings.items():
@@ -291,6 +292,13 @@ def reconcile_billing(day: date) -> dict:
             events.append(_event(variance, "found", S.OPEN, day=day, from_status="", now=now))
             counts["found"] += 1
             continue
+        if day < variance.date_found:  # a back-filled day before its first sighting: found that day
+            events.append(_event(variance, "found_earlier", variance.status, day=day, now=now,
+                                 notes=f"Also found on {day} (a day reconciled later): date_found moved back from "
+                                       f"{variance.date_found}."))
+            variance.date_found = day
+            variance.save(update_fields=["date_found"])
+            counts["found_earlier"] += 1
         if day < variance.last_seen:  # an older day: the later sighting decides
             continue
         if variance.status == S.RESOLVED and (day > variance.last_seen or _auto_resolved_on(variance, day)):

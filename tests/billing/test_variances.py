@@ -195,6 +195,25 @@ def test_a_fix_closes_it_and_its_return_reopens_it(collected):
     assert list(under.events.values_list("action", flat=True)) == ["found", "auto_resolved", "reopened"]
 
 
+def test_a_back_filled_earlier_day_moves_date_found_back_and_its_report_lists_them(collected):
+    """review16b G1: reconciling a day before the variances' first day (a missed day collected later) must not
+    show the gap on the product line beside "0 variances": the same variances found that day are found then."""
+    from billing.reports import billing_report
+
+    before = DAY - timedelta(days=1)
+    latest = billing_report(DAY)["totals"]
+    copy_day(DAY, before)  # the same data on the day before, reconciled after DAY
+    under = BillingVariance.objects.get(variance_type="UNDER_BILLED", subject="MANAGED-WS")
+    assert (under.date_found, under.last_seen, under.status) == (before, DAY, "open")
+    event = under.events.get(action="found_earlier")
+    assert event.report_date == before and str(DAY) in event.notes
+    assert set(BillingVariance.objects.values_list("date_found", flat=True)) == {before}
+    report = billing_report(before)
+    assert report["totals"] == latest and latest["variances"] > 0
+    V.reconcile_billing(before)  # idempotent: no second event
+    assert under.events.filter(action="found_earlier").count() == 1
+
+
 def test_resolve_and_accept_with_notes_and_audit(collected, django_user_model):
     staff = django_user_model.objects.create_user("ann", is_staff=True)
     over = BillingVariance.objects.get(variance_type="OVER_BILLED", subject="MANAGED-WS")
