@@ -30,6 +30,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from billing.measures import code_label
 from billing.models import BillingVarianceStatus, BillingVarianceType
+from billing.reports import active_count
 from variances.exports.columns import TEXT, Column, as_text, neutralise_formula, strip_control_characters, value_of
 from variances.exports.csv_export import BOM, _slug
 from variances.exports.pdf_export import register_fonts
@@ -156,8 +157,7 @@ def export_rows(report: dict, names: dict[str, str] | None = None) -> list[dict]
                     "product_name": names.get(product["product"]) or product["product"],
                     "measured_as": label(code) if code else NOT_MAPPED, "billed": product["billed"],
                     "measured": product["measured"], "unit_price": product.get("unit_price")}
-            mine = [v for v in by_subject.get(product["product"], [])
-                    if v["type"] in (BillingVarianceType.UNDER_BILLED, BillingVarianceType.OVER_BILLED)]
+            mine = [v for v in by_subject.get(product["product"], []) if on_line(v, product)]
             for v in mine:
                 by_subject[product["product"]].remove(v)
             for v in mine or [None]:
@@ -166,6 +166,16 @@ def export_rows(report: dict, names: dict[str, str] | None = None) -> list[dict]
             for v in variances:
                 rows.append({**base, **_variance_line(v, subject, names, label(v["code"])), **_variance_cells(v)})
     return rows
+
+
+def on_line(v: dict, product: dict) -> bool:
+    """Whether variance `v` is printed on the product's line of the day: an under/over-billing computed from that
+    line's own figures (same code, billed and measured). Any other (resolved by a map change, last seen on
+    another day with other numbers) is a row of its own with its own figures, never money beside figures it was
+    not computed from."""
+    return (v["type"] in (BillingVarianceType.UNDER_BILLED, BillingVarianceType.OVER_BILLED)
+            and (v["code"], v["billed"], v["measured"]) == (product.get("code"), product["billed"],
+                                                            product["measured"]))
 
 
 def _variance_line(v: dict, subject: str, names: dict[str, str], measured_as: str) -> dict:
@@ -188,11 +198,11 @@ def _variance_cells(v: dict | None) -> dict:
 
 def client_report(report: dict, organization_id: int) -> dict:
     """The report narrowed to one client: its line only (none when it has no billing data that day) and totals
-    of its own, computed as the report computes them."""
+    of its own, computed as the report computes them (the variance count: open and accepted ones)."""
     clients = [c for c in report["clients"] if c["organization_id"] == organization_id]
     totals = {"monthly_revenue_leak": sum((c["monthly_revenue_leak"] for c in clients), Decimal(0)),
               "monthly_over_billing": sum((c["monthly_over_billing"] for c in clients), Decimal(0)),
-              "variances": sum(len(c["variances"]) for c in clients)}
+              "variances": active_count(clients)}
     return {**report, "clients": clients, "totals": totals}
 
 

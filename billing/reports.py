@@ -117,8 +117,13 @@ def billing_report(day: date | None) -> dict:
     clients.sort(key=lambda c: -(c["monthly_revenue_leak"] + c["monthly_over_billing"]))
     return {"date": day, "clients": clients,
             "totals": {"monthly_revenue_leak": leak, "monthly_over_billing": over,
-                       # what the page lists: open and accepted (resolved ones are in `variances` of the API)
-                       "variances": sum(1 for c in clients for v in c["variances"] if v["status"] in ACTIVE)}}
+                       "variances": active_count(clients)}}
+
+
+def active_count(clients: list[dict]) -> int:
+    """The variance count of a report's clients: what the page lists, open and accepted ones (resolved ones are in
+    `variances` of the API and in the exports, not counted). The report, the page and every export count so."""
+    return sum(1 for c in clients for v in c["variances"] if v["status"] in ACTIVE)
 
 
 def month_ends(day: date, months: int = 12) -> list[tuple[str, date, date]]:

@@ -248,6 +248,28 @@ def test_one_clients_files_hold_only_that_client(staff, day):
     assert "This client has no billing data" in empty
 
 
+def test_a_resolved_variance_keeps_its_own_figures_and_is_not_counted(staff, day):
+    """review16b G2, G3: a variance resolved by a map change (computed on other figures: another code, billed 6 /
+    measured 9) is never printed on the product's current line (billed 6 / measured 4); per-client files count
+    open and accepted ones, as the page and the all-client files."""
+    from billing.models import BillingVarianceStatus, BillingVarianceType
+    from tests.billing.pages_data import variance
+
+    over = day["over"]
+    variance(over, BillingVarianceType.UNDER_BILLED, "MANAGED-WS", "ninja_endpoints", 6, 9, "20", "60", [],
+             status=BillingVarianceStatus.RESOLVED)
+    for query in ("", f"?organization={over.id}"):
+        rows = [r for r in read_csv(staff.get(f"/api/billing/export/csv{query}")) if r["organization"] == over.name]
+        lines = {(r["billed"], r["measured"], r["measured_as"], r["amount"], r["variance_status"]) for r in rows}
+        assert lines == {("6", "4", code_label("ninja_seats"), "40.00", "Open"),
+                         ("6", "9", code_label("ninja_endpoints"), "60.00", "Resolved")}
+    meta = csv_text(staff.get(f"/api/billing/export/csv?organization={over.id}&meta=true"))
+    assert "\nvariances,1\r\n" in meta
+    ws = openpyxl.load_workbook(io.BytesIO(staff.get(f"/api/billing/export/excel?organization={over.id}").content))
+    assert [list(r) for r in ws["Billing"].iter_rows(values_only=True)][4][:2] == ["Variances", 1]
+    assert "variances: 1" in pdf_text(staff.get(f"/api/billing/export/pdf?organization={over.id}"))
+
+
 @pytest.mark.parametrize("fmt", ["csv", "excel", "pdf"])
 @pytest.mark.parametrize("raw", ["abc", "0", "-1", "1.5", "9" * 30, "1\x00", "", " "])
 def test_bad_organization_answers_400_naming_the_field(staff, day, fmt, raw):
