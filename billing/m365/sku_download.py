@@ -5,10 +5,10 @@
 
 A URL (`http://` or `https://`) is downloaded with the vendor clients' HTTP policy (`collectors.clients.base`:
 the COLLECTORS_* connect and read timeouts, retries with backoff on timeouts, lost connections, 429 and 5xx),
-streamed into a temporary file and capped at `MAX_BYTES`. Nothing is imported or written until the whole file
-is read and parsed: a network error, an answer other than 200, an HTML page instead of the CSV, a file too large
-or a CSV without the columns raises (DownloadError naming the URL and the cause, or ValueError) and changes
-nothing.
+streamed into a temporary file and capped at `sku_names.MAX_BYTES` (a file's cap too, one constant). Nothing is
+imported or written until the whole file is read and parsed: a network error, an answer other than 200, an HTML
+page instead of the CSV, a file too large or a CSV without the columns raises (DownloadError naming the URL and
+the cause, or ValueError) and changes nothing.
 """
 import tempfile
 import time
@@ -20,7 +20,6 @@ from billing.m365 import sku_names
 from billing.m365.sku_names import import_names, read_product_names, write_shipped_names
 from collectors.clients.base import VendorError, VendorHTTP
 
-MAX_BYTES = 20 * 1024 * 1024  # Microsoft's file is about 1 MB; anything 20 times that is not it
 CHUNK = 64 * 1024
 
 
@@ -51,7 +50,7 @@ def _looks_like_html(head: bytes) -> bool:
 def download(url: str, destination: str | Path, *, max_bytes: int | None = None, session=None,
              sleep=time.sleep) -> int:
     """Stream `url` into `destination`; the bytes written. Raises DownloadError naming the URL and the cause."""
-    limit = MAX_BYTES if max_bytes is None else max_bytes
+    limit = sku_names.MAX_BYTES if max_bytes is None else max_bytes
     url = url.strip()
     if not is_url(url):
         raise DownloadError(f"{url}: not an http(s) address")
@@ -96,30 +95,31 @@ def download(url: str, destination: str | Path, *, max_bytes: int | None = None,
     return size
 
 
-def read_names(source: str) -> tuple[dict[str, tuple[str, str]], str]:
+def read_names(source: str, warnings: list[str] | None = None) -> tuple[dict[str, tuple[str, str]], str]:
     """(parsed names, the source's label) of a file or an http(s) URL: the label is the URL, or the file's name.
-    Raises DownloadError, OSError, UnicodeDecodeError or ValueError (no columns, no rows)."""
+    Raises DownloadError, OSError, UnicodeDecodeError or ValueError (no columns, no rows, too large)."""
     source = str(source).strip()
     if not is_url(source):
-        return read_product_names(Path(source).expanduser()), Path(source).name
+        return read_product_names(Path(source).expanduser(), warnings), Path(source).name
     with tempfile.TemporaryDirectory(prefix="esinv-m365-names-") as directory:
         path = Path(directory) / "product-names.csv"
         download(source, path)
         try:
-            return read_product_names(path), source
+            return read_product_names(path, warnings), source
         except (ValueError, UnicodeDecodeError) as exc:
             raise DownloadError(f"{source}: not a product-names CSV: {exc}") from None
 
 
-def refresh_product_names(source: str) -> dict[str, int]:
+def refresh_product_names(source: str, warnings: list[str] | None = None) -> dict[str, int]:
     """Import the names of a file or URL into M365ProductName (`import_names`): all of them or none."""
-    names, label = read_names(source)
-    return import_names(names, label)
+    names, label = read_names(source, warnings)
+    return import_names(names, label, warnings)
 
 
-def write_shipped(source: str, path: str | Path | None = None) -> tuple[int, Path]:
+def write_shipped(source: str, path: str | Path | None = None,
+                  warnings: list[str] | None = None) -> tuple[int, Path]:
     """Rewrite the shipped table (`path`, default billing/data/m365_product_names.csv) from a file or URL in
     Microsoft's format; (products written, the path)."""
-    names, label = read_names(source)
+    names, label = read_names(source, warnings)
     path = Path(path or sku_names.SHIPPED)
     return write_shipped_names({code: name for code, (name, _guid) in names.items()}, path, label), path

@@ -78,7 +78,7 @@ def test_import_command_overrides_the_shipped_names(tmp_path, capsys):
     assert product_name("SPB") == "Microsoft 365 Business Premium (renamed)"
     assert product_name("NEW_SKU") == "Brand New Product"
     assert product_name("ENTERPRISEPACK") == "Office 365 E3"  # still the shipped table
-    assert import_product_names(path) == {"created": 0, "updated": 0, "unchanged": 2}
+    assert import_product_names(path) == {"created": 0, "updated": 0, "unchanged": 2, "skipped": 0}
     assert M365ProductName.objects.get(string_id="NEW_SKU").source == "products.csv"
 
 
@@ -98,3 +98,54 @@ def test_import_command_refuses_bad_files(tmp_path, content, message):
     with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
         call_command("import_m365_sku_names", str(path))
     assert M365ProductName.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_import_command_caps_a_file_as_the_download(tmp_path, monkeypatch):
+    """review16b G5: a file has the download's size cap (one constant) and a row cap; a clear error, nothing
+    imported."""
+    from billing.m365 import sku_download, sku_names
+
+    assert sku_names.MAX_BYTES == 20 * 1024 * 1024 and not hasattr(sku_download, "MAX_BYTES")
+    big = tmp_path / "big.csv"
+    big.write_text("String_Id,Product_Display_Name\n" + "".join(f"SKU{n},Name {n}\n" for n in range(60)))
+    monkeypatch.setattr(sku_names, "MAX_BYTES", 500)
+    with pytest.raises(CommandError, match=r"big.csv is not a product-names CSV: the file is larger than 500 bytes"):
+        call_command("import_m365_sku_names", str(big))
+    monkeypatch.setattr(sku_names, "MAX_BYTES", 20 * 1024 * 1024)
+    monkeypatch.setattr(sku_names, "MAX_ROWS", 50)
+    with pytest.raises(CommandError, match=r"more than 50 rows"):
+        call_command("import_m365_sku_names", str(big))
+    long_field = tmp_path / "field.csv"
+    long_field.write_text("String_Id,Product_Display_Name\nSPB," + "x" * 200_000 + "\n")
+    with pytest.raises(CommandError, match=r"field.csv is not a product-names CSV: not a readable CSV: field larger"):
+        call_command("import_m365_sku_names", str(long_field))
+    assert M365ProductName.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_duplicates_keep_the_first_row_and_case_variants_are_reported(tmp_path, capsys):
+    """review16b G9: a String_Id repeated with another name keeps the first (parse, import and the shipped table
+    agree), and a part number differing only in case from another is a warning, not a second product."""
+    from billing.m365.sku_names import write_shipped_names
+
+    lines = ["String_Id,Product_Display_Name\n", "NEW_SKU,First\n", "NEW_SKU,Second\n", "new_sku,Lower\n",
+             "OTHER,Other\n", "OTHER,Other\n"]
+    warnings = []
+    names = parse_product_names(lines, warnings)
+    assert names == {"NEW_SKU": ("First", ""), "OTHER": ("Other", "")}
+    assert warnings == ["row 3: String_Id 'NEW_SKU' named 'Second' again; kept the first name 'First'",
+                        "row 4: String_Id 'new_sku' differs only in case from 'NEW_SKU'; skipped"]
+    path = tmp_path / "dups.csv"
+    path.write_text("".join(lines) + "spb,lower case of a shipped one\n")
+    call_command("import_m365_sku_names", str(path))
+    out, err = capsys.readouterr()
+    assert "2 product names added, 0 updated, 0 unchanged, 1 skipped" in out
+    assert "warning: String_Id 'spb' differs only in case from the known 'SPB'; skipped" in err
+    assert "warning: row 3: String_Id 'NEW_SKU' named 'Second' again" in err
+    assert dict(M365ProductName.objects.values_list("string_id", "display_name")) == {"NEW_SKU": "First",
+                                                                                     "OTHER": "Other"}
+    shipped = tmp_path / "shipped.csv"
+    write_shipped_names({code: name for code, (name, _) in names.items()}, shipped, "dups.csv")
+    with shipped.open(encoding="utf-8") as handle:
+        assert parse_product_names(handle) == names

@@ -82,7 +82,7 @@ def test_a_bad_download_is_refused_naming_the_url_and_changes_nothing(m365, name
     settings.COLLECTORS_CONNECT_TIMEOUT = 5
     settings.COLLECTORS_READ_TIMEOUT = 0.3 if case == "timeout" else 5
     if case == "oversize":
-        monkeypatch.setattr(sku_download, "MAX_BYTES", 500)
+        monkeypatch.setattr(sku_download.sku_names, "MAX_BYTES", 500)
     if case == "timeout":
         m365.inject("slow", count=3, path="/licensing/", seconds=0.8)
     if case == "server_error":

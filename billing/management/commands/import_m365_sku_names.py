@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from billing.m365.sku_download import DownloadError, is_url, refresh_product_names, write_shipped
 from billing.settings import value
 
+WARNINGS_SHOWN = 20
+
 
 class Command(BaseCommand):
     help = ("Import Microsoft's 'Product names and service plan identifiers for licensing' CSV from a file or an "
@@ -34,11 +36,12 @@ class Command(BaseCommand):
                 raise CommandError("ESINV_M365_PRODUCT_NAMES_URL is empty")
         if not source:
             raise CommandError("give FILE_OR_URL, or --download for ESINV_M365_PRODUCT_NAMES_URL")
+        warnings: list[str] = []
         try:
             if options["write_shipped"]:
-                written, path = write_shipped(source)
+                written, path = write_shipped(source, warnings=warnings)
             else:
-                counts = refresh_product_names(source)
+                counts = refresh_product_names(source, warnings)
         except DownloadError as exc:
             raise CommandError(f"cannot download product names from {exc}") from None
         except OSError as exc:
@@ -46,8 +49,13 @@ class Command(BaseCommand):
         except (ValueError, UnicodeDecodeError) as exc:
             what = "the answer of " if is_url(source) else ""
             raise CommandError(f"{what}{source} is not a product-names CSV: {exc}") from None
+        for line in warnings[:WARNINGS_SHOWN]:
+            self.stderr.write(f"warning: {line}")
+        if len(warnings) > WARNINGS_SHOWN:
+            self.stderr.write(f"warning: {len(warnings) - WARNINGS_SHOWN} more not shown")
         if options["write_shipped"]:
             self.stdout.write(f"{written} product names written to {path}")
         else:
+            skipped = f", {counts['skipped']} skipped" if counts["skipped"] else ""
             self.stdout.write(f"{counts['created']} product names added, {counts['updated']} updated, "
-                              f"{counts['unchanged']} unchanged")
+                              f"{counts['unchanged']} unchanged{skipped}")
