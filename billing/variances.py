@@ -294,8 +294,8 @@ def reconcile_billing(day: date) -> dict:
             continue
         if day < variance.date_found:  # a back-filled day before its first sighting: found that day
             events.append(_event(variance, "found_earlier", variance.status, day=day, now=now,
-                                 notes=f"Also found on {day} (a day reconciled later): date_found moved back from "
-                                       f"{variance.date_found}."))
+                                 notes=f"Found on {day}, before its date_found {variance.date_found} (a back-filled "
+                                       "day): date_found moved back."))
             variance.date_found = day
             variance.save(update_fields=["date_found"])
             counts["found_earlier"] += 1
