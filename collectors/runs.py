@@ -218,6 +218,13 @@ def batch_outcome(statuses: list[str]) -> str:
     return RunStatus.FAILED
 
 
+def finished_percent(statuses: list[str]) -> int:
+    """A closed batch's progress: the share of its jobs that ran to an end (completed or failed), so a failed
+    batch whose other jobs completed does not read 0%; a cancelled job never ran to its end."""
+    done = sum(status in (RunStatus.COMPLETED, RunStatus.FAILED) for status in statuses)
+    return int(100 * done / len(statuses)) if statuses else 0
+
+
 def finish_batch_if_done(batch_pk: int) -> bool:
     """Close the batch once every job has finished; True for the caller that closed it."""
     jobs = list(
@@ -240,8 +247,8 @@ def finish_batch_if_done(batch_pk: int) -> bool:
     else:  # the hooks that follow every batch; the batch's cross-vendor status stays as it is
         run_batch_hooks(batch, (cross_status, cross_message), every_batch_only=True)
     CollectorBatch.objects.filter(pk=batch_pk).update(
-        status=outcome, message=message[:500], progress_percent=100 if outcome == RunStatus.COMPLETED else
-        batch.progress_percent, cross_vendor_status=cross_status, cross_vendor_message=cross_message[:500],
+        status=outcome, message=message[:500], progress_percent=finished_percent(statuses),
+        cross_vendor_status=cross_status, cross_vendor_message=cross_message[:500],
         ended_at=timezone.now(), active_slot=None,
     )
     return True

@@ -46,3 +46,26 @@ def test_a_repeated_single_valued_parameter_is_a_400_naming_it(reader, url, name
     error = response.json()["error"]
     assert error["details"]["field"] == name, error
     assert "2 times" in error["message"], error
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path, names", [
+    ("/api/exceptions", ("date", "type", "status", "ordering", "organization")),
+    ("/api/billing/variances", ("date", "type", "status", "ordering")),
+    ("/api/billing/report", ("date",)),
+])
+def test_a_blank_value_is_the_parameter_not_given(path, names):
+    """review16b G9: a blank (`?date=%20`) answers as if absent, on /api/exceptions and billing alike."""
+    from rest_framework.test import APIClient
+
+    from esinv.models import APIKey
+
+    client = APIClient()
+    client.credentials(HTTP_X_API_KEY=APIKey.issue("k", billing_scope=True)[1])
+    absent = client.get(path)
+    assert absent.status_code == 200, absent.content
+    for name in names:
+        for blank in (" ", ""):
+            response = client.get(path, {name: blank})
+            assert response.status_code == 200, (name, response.content)
+            assert response.json() == absent.json(), name

@@ -24,6 +24,20 @@ def failed_job(name, hours_ago, message="boom"):
     return job
 
 
+@pytest.mark.parametrize("ends, percent", [
+    ((RunStatus.COMPLETED, RunStatus.FAILED), 100), ((RunStatus.FAILED, RunStatus.FAILED), 100),
+    ((RunStatus.COMPLETED, RunStatus.CANCELLED), 50), ((RunStatus.COMPLETED, RunStatus.COMPLETED), 100),
+])
+def test_a_closed_batch_counts_its_finished_jobs(ends, percent):
+    # review16b G9: a failed batch read progress_percent 0 although 5 of its 6 jobs completed.
+    batch = runs.start_batch(["ninja", "threatlocker"], enqueue=False)
+    for job, status in zip(batch.jobs.order_by("id"), ends, strict=True):
+        CollectorJob.objects.filter(pk=job.pk).update(status=status, ended_at=timezone.now())
+    assert runs.finish_batch_if_done(batch.pk)
+    batch.refresh_from_db()
+    assert batch.progress_percent == percent
+
+
 def test_collector_health_shape():
     assert collector_health() == {"has_recent_failures": False, "recent_failures": [], "total_failures_last_24h": 0,
                                 "stale_jobs": []}
