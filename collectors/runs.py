@@ -81,20 +81,27 @@ def resolve_names(requested: list[str] | None) -> list[registry.CollectorSpec]:
     return specs
 
 
+# `manage.py collect --date D --backfill` goes back to this day at most: year 1 or 1900 is a typing slip.
+EARLIEST_BACKFILL_DAY = date(2000, 1, 1)
+
+
 def snapshot_date_problem(day: date | None, today: date | None = None, *, bound_past: bool = True) -> str | None:
     """Why a collection may not be filed under `day` (None: it may; no day means today).
 
     Vendors answer with their devices as they are now, so the day is at most today (the API and
     `manage.py collect --date` alike: a future day would become every page's latest day), and, with
-    `bound_past` (the API), at least ESINV_SNAPSHOT_RETENTION_DAYS back: an older daily snapshot would be
-    pruned by the next `prune_snapshots` (unless it ended a month), and 1900-01-01 is a typing slip, not a
-    day to backfill. The command passes `bound_past=False`: staff on the server may backfill deliberately."""
+    `bound_past` (the API, and the command without `--backfill`), at least ESINV_SNAPSHOT_RETENTION_DAYS back:
+    an older daily snapshot would be pruned by the next `prune_snapshots` (unless it ended a month), and
+    1900-01-01 is a typing slip, not a day to backfill. `collect --backfill` passes `bound_past=False`: staff on
+    the server may backfill deliberately, but never before EARLIEST_BACKFILL_DAY."""
     if day is None:
         return None
     today = today or timezone.localdate()
     if day > today:
         return "cannot be in the future."
     if not bound_past:
+        if day < EARLIEST_BACKFILL_DAY:
+            return f"cannot be before {EARLIEST_BACKFILL_DAY.isoformat()}, even with --backfill."
         return None
     earliest = today - timedelta(days=settings.ESINV_SNAPSHOT_RETENTION_DAYS)
     if day < earliest:

@@ -99,6 +99,30 @@ def test_collect_command_errors(sims):
         call_command("collect", "--vendor", "threatlocker", stdout=io.StringIO(), stderr=io.StringIO())
 
 
+def test_collect_command_backfill_needs_the_flag_and_never_before_2000(sims, dataset, settings):
+    # review16b G7: `collect --date 0001-01-01` stored today's data as year 1; the API's lower bound now holds
+    # unless --backfill is given, and 2000-01-01 is the floor even then.
+    settings.ESINV_SNAPSHOT_RETENTION_DAYS = 30
+    old = (timezone.localdate() - timedelta(days=31)).isoformat()
+    with pytest.raises(CommandError, match=r"cannot be before .*RETENTION_DAYS.* Add --backfill"):
+        call_command("collect", "--vendor", "threatlocker", "--no-cross-vendor", "--date", old)
+    for day in ("0001-01-01", "1999-12-31"):
+        with pytest.raises(CommandError, match="cannot be before 2000-01-01, even with --backfill"):
+            call_command("collect", "--vendor", "threatlocker", "--no-cross-vendor", "--date", day, "--backfill")
+    assert not CollectorBatch.objects.exists()
+    out = io.StringIO()
+    call_command("collect", "--vendor", "threatlocker", "--no-cross-vendor", "--date", old, "--backfill", stdout=out)
+    assert f"completed for {old}" in out.getvalue()
+    assert Snapshot.objects.filter(vendor_id=Vendor.THREATLOCKER, snapshot_date=old).exists()
+
+
+def test_collect_command_takes_a_comma_list_of_vendors():
+    # review16b G8: the help lists several names; a comma list was refused as one unknown name.
+    with pytest.raises(CommandError, match=r"Unknown collector\(s\): kaseya\."):
+        call_command("collect", "--vendor", "threatlocker,kaseya")
+    assert runs.resolve_names(["all"]) == runs.resolve_names(None)
+
+
 def test_collector_schedules_command():
     out = io.StringIO()
     call_command("collector_schedules", stdout=out)
