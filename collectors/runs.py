@@ -81,20 +81,27 @@ def resolve_names(requested: list[str] | None) -> list[registry.CollectorSpec]:
     return specs
 
 
+# `manage.py collect --date D --backfill` goes back to this day at most: year 1 or 1900 is a typing slip.
+EARLIEST_BACKFILL_DAY = date(2000, 1, 1)
+
+
 def snapshot_date_problem(day: date | None, today: date | None = None, *, bound_past: bool = True) -> str | None:
     """Why a collection may not be filed under `day` (None: it may; no day means today).
 
     Vendors answer with their devices as they are now, so the day is at most today (the API and
     `manage.py collect --date` alike: a future day would become every page's latest day), and, with
-    `bound_past` (the API), at least ESINV_SNAPSHOT_RETENTION_DAYS back: an older daily snapshot would be
-    pruned by the next `prune_snapshots` (unless it ended a month), and 1900-01-01 is a typing slip, not a
-    day to backfill. The command passes `bound_past=False`: staff on the server may backfill deliberately."""
+    `bound_past` (the API, and the command without `--backfill`), at least ESINV_SNAPSHOT_RETENTION_DAYS back:
+    an older daily snapshot would be pruned by the next `prune_snapshots` (unless it ended a month), and
+    1900-01-01 is a typing slip, not a day to backfill. `collect --backfill` passes `bound_past=False`: staff on
+    the server may backfill deliberately, but never before EARLIEST_BACKFILL_DAY."""
     if day is None:
         return None
     today = today or timezone.localdate()
     if day > today:
         return "cannot be in the future."
     if not bound_past:
+        if day < EARLIEST_BACKFILL_DAY:
+            return f"cannot be before {EARLIEST_BACKFILL_DAY.isoformat()}, even with --backfill."
         return None
     earliest = today - timedelta(days=settings.ESINV_SNAPSHOT_RETENTION_DAYS)
     if day < earliest:
@@ -218,6 +225,13 @@ def batch_outcome(statuses: list[str]) -> str:
     return RunStatus.FAILED
 
 
+def finished_percent(statuses: list[str]) -> int:
+    """A closed batch's progress: the share of its jobs that ran to an end (completed or failed), so a failed
+    batch whose other jobs completed does not read 0%; a cancelled job never ran to its end."""
+    done = sum(status in (RunStatus.COMPLETED, RunStatus.FAILED) for status in statuses)
+    return int(100 * done / len(statuses)) if statuses else 0
+
+
 def finish_batch_if_done(batch_pk: int) -> bool:
     """Close the batch once every job has finished; True for the caller that closed it."""
     jobs = list(
@@ -240,8 +254,8 @@ def finish_batch_if_done(batch_pk: int) -> bool:
     else:  # the hooks that follow every batch; the batch's cross-vendor status stays as it is
         run_batch_hooks(batch, (cross_status, cross_message), every_batch_only=True)
     CollectorBatch.objects.filter(pk=batch_pk).update(
-        status=outcome, message=message[:500], progress_percent=100 if outcome == RunStatus.COMPLETED else
-        batch.progress_percent, cross_vendor_status=cross_status, cross_vendor_message=cross_message[:500],
+        status=outcome, message=message[:500], progress_percent=finished_percent(statuses),
+        cross_vendor_status=cross_status, cross_vendor_message=cross_message[:500],
         ended_at=timezone.now(), active_slot=None,
     )
     return True

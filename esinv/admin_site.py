@@ -10,13 +10,13 @@ sidebar) lists
 
 The ordering is a plain function over the admin's app dictionaries (`order_app_list`), testable without HTTP.
 
-Every view the site wraps (`admin_view`: the index, each model's list, add, change, delete and history pages, the
-apps' own admin pages) answers GET, HEAD and POST only; any other method is the pages' 405 with `Allow`
-(`esinv.page_access.page_methods`, as every dashboard page).
+Every view of the site (`admin_view`: the index, each model's list, add, change, delete and history pages, the
+apps' own admin pages; `get_urls`: the rest, such as the sign-in page) answers GET, HEAD and POST only; any other
+method is the pages' 405 with `Allow` (`esinv.page_access.page_methods`, as every dashboard page).
 """
 from django.contrib import admin
 
-from esinv.page_access import READ_METHODS, page_methods
+from esinv.page_access import READ_METHODS, page_methods, with_page_methods
 
 SITE_NAME = "ES Inventory Hub"
 
@@ -70,6 +70,10 @@ class HubAdminSite(admin.AdminSite):
 
     def admin_view(self, view, cacheable=False):
         return page_methods(*READ_METHODS, "POST")(super().admin_view(view, cacheable))
+
+    def get_urls(self):
+        # The routes admin_view does not wrap (the sign-in page, the catch-all): the same 405 with `Allow`.
+        return with_page_methods(super().get_urls(), *READ_METHODS, "POST")
 
     def get_app_list(self, request, app_label=None):
         if app_label:  # one app's own page: as Django builds it

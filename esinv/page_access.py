@@ -1,9 +1,9 @@
 """Who may see a server-rendered page, and with which methods: the decorators every app's pages use
 (docs/dashboard.md).
 
-`page_methods` is applied to every page route by `esinv.page_urls.page` (and to the hub's own /accounts/ views in
-esinv/urls.py): a method a page does not handle (PUT, PATCH, DELETE, OPTIONS, or POST on a read-only page) is a
-405 page with `Allow`, before any access check.
+`page_methods` is applied to every page route by `esinv.page_urls.page` (and, by `with_page_methods`, to every
+/accounts/ route in esinv/urls.py and every admin route in esinv/admin_site.py): a method a page does not handle
+(PUT, PATCH, DELETE, OPTIONS, or POST on a read-only page) is a 405 page with `Allow`, before any access check.
 
 Shared plumbing (the apps import it); the pages themselves live in each app and the overview in esinv/pages.py.
 """
@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import URLResolver
 
 from esinv.access import user_access
 
@@ -48,6 +49,18 @@ def page_methods(*methods: str):
         return wrapper
 
     return decorate
+
+
+def with_page_methods(patterns, *methods: str):
+    """`patterns` (nested includes too) with every route not yet wrapped by `page_methods` wrapped by it: how the
+    admin's own routes (its sign-in page) and allauth's /accounts/ pages answer 405 with `Allow` as every other
+    page. Changes the patterns in place and returns them (for `include(...)`)."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            with_page_methods(pattern.url_patterns, *methods)
+        elif not getattr(pattern.callback, "page_methods", None):
+            pattern.callback = page_methods(*methods)(pattern.callback)
+    return patterns
 
 
 def requires(grant: str, refusal, *, title: str = "Not allowed"):

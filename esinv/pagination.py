@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from esinv.errors import BadRequest
 from esinv.params import positive_int
+from esinv.validation import refuse_repeated
 
 
 class HubPagination(PageNumberPagination):
@@ -15,6 +16,7 @@ class HubPagination(PageNumberPagination):
         return settings.ESINV_MAX_PAGE_SIZE
 
     def get_page_size(self, request):
+        refuse_repeated(request.query_params, (self.page_query_param, self.page_size_query_param))
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:
             return self.page_size
@@ -25,6 +27,7 @@ class HubPagination(PageNumberPagination):
         return size
 
     def paginate_queryset(self, queryset, request, view=None):
+        refuse_repeated(request.query_params, (self.page_query_param, self.page_size_query_param))
         positive_int(request.query_params.get(self.page_query_param, "1"), "page")
         return super().paginate_queryset(queryset, request, view)
 

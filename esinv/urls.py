@@ -1,3 +1,4 @@
+from allauth import urls as allauth_urls
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
@@ -6,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from esinv import accounts
 from esinv.metrics import views as metrics_views
-from esinv.page_access import READ_METHODS, page_methods
+from esinv.page_access import READ_METHODS, page_methods, with_page_methods
 
 FORMS = page_methods(*READ_METHODS, "POST")  # pages with a form: anything else is a 405 page
 
@@ -34,7 +35,8 @@ urlpatterns = [
     path("accounts/signup/", FORMS(accounts.signup_closed), name="signup-closed"),
     path("accounts/password/reset/", FORMS(accounts.password_reset), name="password-reset"),
     path("accounts/microsoft/login/", FORMS(accounts.microsoft_login)),
-    path("accounts/", include("allauth.urls")),
+    # allauth's pages answer GET, HEAD and POST only too (a 405 page with `Allow` otherwise).
+    path("accounts/", include(with_page_methods(allauth_urls.urlpatterns, *READ_METHODS, "POST"))),
     path("", include("esinv.page_urls")),
 ]
 

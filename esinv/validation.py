@@ -173,20 +173,32 @@ class QueryChoicesField(serializers.MultipleChoiceField):
         return list(value)
 
 
+def refuse_repeated(data, names) -> None:
+    """A 400 naming the first of `names` given more than once in `data` (a QueryDict; a plain dict never repeats)."""
+    if not hasattr(data, "getlist"):
+        return
+    for name in names:
+        count = len(data.getlist(name))
+        if count > 1:
+            raise BadRequest(f"{name} was given {count} times; send it once.", code="invalid_parameter",
+                             details={"field": name, "values": count})
+
+
+def takes_several(field) -> bool:
+    """Whether a query field takes several values (a list field, or one marked `many_values = True`)."""
+    return (isinstance(field, (serializers.ListField, serializers.MultipleChoiceField))
+            or getattr(field, "many_values", False))
+
+
 class QueryParamsSerializer(serializers.Serializer):
-    """Query parameters: a parameter given more than once (`?date=A&date=B`) is a 400 naming it unless its field
-    takes several values (`QueryChoicesField`, a list field), never silently the last one. `also_single` names
+    """Query parameters, the one base of every API query serializer (tests/test_query_params.py checks it): a
+    parameter given more than once (`?date=A&date=B`) is a 400 naming it unless its field takes several values
+    (`takes_several`: `QueryChoicesField`, a list field), never silently the last one. `also_single` names
     parameters read elsewhere (the paginator's `page`, `page_size`) that must not repeat either."""
 
     also_single: tuple[str, ...] = ()
 
     def to_internal_value(self, data):
-        if hasattr(data, "getlist"):
-            multi = (serializers.ListField, serializers.MultipleChoiceField)
-            names = [name for name, field in self.fields.items() if not isinstance(field, multi)]
-            for name in [*names, *self.also_single]:
-                count = len(data.getlist(name))
-                if count > 1:
-                    raise BadRequest(f"{name} was given {count} times; send it once.", code="invalid_parameter",
-                                     details={"field": name, "values": count})
+        names = [name for name, field in self.fields.items() if not takes_several(field)]
+        refuse_repeated(data, [*names, *self.also_single])
         return super().to_internal_value(data)

@@ -59,7 +59,9 @@ def parse_month(text: str) -> Month:
     if not match:
         raise ValueError(f"{text!r} is not a month; use YYYY-MM (e.g. 2025-11).")
     year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12 or year < 1900:
+    if year < 1900:
+        raise ValueError(f"{text!r} is not a month; the year must be 1900 or later.")
+    if not 1 <= month <= 12:
         raise ValueError(f"{text!r} is not a month; the month must be 01-12.")
     return Month(year, month)
 
@@ -88,6 +90,8 @@ def parse_quarter(text: str) -> Quarter:
     if not match:
         raise ValueError(f"{text!r} is not a quarter; use YYYY-Qn (e.g. 2025-Q4).")
     year, number = int(match.group(1)), int(match.group(2))
-    if not 1 <= number <= 4 or year < 1900:
+    if year < 1900:
+        raise ValueError(f"{text!r} is not a quarter; the year must be 1900 or later.")
+    if not 1 <= number <= 4:
         raise ValueError(f"{text!r} is not a quarter; n must be 1-4.")
     return Quarter(year, number)

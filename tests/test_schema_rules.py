@@ -185,7 +185,8 @@ def test_notes_schema_agrees_with_the_view(schema, writer, notes, accepted):
 @pytest.mark.parametrize("name, value, accepted", [
     ("ordering", "-days_open", True), ("ordering", "", True), ("ordering", "size", False),
     ("status", "unresolved", True), ("status", "pending", False),
-    ("type", "MISSING_NINJA,spare_mismatches", True), ("type", "MISSING_NINJA,", False),
+    ("type", "MISSING_NINJA,spare_mismatches", True), ("type", "MISSING_NINJA,", True),
+    ("type", "MISSING_NINJA,nope", False),
     ("page_size", "1000", True), ("page_size", "1001", False), ("page_size", "0", False),
     ("offset", "0", True), ("offset", "1000000001", False),
     ("hostname", "pc-01", True),

@@ -51,18 +51,21 @@ def parse_status(raw: str | None) -> str | None:
 
 
 def parse_types(raw: str | None, field: str = "type") -> list[str] | None:
-    """A comma list of type codes or API names -> type codes; blank -> None; an unknown one -> 400."""
+    """A comma list of type codes or API names -> type codes, without repeats; blank parts are ignored (as
+    billing's `QueryChoicesField`); nothing left -> None; an unknown one -> 400."""
     if raw is None or not raw.strip():
         return None
     codes = []
     for part in raw.split(","):
+        if not part.strip():
+            continue
         kind = T.kind_for(part)
         if kind is None:
             raise BadRequest(f"Unknown exception type {part.strip()!r}.", code="invalid_parameter",
                              details={"field": field, "value": part.strip(),
                                       "allowed": [k.code for k in T.KINDS] + [k.api_name for k in T.KINDS]})
         codes.append(kind.code)
-    return codes
+    return list(dict.fromkeys(codes)) or None
 
 
 @dataclass(frozen=True)

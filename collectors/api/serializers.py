@@ -7,7 +7,13 @@ from collectors import registry, runs
 from collectors.models import BatchStatus, RunStatus
 from esinv.errors import BadRequest
 from esinv.schema import not_together
-from esinv.validation import JSONObjectSerializer, StrictBooleanField, StrictCharField, StrictDateField
+from esinv.validation import (
+    JSONObjectSerializer,
+    QueryParamsSerializer,
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateField,
+)
 
 HISTORY_DEFAULT, HISTORY_MAX = 10, 100
 
@@ -125,7 +131,7 @@ class RunRequestSerializer(serializers.Serializer):
                 "snapshot_date": attrs.get("snapshot_date"), "confirm_drop": attrs["confirm_drop"]}
 
 
-class HistoryQuerySerializer(serializers.Serializer):
+class HistoryQuerySerializer(QueryParamsSerializer):
     limit = serializers.IntegerField(
         min_value=1, max_value=HISTORY_MAX, default=HISTORY_DEFAULT,
         help_text=f"Runs to show (default {HISTORY_DEFAULT}).",

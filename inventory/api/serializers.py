@@ -4,7 +4,7 @@ from django.conf import settings
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
-from esinv.validation import JSONObjectSerializer, QueryBooleanField, QueryIdField
+from esinv.validation import JSONObjectSerializer, QueryBooleanField, QueryIdField, QueryParamsSerializer
 from inventory.models import Windows11Assessment, Windows11Run
 from inventory.search import MIN_QUERY_LENGTH
 from inventory.windows11.engine import REQUIREMENTS
@@ -12,7 +12,7 @@ from inventory.windows11.engine import REQUIREMENTS
 # --- requests ------------------------------------------------------------------
 
 
-class DeviceSearchQuerySerializer(serializers.Serializer):
+class DeviceSearchQuerySerializer(QueryParamsSerializer):
     q = serializers.CharField(
         min_length=MIN_QUERY_LENGTH, max_length=255, help_text="Hostname, display name or key.",
         error_messages={"required": "The q parameter is required.", "blank": "The q parameter is required.",
@@ -20,8 +20,10 @@ class DeviceSearchQuerySerializer(serializers.Serializer):
                         "max_length": "q must be at most 255 characters."})
 
 
-class Win11ListQuerySerializer(serializers.Serializer):
+class Win11ListQuerySerializer(QueryParamsSerializer):
     """Filters of the four Windows 11 device lists (`page` and `page_size` belong to the pagination)."""
+
+    also_single = ("page", "page_size")
 
     organization_id = QueryIdField(required=False, help_text="Only this organization's devices.")
 

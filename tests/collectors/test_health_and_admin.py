@@ -24,6 +24,20 @@ def failed_job(name, hours_ago, message="boom"):
     return job
 
 
+@pytest.mark.parametrize("ends, percent", [
+    ((RunStatus.COMPLETED, RunStatus.FAILED), 100), ((RunStatus.FAILED, RunStatus.FAILED), 100),
+    ((RunStatus.COMPLETED, RunStatus.CANCELLED), 50), ((RunStatus.COMPLETED, RunStatus.COMPLETED), 100),
+])
+def test_a_closed_batch_counts_its_finished_jobs(ends, percent):
+    # review16b G9: a failed batch read progress_percent 0 although 5 of its 6 jobs completed.
+    batch = runs.start_batch(["ninja", "threatlocker"], enqueue=False)
+    for job, status in zip(batch.jobs.order_by("id"), ends, strict=True):
+        CollectorJob.objects.filter(pk=job.pk).update(status=status, ended_at=timezone.now())
+    assert runs.finish_batch_if_done(batch.pk)
+    batch.refresh_from_db()
+    assert batch.progress_percent == percent
+
+
 def test_collector_health_shape():
     assert collector_health() == {"has_recent_failures": False, "recent_failures": [], "total_failures_last_24h": 0,
                                 "stale_jobs": []}
@@ -83,6 +97,30 @@ def test_collect_command_errors(sims):
     sims.threatlocker.inject("unauthorized", count=-1)
     with pytest.raises(CommandError, match="authentication refused"):
         call_command("collect", "--vendor", "threatlocker", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_collect_command_backfill_needs_the_flag_and_never_before_2000(sims, dataset, settings):
+    # review16b G7: `collect --date 0001-01-01` stored today's data as year 1; the API's lower bound now holds
+    # unless --backfill is given, and 2000-01-01 is the floor even then.
+    settings.ESINV_SNAPSHOT_RETENTION_DAYS = 30
+    old = (timezone.localdate() - timedelta(days=31)).isoformat()
+    with pytest.raises(CommandError, match=r"cannot be before .*RETENTION_DAYS.* Add --backfill"):
+        call_command("collect", "--vendor", "threatlocker", "--no-cross-vendor", "--date", old)
+    for day in ("0001-01-01", "1999-12-31"):
+        with pytest.raises(CommandError, match="cannot be before 2000-01-01, even with --backfill"):
+            call_command("collect", "--vendor", "threatlocker", "--no-cross-vendor", "--date", day, "--backfill")
+    assert not CollectorBatch.objects.exists()
+    out = io.StringIO()
+    call_command("collect", "--vendor", "threatlocker", "--no-cross-vendor", "--date", old, "--backfill", stdout=out)
+    assert f"completed for {old}" in out.getvalue()
+    assert Snapshot.objects.filter(vendor_id=Vendor.THREATLOCKER, snapshot_date=old).exists()
+
+
+def test_collect_command_takes_a_comma_list_of_vendors():
+    # review16b G8: the help lists several names; a comma list was refused as one unknown name.
+    with pytest.raises(CommandError, match=r"Unknown collector\(s\): kaseya\."):
+        call_command("collect", "--vendor", "threatlocker,kaseya")
+    assert runs.resolve_names(["all"]) == runs.resolve_names(None)
 
 
 def test_collector_schedules_command():

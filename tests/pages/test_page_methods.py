@@ -90,3 +90,39 @@ def test_admin_pages_answer_get_and_post_only(admin_client, admin_user, path):
     assert Client().delete(path).status_code == 405  # before the sign-in check
     if not path.endswith("/logout/"):
         assert admin_client.get(path).status_code == 200, path
+
+
+def walk(patterns, prefix=""):
+    """(route, URLPattern) of every route under `patterns`, nested includes too."""
+    from django.urls import URLResolver
+
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern
+
+
+def test_every_admin_and_accounts_route_is_wrapped():
+    # review16b G6: /admin/login/ and allauth's pages answered OPTIONS/PUT with 200 or 302.
+    routes = [(route, p) for route, p in walk(site_patterns) if route.startswith(("admin/", "accounts/"))]
+    assert {"admin/login/", "accounts/login/", "accounts/logout/"} <= {route for route, _ in routes}
+    unwrapped = [route for route, p in routes if not getattr(p.callback, "page_methods", None)]
+    assert unwrapped == []
+
+
+SIGN_IN_PAGES = ["/admin/login/", "/accounts/login/", "/accounts/logout/", "/accounts/inactive/",
+                 "/accounts/confirm-email/", "/accounts/password/reset/key/done/",
+                 "/accounts/3rdparty/login/cancelled/", "/accounts/password/reset/key/1-abc/",
+                 "/accounts/email/", "/accounts/password/change/"]
+
+
+@pytest.mark.parametrize("who", ["anonymous", "staff"])
+@pytest.mark.parametrize("path", SIGN_IN_PAGES)
+def test_sign_in_pages_refuse_other_methods(admin_client, who, path):
+    client = admin_client if who == "staff" else Client()
+    for method in ("options", "put", "delete"):
+        response = getattr(client, method)(path)
+        assert response.status_code == 405, (method, path, response.status_code)
+        assert response["Allow"] == "GET, HEAD, POST"
+    assert client.get(path).status_code not in (405, 500), path

@@ -22,6 +22,15 @@ class TestPeriods:
         with pytest.raises(ValueError):
             parse_month(text)
 
+    @pytest.mark.parametrize("parse, text, says", [
+        (parse_month, "0001-01", "the year must be 1900 or later"), (parse_month, "2025-13", "the month must be 01-12"),
+        (parse_quarter, "0001-Q1", "the year must be 1900 or later"), (parse_quarter, "2025-Q5", "n must be 1-4"),
+    ])
+    def test_the_message_names_what_is_wrong(self, parse, text, says):
+        # review16b G9: 0001-01 was refused with "the month must be 01-12" (the year is what is wrong).
+        with pytest.raises(ValueError, match=says):
+            parse(text)
+
     @pytest.mark.parametrize("text", ["2025-Q5", "2025-Q0", "Q1-2025", "2025Q1", "2025-01"])
     def test_bad_quarters(self, text):
         with pytest.raises(ValueError):

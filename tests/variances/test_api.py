@@ -149,6 +149,16 @@ def test_exceptions_list_defaults_to_the_latest_date_and_filters(reader, two_day
     assert reader.get("/api/exceptions?status=open&page_size=1").json()["total_pages"] == 4
 
 
+def test_exception_types_repeated_or_comma_list_mean_any_of_them(reader, two_days):
+    # review16b G4: a repeated `type` was silently the last one; blank parts are ignored as in billing.
+    assert reader.get("/api/exceptions?type=MISSING_NINJA&type=SPARE_MISMATCH").json()["count"] == 2
+    assert reader.get("/api/exceptions?type=SPARE_MISMATCH&type=missing_in_ninja,").json()["count"] == 2
+    assert reader.get("/api/exceptions?type=MISSING_NINJA,").json()["count"] == 1
+    assert reader.get("/api/exceptions?type=,").json()["count"] == 4
+    bad = reader.get("/api/exceptions?type=MISSING_NINJA&type=nope")
+    assert bad.status_code == 400 and bad.json()["error"]["details"]["field"] == "type"
+
+
 def test_status_summary(reader, two_days):
     body = reader.get("/api/exceptions/status-summary").json()
     assert body["report_date"] == D2.isoformat() and body["total"] == 4 and body["open"] == 4

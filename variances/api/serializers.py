@@ -12,6 +12,7 @@ from rest_framework import serializers
 from esinv.errors import BadRequest
 from esinv.params import ISO_DATE_PATTERN, MAX_ID, MAX_ID_DIGITS, is_plain_int, parse_date
 from esinv.schema import exactly_one_of
+from esinv.validation import QueryParamsSerializer
 from inventory.freshness import ReportStatus
 from variances import duplicates
 from variances import types as T
@@ -87,7 +88,15 @@ class WholeNumberParam(serializers.CharField):
 
 
 class _TypesParam(serializers.CharField):
-    """A comma list of exception types (codes or API names, checked by `parse_types`)."""
+    """Exception types (codes or API names, checked by `parse_types`): a comma list, or repeated
+    (`?type=A&type=B`, any of them, as billing's `QueryChoicesField`); blank parts are ignored."""
+
+    many_values = True  # QueryParamsSerializer: repeating it is not an error
+
+    def get_value(self, dictionary):
+        if hasattr(dictionary, "getlist") and len(dictionary.getlist(self.field_name)) > 1:
+            return ",".join(dictionary.getlist(self.field_name))
+        return super().get_value(dictionary)
 
     def openapi_schema(self) -> dict:
         return types_pattern()
@@ -112,13 +121,14 @@ class _ReportDateParam(serializers.CharField):
 
 
 def types_pattern() -> dict:
-    """What `parse_types` accepts: a comma list of type codes and API names (blank: drf-spectacular's own)."""
-    one = "(" + "|".join(sorted({*(k.code for k in T.KINDS), *(k.api_name for k in T.KINDS)})) + ")"
-    return {"pattern": rf"^{one}(,{one})*$"}
+    """What `parse_types` accepts: a comma list of type codes and API names, blank parts ignored."""
+    one = "(" + "|".join(sorted({*(k.code for k in T.KINDS), *(k.api_name for k in T.KINDS)})) + ")?"
+    return {"pattern": rf"^ *{one} *(, *{one} *)*$"}
 
 
-class QuerySerializer(serializers.Serializer):
-    """Validates `request.query_params`; an error answers 400 `invalid_parameter` naming the parameter."""
+class QuerySerializer(QueryParamsSerializer):
+    """Validates `request.query_params`; an error answers 400 `invalid_parameter` naming the parameter, and a
+    single-valued parameter given twice is a 400 naming it (`esinv.validation.QueryParamsSerializer`)."""
 
     @classmethod
     def parse(cls, request) -> dict:

@@ -1,6 +1,7 @@
-"""Collect now, in this process: `manage.py collect [--vendor ninja|threatlocker|all] [--date YYYY-MM-DD]`."""
+"""Collect now, in this process: `manage.py collect [--vendor all|NAME[,NAME...]] [--date YYYY-MM-DD [--backfill]]`."""
 from datetime import date
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -35,26 +36,33 @@ class Command(BaseCommand):
     help = "Run collectors now in this process, as a batch like the API's (progress bar on a terminal)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--vendor", default="all", help=f"all, or one of: {', '.join(registry.names())}")
-        parser.add_argument("--date", help="File the snapshot under this date (YYYY-MM-DD, default today).")
+        parser.add_argument("--vendor", default="all", help=(
+            "all (= COLLECTORS_DEFAULT, default: " + ",".join(settings.COLLECTORS_DEFAULT) + "), or one or more "
+            f"(a comma list) of: {', '.join(registry.names())}"))
+        parser.add_argument("--date", help="File the snapshot under this date (YYYY-MM-DD, default today; at most "
+                                           "ESINV_SNAPSHOT_RETENTION_DAYS back without --backfill).")
+        parser.add_argument("--backfill", action="store_true",
+                            help="Allow a --date older than ESINV_SNAPSHOT_RETENTION_DAYS (not before "
+                                 f"{runs.EARLIEST_BACKFILL_DAY.isoformat()}): today's vendor data filed under it.")
         parser.add_argument("--no-cross-vendor", action="store_true", help="Do not reconcile the vendors afterwards.")
         parser.add_argument("--confirm-drop", action="store_true",
                             help="Accept a vendor day with more than COLLECTORS_MAX_DROP_PERCENT fewer devices "
                                  "than the previous day (refused otherwise).")
 
     def handle(self, *args, **options):
-        vendor = options["vendor"].strip().lower()
-        names = None if vendor in ("all", "both") else [vendor]
+        names = [part.strip().lower() for part in options["vendor"].split(",") if part.strip()] or None
         day = None
         if options.get("date"):
             try:
                 day = date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError(f"--date must be YYYY-MM-DD, not {options['date']!r}") from None
-            # The API's rule (collectors/api/serializers.py): no future day; older days stay allowed (backfill).
-            problem = runs.snapshot_date_problem(day, bound_past=False)
+            # The API's rule (collectors/api/serializers.py); older days only with --backfill (not before 2000).
+            problem = runs.snapshot_date_problem(day, bound_past=not options["backfill"])
             if problem:
-                raise CommandError(f"--date {problem}")
+                backfillable = runs.EARLIEST_BACKFILL_DAY <= day <= timezone.localdate()
+                hint = " Add --backfill to file it anyway." if backfillable and not options["backfill"] else ""
+                raise CommandError(f"--date {problem}{hint}")
         try:
             batch = runs.start_batch(names, run_cross_vendor=not options["no_cross_vendor"], snapshot_date=day,
                                      trigger="command", requested_by="manage.py collect", enqueue=False,

@@ -2,15 +2,17 @@
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
+from esinv.validation import QueryParamsSerializer
 
-class NextQuerySerializer(serializers.Serializer):
+
+class NextQuerySerializer(QueryParamsSerializer):
     next = serializers.CharField(
         required=False, allow_blank=True,
         help_text="Where to land after sign-in: a path, or a URL on ALLOWED_HOSTS / CSRF_TRUSTED_ORIGINS.",
     )
 
 
-class MicrosoftCallbackQuerySerializer(serializers.Serializer):
+class MicrosoftCallbackQuerySerializer(QueryParamsSerializer):
     """What Microsoft sends back (read by allauth; documented here). Only the browser that started the sign-in
     (`GET /api/auth/microsoft/login`) can complete it: allauth refuses a `state` its session did not issue (400),
     so no other client can call this successfully."""

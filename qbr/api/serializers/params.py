@@ -1,10 +1,9 @@
 """Query parameters of the QBR endpoints."""
-from rest_framework import serializers
-
+from esinv.validation import QueryParamsSerializer
 from qbr.api.serializers.fields import MetricNameField, MonthField, OrganizationIdField, QuarterField, VendorIdField
 
 
-class OrganizationQuerySerializer(serializers.Serializer):
+class OrganizationQuerySerializer(QueryParamsSerializer):
     organization_id = OrganizationIdField()
 
 
@@ -18,7 +17,7 @@ class QuarterlyQuerySerializer(OrganizationQuerySerializer):
     period = QuarterField(required=False, help_text="YYYY-Qn (default: the quarter of the latest month with data).")
 
 
-class DevicesByClientQuerySerializer(serializers.Serializer):
+class DevicesByClientQuerySerializer(QueryParamsSerializer):
     period = MonthField(help_text="YYYY-MM")
     organization_id = OrganizationIdField(help_text="1 (default): every client; else that client only.")
 

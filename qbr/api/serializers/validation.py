@@ -35,8 +35,8 @@ def validated(serializer_class, data, *, context: dict | None = None, prefix: st
 
 
 def query(serializer_class, request) -> dict:
-    """Validated query parameters (single values: the last one of a repeated parameter wins, as in Django)."""
-    return validated(serializer_class, request.query_params.dict())
+    """Validated query parameters (a `QueryParamsSerializer`: a repeated one is a 400 naming it)."""
+    return validated(serializer_class, request.query_params)
 
 
 def items_of(data, key: str) -> list[tuple[str, dict]]:
