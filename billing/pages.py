@@ -90,8 +90,9 @@ def billing(request):
             decorate_product(product, names, labels)
         client["open_variances"] = [decorate_variance(v, names) for v in client["variances"]
                                     if v["status"] != BillingVarianceStatus.RESOLVED]
+    listed = sum(len(client["open_variances"]) for client in report["clients"])
     return render(request, "pages/billing.html", {"title": "Billing", "nav": "billing", "report": report,
-                                                  "day": day, "status": status,
+                                                  "day": day, "status": status, "listed": listed,
                                                   "currency": settings.ESINV_CURRENCY})
 
 

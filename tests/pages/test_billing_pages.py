@@ -220,6 +220,11 @@ def test_the_default_day_is_the_latest_measured_one_and_a_newer_unmeasured_day_i
     html = staff.get(f"/billing/?date={later.isoformat()}").content.decode()
     assert f"Nothing was measured on {later.isoformat()}" in html
     assert html.count('data-testid="billing-variance"') == 2
+    assert "the open variances below are listed as last seen" in html
+    # A day with nothing measured and nothing listed does not speak of listed variances (review G7).
+    html = staff.get("/billing/?date=2001-01-01").content.decode()
+    assert "Nothing was measured on 2001-01-01" in html and 'data-testid="billing-variance"' not in html
+    assert "listed as last seen" not in html
 
 
 def test_a_measured_day_says_nothing_is_missing(staff, day):
