@@ -32,7 +32,7 @@ from billing.measures import code_label
 from billing.models import BillingVarianceStatus, BillingVarianceType
 from billing.reports import active_count
 from variances.exports.columns import TEXT, Column, as_text, neutralise_formula, strip_control_characters, value_of
-from variances.exports.csv_export import BOM, _slug
+from variances.exports.csv_export import slug, write_preamble
 from variances.exports.pdf_export import register_fonts
 
 MONEY, PRICE, QUANTITY, INTEGER = "money", "price", "quantity", "integer"
@@ -233,12 +233,7 @@ def iter_csv(rows: Iterable[dict], meta: BillingExportMeta) -> Iterator[bytes]:
     (the column keys), then the rows (labels, money with 2 decimals, the currency on each row)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    buffer.write(BOM)
-    if meta.metadata_rows:
-        for key, value in meta.items():
-            writer.writerow([key, neutralise_formula(value)])
-        writer.writerow([])
-    writer.writerow([c.key for c in COLUMNS])
+    write_preamble(buffer, writer, meta, [c.key for c in COLUMNS])
     for row in rows:
         writer.writerow([_csv_text(c, value_of(row, c), meta) for c in COLUMNS])
     yield buffer.getvalue().encode("utf-8")
@@ -411,5 +406,5 @@ def export_filename(day: date | None, fmt: str, organization: str | None = None)
     """`billing_<date>[_<client slug>].<ext>`, ASCII only (the variance exports' slug rule)."""
     parts = ["billing", day.isoformat() if day else "latest"]
     if organization is not None:
-        parts.append(_slug(organization) or "client")
+        parts.append(slug(organization) or "client")
     return "_".join(parts) + "." + EXTENSIONS[fmt]

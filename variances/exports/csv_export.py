@@ -49,6 +49,18 @@ def _cells(row: Mapping[str, Any]) -> list[str]:
     return cells
 
 
+def write_preamble(buffer, writer, meta, keys: list[str]) -> None:
+    """What every CSV export starts with: the byte-order mark, the metadata block and an empty line when
+    `meta.metadata_rows` asks for them (`meta.items()`: key, value pairs, formula text neutralised), then the
+    header of column keys. Shared with billing's exports."""
+    buffer.write(BOM)
+    if meta.metadata_rows:
+        for key, value in meta.items():
+            writer.writerow([key, neutralise_formula(value)])
+        writer.writerow([])
+    writer.writerow(keys)
+
+
 def iter_csv(rows: Iterable[Mapping[str, Any]], meta: ExportMeta, *, chunk_rows: int = CHUNK_ROWS) -> Iterator[bytes]:
     """Yield the CSV file as UTF-8 byte chunks (the first starts with the BOM, then the header unless
     ``meta.metadata_rows`` asks for the metadata block first)."""
@@ -61,12 +73,7 @@ def iter_csv(rows: Iterable[Mapping[str, Any]], meta: ExportMeta, *, chunk_rows:
         buffer.truncate(0)
         return data
 
-    buffer.write(BOM)
-    if meta.metadata_rows:
-        for key, value in meta.items():
-            writer.writerow([key, neutralise_formula(value)])
-        writer.writerow([])
-    writer.writerow([c.key for c in COLUMNS])
+    write_preamble(buffer, writer, meta, [c.key for c in COLUMNS])
     yield drain()
 
     pending = 0
@@ -91,7 +98,8 @@ def write_csv(rows: Iterable[Mapping[str, Any]], meta: ExportMeta, target) -> No
             handle.write(chunk)
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """ASCII, lower case, dashes, at most 40 characters: an organization's name in a file name."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40]
 
@@ -105,5 +113,5 @@ def export_filename(meta: ExportMeta, extension: str) -> str:
     type_part = re.sub(r"[^a-z0-9_]+", "", (meta.filters.variance_type or "all").lower()) or "all"
     parts = ["variances", date_part, type_part]
     if meta.filters.organization:
-        parts.append(_slug(meta.filters.organization) or "organization")
+        parts.append(slug(meta.filters.organization) or "organization")
     return "_".join(parts) + "." + extension.lstrip(".")
