@@ -1,14 +1,13 @@
 """Billing variances: billed (ConnectWise additions) vs measured (MeasuredQuantity), and Microsoft 365 waste
 (docs/billing.md, "Billing variances").
 
-Three parts:
+Two parts:
 
 - plain functions over plain data: `billed_for` (one client's billed quantities of a day), `find_variances` (the
   engine: billed, measured, the map, SKUs and disabled users in; `Finding`s out; no database);
 - `reconcile_billing(day)`: loads the day, runs the engine and applies the lifecycle to `BillingVariance` rows
   in one transaction (idempotent per day);
-- the staff actions `apply_action` / `bulk_action` (resolve, accept) with notes, audited in
-  `BillingVarianceEvent`.
+- the staff actions (resolve, accept) live in `billing.actions`; both audit through `audit_event`.
 
 | type | identity subject | rule | money (monthly) |
 | --- | --- | --- | --- |
@@ -44,7 +43,6 @@ from billing.models import (
     M365User,
     MeasuredQuantity,
 )
-from esinv.notes import append_note
 
 log = logging.getLogger(__name__)
 
@@ -237,7 +235,9 @@ def checkable(variance_type: str, organization_id: int, code: str, measured: dic
 
 
 # --- the lifecycle -------------------------------------------------------------------------------------------
-def _event(variance, action, to_status, *, day=None, actor=ACTOR, user=None, notes="", from_status=None, now=None):
+def audit_event(variance, action, to_status, *, day=None, actor=ACTOR, user=None, notes="", from_status=None,
+                now=None):
+    """A `BillingVarianceEvent` (unsaved) of `action` on `variance`: the reconciliation's and the staff actions'."""
     return BillingVarianceEvent(variance=variance, at=now or timezone.now(), report_date=day, action=action,
                                 actor=actor, user=user, from_status=variance.status if from_status is None
                                 else from_status, to_status=to_status, notes=notes)
@@ -289,11 +289,11 @@ def reconcile_billing(day: date) -> dict:
                                        subject=finding.subject, status=S.OPEN, date_found=day, last_seen=day)
             _copy(variance, finding)
             variance.save()
-            events.append(_event(variance, "found", S.OPEN, day=day, from_status="", now=now))
+            events.append(audit_event(variance, "found", S.OPEN, day=day, from_status="", now=now))
             counts["found"] += 1
             continue
         if day < variance.date_found:  # a back-filled day before its first sighting: found that day
-            events.append(_event(variance, "found_earlier", variance.status, day=day, now=now,
+            events.append(audit_event(variance, "found_earlier", variance.status, day=day, now=now,
                                  notes=f"Found on {day}, before its date_found {variance.date_found} (a back-filled "
                                        "day): date_found moved back."))
             variance.date_found = day
@@ -302,12 +302,12 @@ def reconcile_billing(day: date) -> dict:
         if day < variance.last_seen:  # an older day: the later sighting decides
             continue
         if variance.status == S.RESOLVED and (day > variance.last_seen or _auto_resolved_on(variance, day)):
-            events.append(_event(variance, "reopened", S.OPEN, day=day, now=now,
+            events.append(audit_event(variance, "reopened", S.OPEN, day=day, now=now,
                                  notes="Seen again after it was resolved."))
             variance.status, variance.resolution = S.OPEN, ""
             counts["reopened"] += 1
         elif variance.status == S.ACCEPTED and _numbers_changed(variance, finding):
-            events.append(_event(variance, "reopened", S.OPEN, day=day, now=now,
+            events.append(audit_event(variance, "reopened", S.OPEN, day=day, now=now,
                                  notes=f"Numbers changed since accepted: billed {variance.accepted_billed} -> "
                                        f"{finding.billed}, measured {variance.accepted_measured} -> "
                                        f"{finding.measured}."))
@@ -323,7 +323,7 @@ def reconcile_billing(day: date) -> dict:
         if not checkable(variance.variance_type, variance.organization_id, variance.code, inputs["measured"],
                          sources):
             continue
-        events.append(_event(variance, "auto_resolved", S.RESOLVED, day=day, now=now,
+        events.append(audit_event(variance, "auto_resolved", S.RESOLVED, day=day, now=now,
                              notes="The condition is gone."))
         variance.status, variance.resolution, variance.resolved_at, variance.resolved_by = (
             S.RESOLVED, "auto", now, ACTOR)
@@ -333,71 +333,3 @@ def reconcile_billing(day: date) -> dict:
     counts["open"] = BillingVariance.objects.filter(status=S.OPEN).count()
     log.info("billing variances of %s: %s", day, counts)
     return counts
-
-
-# --- staff actions -------------------------------------------------------------------------------------------
-class Action:
-    RESOLVE = "resolve"
-    ACCEPT = "accept"
-    ALL = (RESOLVE, ACCEPT)
-
-
-class ActionRefused(Exception):
-    """Nothing was changed: `unknown` ids (404) or ids the action cannot apply to (409), with per-id `results`."""
-
-    def __init__(self, message: str, ids: list[int], *, unknown: bool = False, results: list[dict] | None = None):
-        super().__init__(message)
-        self.ids, self.unknown, self.results = ids, unknown, results or []
-
-
-def refusal(variance: BillingVariance, action: str) -> str | None:
-    """Why `action` cannot apply to `variance` now, or None when it can (as the device exceptions'
-    `variances.services.refusal`): a resolved one takes neither action, an accepted one is not accepted again."""
-    if variance.status == S.RESOLVED:
-        return "already resolved"
-    if action == Action.ACCEPT and variance.status == S.ACCEPTED:
-        return "already accepted"
-    return None
-
-
-def apply_action(ids: list[int], action: str, *, notes: str, actor: str, user=None) -> list[dict]:
-    """Resolve (open or accepted ones) or accept (open ones) the given variances, all or nothing, as the device
-    exceptions' actions: an unknown id or one the action cannot apply to (`refusal`: already resolved, already
-    accepted) refuses the whole request and changes nothing, so a repeated click writes no event. Notes are
-    optional; a note is appended to the variance's notes (stamped with time and actor), none leaves them as they
-    are. Every change is audited with the action's own note."""
-    ids = list(dict.fromkeys(ids))
-    now = timezone.now()
-    with transaction.atomic():
-        rows = {v.id: v for v in BillingVariance.objects.select_for_update().filter(id__in=ids)}
-        missing = [i for i in ids if i not in rows]
-        if missing:
-            raise ActionRefused(f"Unknown billing variance ids: {missing}", missing, unknown=True)
-        refused = {i: refusal(rows[i], action) for i in ids}
-        if any(refused.values()):
-            results = [{"id": i, "ok": not refused[i], "error": refused[i], "status": rows[i].status} for i in ids]
-            reasons = sorted({reason for reason in refused.values() if reason})
-            message = "; ".join(f"{reason.capitalize()}: {[i for i in ids if refused[i] == reason]}"
-                                for reason in reasons)
-            raise ActionRefused(f"{message}. Nothing was changed.", [i for i in ids if refused[i]], results=results)
-        events, results = [], []
-        for variance in (rows[i] for i in ids):
-            before = variance.status
-            if action == Action.RESOLVE:
-                variance.status, variance.resolution, variance.resolved_at, variance.resolved_by = (
-                    S.RESOLVED, "manual", now, actor)
-            else:
-                variance.status = S.ACCEPTED
-                variance.accepted_billed, variance.accepted_measured = variance.billed, variance.measured
-            variance.notes = append_note(variance.notes, notes, actor, now)
-            variance.save()
-            events.append(_event(variance, "resolved" if action == Action.RESOLVE else "accepted", variance.status,
-                                 actor=actor, user=user, notes=notes, from_status=before, now=now,
-                                 day=variance.last_seen))
-            results.append({"id": variance.id, "from_status": before, "to_status": variance.status})
-        BillingVarianceEvent.objects.bulk_create(events)
-    return results
-
-
-def bulk_action(action: str, *, ids: list[int], notes: str, actor: str, user=None) -> list[dict]:
-    return apply_action(ids, action, notes=notes, actor=actor, user=user)

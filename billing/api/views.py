@@ -1,7 +1,7 @@
 """The billing API as thin viewsets: report, variances (list, resolve, accept, bulk-update), clients.
 
 Parameters and bodies are validated by `billing.api.serializers`; reads come from `billing.reports`, writes go
-through `billing.variances` (apply_action). Permissions: `billing.permissions.BillingAccess`."""
+through `billing.actions` (apply_action). Permissions: `billing.permissions.BillingAccess`."""
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
@@ -12,12 +12,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from billing import exports, reports
+from billing.actions import Action, ActionRefused, apply_action
 from billing.api import serializers as S
 from billing.filtersets import filter_variances, variance_queryset
 from billing.m365.sku_names import product_names
 from billing.models import BillingVariance
 from billing.permissions import BillingAccess
-from billing.variances import Action, ActionRefused, apply_action
 from esinv.auth import actor_label, actor_user
 from esinv.errors import Conflict, NotFound
 from esinv.negotiation import IgnoreAccept

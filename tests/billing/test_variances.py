@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from billing import actions as A
 from billing import variances as V
 from billing.models import (
     BillingVariance,
@@ -218,8 +219,8 @@ def test_resolve_and_accept_with_notes_and_audit(collected, django_user_model):
     staff = django_user_model.objects.create_user("ann", is_staff=True)
     over = BillingVariance.objects.get(variance_type="OVER_BILLED", subject="MANAGED-WS")
     under = BillingVariance.objects.get(variance_type="UNDER_BILLED", subject="MANAGED-WS")
-    V.apply_action([over.id], V.Action.ACCEPT, notes="Agreed minimum", actor="ann", user=staff)
-    V.apply_action([under.id], V.Action.RESOLVE, notes="Invoice corrected", actor="ann", user=staff)
+    A.apply_action([over.id], A.Action.ACCEPT, notes="Agreed minimum", actor="ann", user=staff)
+    A.apply_action([under.id], A.Action.RESOLVE, notes="Invoice corrected", actor="ann", user=staff)
     V.reconcile_billing(DAY)  # a re-run of the day keeps what staff wrote
     over.refresh_from_db()
     under.refresh_from_db()
@@ -242,8 +243,8 @@ def test_resolve_and_accept_with_notes_and_audit(collected, django_user_model):
     over.refresh_from_db()
     assert over.status == "open" and over.billed - over.measured == 3
     assert "Numbers changed" in over.events.get(action="reopened").notes
-    with pytest.raises(V.ActionRefused):
-        V.apply_action([under.id, 10**9], V.Action.RESOLVE, notes="", actor="ann")
+    with pytest.raises(A.ActionRefused):
+        A.apply_action([under.id, 10**9], A.Action.RESOLVE, notes="", actor="ann")
     under.refresh_from_db()
     assert under.status == "open"  # all or nothing
 

@@ -3,9 +3,10 @@ from decimal import Decimal
 
 import pytest
 
+from billing.actions import refusal
 from billing.billed import cycle_months, cycle_note, monthly_price, unknown_cycle
 from billing.models import BillingVariance
-from billing.variances import Billed, find_variances, fold_billed, money, refusal
+from billing.variances import Billed, find_variances, fold_billed, money
 
 D = Decimal
 
